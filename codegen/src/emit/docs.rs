@@ -1,0 +1,143 @@
+//! Doc comments: schema descriptions made safe for rustdoc, plus the notes every item carries.
+//!
+//! Descriptions are written for the DevTools front end, not for rustdoc: they hold `[..]` that
+//! rustdoc would take for links, bare URLs, HTML-like `<tags>`, indented lines that Markdown
+//! would turn into doc tests, and backticks that do not always pair up. Each is neutralised here
+//! so the generated crate documents without a warning.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use crate::model::Meta;
+
+/// The doc attributes for an item: its description, its flags and any extra paragraphs
+/// (the protocol name, for example).
+pub fn item_docs(meta: &Meta, extra: &[String]) -> TokenStream {
+    let mut paragraphs: Vec<String> = Vec::new();
+    if let Some(description) = &meta.description {
+        let cleaned = clean(description);
+        if !cleaned.is_empty() {
+            paragraphs.push(cleaned);
+        }
+    }
+    if meta.deprecated {
+        paragraphs.push("**Deprecated** in the protocol.".to_owned());
+    }
+    if meta.experimental {
+        paragraphs
+            .push("**Experimental:** may change or disappear in any Chromium release.".to_owned());
+    }
+    paragraphs.extend(extra.iter().cloned());
+    let deprecated = meta.deprecated.then(|| quote!(#[deprecated]));
+    let docs = doc_attrs(&paragraphs.join("\n\n"));
+    quote!(#docs #deprecated)
+}
+
+/// `#[doc = " line"]` for every line of `text` (prettyplease prints them as `///`).
+pub fn doc_attrs(text: &str) -> TokenStream {
+    let lines = text.lines().map(|line| {
+        let line = if line.is_empty() {
+            String::new()
+        } else {
+            format!(" {line}")
+        };
+        quote!(#[doc = #line])
+    });
+    quote!(#(#lines)*)
+}
+
+/// Makes a schema description safe Markdown for rustdoc.
+pub fn clean(description: &str) -> String {
+    let text = description.replace("\r\n", "\n");
+    // Backticks that do not pair up would swallow the rest of the text into code.
+    let balanced = text.matches('`').count() % 2 == 0;
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut in_code = false;
+    let mut in_fence = false;
+    for (index, line) in text.lines().enumerate() {
+        if index > 0 {
+            out.push('\n');
+        }
+        // Leading spaces would make an indented code block, which rustdoc runs as a test.
+        let line = line.trim();
+        if line.starts_with("```") {
+            // A fenced block in a description is never Rust.
+            out.push_str(if in_fence { "```" } else { "```text" });
+            in_fence = !in_fence;
+            continue;
+        }
+        if in_fence {
+            out.push_str(line);
+            continue;
+        }
+        let mut rest = line;
+        while !rest.is_empty() {
+            if !in_code && (rest.starts_with("https://") || rest.starts_with("http://")) {
+                let end = rest
+                    .find(|c: char| c.is_whitespace() || matches!(c, '<' | '>' | '`' | '"'))
+                    .unwrap_or(rest.len());
+                // A URL ends a sentence more often than it ends in a full stop.
+                let url = rest[..end].trim_end_matches(['.', ',', ';', ')', ':']);
+                out.push('<');
+                out.push_str(url);
+                out.push('>');
+                rest = &rest[url.len()..];
+                continue;
+            }
+            let mut chars = rest.chars();
+            let c = chars.next().unwrap_or_default();
+            match c {
+                '`' if balanced => {
+                    in_code = !in_code;
+                    out.push(c);
+                }
+                '`' => out.push_str("\\`"),
+                '[' | ']' | '<' | '>' | '|' | '\\' if !in_code => {
+                    out.push('\\');
+                    out.push(c);
+                }
+                _ => out.push(c),
+            }
+            rest = chars.as_str();
+        }
+    }
+    out.trim().to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::clean;
+
+    #[test]
+    fn brackets_and_html_outside_code_are_escaped() {
+        assert_eq!(
+            clean("See [Exposed] and <iframe>."),
+            "See \\[Exposed\\] and \\<iframe\\>."
+        );
+        assert_eq!(clean("`a[0] <b>`"), "`a[0] <b>`");
+    }
+
+    #[test]
+    fn bare_urls_are_wrapped_without_their_full_stop() {
+        assert_eq!(
+            clean("Read https://example.com/a_b. Then go."),
+            "Read <https://example.com/a_b>. Then go."
+        );
+    }
+
+    #[test]
+    fn indentation_and_fences_cannot_become_doc_tests() {
+        assert_eq!(clean("Example:\n    let x = 1;"), "Example:\nlet x = 1;");
+        assert_eq!(clean("```\n  code\n```"), "```text\ncode\n```");
+    }
+
+    #[test]
+    fn unpaired_backticks_are_escaped() {
+        assert_eq!(clean("a ` b"), "a \\` b");
+    }
+
+    #[test]
+    fn pipes_are_escaped() {
+        assert_eq!(clean("|x| is the size"), "\\|x\\| is the size");
+    }
+}

@@ -1,0 +1,216 @@
+//! Structs: named object types, command params and returns, and event params share one shape.
+
+use proc_macro2::{Ident, TokenStream};
+use quote::{format_ident, quote};
+
+use super::{docs, Ctx};
+use crate::model::{Command, Domain, Event, Field};
+use crate::naming;
+
+/// Which methods a struct gets besides its derives.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Builder {
+    /// `new(required..)` and a setter per optional field: for values users build.
+    Yes,
+    /// Nothing: for values only the browser builds.
+    No,
+}
+
+impl Ctx<'_> {
+    /// A struct with `pub` fields, its derives and, for values users build, `new` and setters.
+    pub fn struct_item(
+        &self,
+        domain: &str,
+        name: &Ident,
+        docs: TokenStream,
+        fields: &[Field],
+        builder: Builder,
+    ) -> TokenStream {
+        let eq = self
+            .derives
+            .fields_eq(fields)
+            .then(|| quote!(::std::cmp::Eq, ::std::hash::Hash,));
+        let copy = self
+            .derives
+            .fields_copy(fields)
+            .then(|| quote!(::std::marker::Copy,));
+        let default = fields
+            .iter()
+            .all(|field| field.optional)
+            .then(|| quote!(::std::default::Default,));
+        let field_items = fields.iter().map(|field| self.field(domain, field));
+        let methods = (builder == Builder::Yes).then(|| self.builder(domain, name, fields));
+        quote! {
+            #docs
+            #[derive(
+                ::std::fmt::Debug,
+                ::std::clone::Clone,
+                ::std::cmp::PartialEq,
+                #eq
+                #copy
+                #default
+                ::cdp_runtime::codegen::serde::Serialize,
+                ::cdp_runtime::codegen::serde::Deserialize,
+            )]
+            #[serde(crate = "::cdp_runtime::codegen::serde")]
+            pub struct #name {
+                #(#field_items)*
+            }
+            #methods
+        }
+    }
+
+    /// The type of a field as stored: boxed if it closes a cycle, optional if it may be absent.
+    fn field_type(&self, domain: &str, field: &Field) -> TokenStream {
+        let mut ty = self.rust_type(domain, &field.ty);
+        if field.boxed {
+            ty = quote!(::std::boxed::Box<#ty>);
+        }
+        if field.optional {
+            ty = quote!(::std::option::Option<#ty>);
+        }
+        ty
+    }
+
+    fn field(&self, domain: &str, field: &Field) -> TokenStream {
+        let ident = naming::ident(&naming::field(&field.name));
+        let ty = self.field_type(domain, field);
+        let extra = if field.meta.description.is_none() {
+            vec![format!("Protocol field `{}`.", field.name)]
+        } else {
+            Vec::new()
+        };
+        let docs = docs::item_docs(&field.meta, &extra);
+        let mut serde = Vec::new();
+        if naming::field(&field.name) != field.name {
+            let name = &field.name;
+            serde.push(quote!(rename = #name));
+        }
+        if field.optional {
+            serde.push(quote!(
+                default,
+                skip_serializing_if = "::std::option::Option::is_none"
+            ));
+        }
+        let serde = (!serde.is_empty()).then(|| quote!(#[serde(#(#serde),*)]));
+        quote! {
+            #docs
+            #serde
+            pub #ident: #ty,
+        }
+    }
+
+    fn builder(&self, domain: &str, name: &Ident, fields: &[Field]) -> TokenStream {
+        let (required, optional): (Vec<&Field>, Vec<&Field>) =
+            fields.iter().partition(|field| !field.optional);
+        let args = required.iter().map(|field| {
+            let ident = naming::ident(&naming::field(&field.name));
+            let ty = self.rust_type(domain, &field.ty);
+            quote!(#ident: impl ::std::convert::Into<#ty>)
+        });
+        let inits = fields.iter().map(|field| {
+            let ident = naming::ident(&naming::field(&field.name));
+            if field.optional {
+                quote!(#ident: ::std::option::Option::None)
+            } else if field.boxed {
+                quote!(#ident: ::std::boxed::Box::new(#ident.into()))
+            } else {
+                quote!(#ident: #ident.into())
+            }
+        });
+        let new_docs = if required.is_empty() {
+            docs::doc_attrs("Creates a value with every optional field unset.")
+        } else {
+            let names: Vec<String> = required
+                .iter()
+                .map(|field| format!("`{}`", field.name))
+                .collect();
+            docs::doc_attrs(&format!(
+                "Creates a value from the required fields ({}); the optional ones start unset.",
+                names.join(", ")
+            ))
+        };
+        let setters = optional.iter().map(|field| {
+            let ident = naming::ident(&naming::field(&field.name));
+            let ty = self.rust_type(domain, &field.ty);
+            let value = if field.boxed {
+                quote!(::std::boxed::Box::new(#ident.into()))
+            } else {
+                quote!(#ident.into())
+            };
+            let docs = docs::doc_attrs(&format!("Sets the optional field `{}`.", field.name));
+            let deprecated = field.meta.deprecated.then(|| quote!(#[deprecated]));
+            quote! {
+                #docs
+                #deprecated
+                #[must_use]
+                pub fn #ident(mut self, #ident: impl ::std::convert::Into<#ty>) -> Self {
+                    self.#ident = ::std::option::Option::Some(#value);
+                    self
+                }
+            }
+        });
+        quote! {
+            impl #name {
+                #new_docs
+                pub fn new(#(#args),*) -> Self {
+                    Self { #(#inits),* }
+                }
+                #(#setters)*
+            }
+        }
+    }
+
+    /// `XParams` with its builder and `Command` impl, and `XReturns`.
+    pub fn command(&self, domain: &Domain, command: &Command) -> TokenStream {
+        let method = format!("{}.{}", domain.name, command.name);
+        let params = format_ident!("{}", naming::params(&command.name));
+        let returns = format_ident!("{}", naming::returns(&command.name));
+        let mut extra = vec![format!("Protocol method: `{method}`.")];
+        if let Some(redirect) = &command.redirect {
+            extra.push(format!("The `{redirect}` domain carries this command out."));
+        }
+        let params_docs = docs::item_docs(&command.meta, &extra);
+        let returns_meta = crate::model::Meta {
+            description: None,
+            ..command.meta.clone()
+        };
+        let returns_docs = docs::item_docs(&returns_meta, &[format!("What `{method}` returns.")]);
+        let params_item = self.struct_item(
+            &domain.name,
+            &params,
+            params_docs,
+            &command.params,
+            Builder::Yes,
+        );
+        let returns_item = self.struct_item(
+            &domain.name,
+            &returns,
+            returns_docs,
+            &command.returns,
+            Builder::No,
+        );
+        quote! {
+            #params_item
+            #returns_item
+            impl ::cdp_runtime::Command for #params {
+                const METHOD: &'static str = #method;
+                type Response = #returns;
+            }
+        }
+    }
+
+    /// `XEvent` with its `Event` impl.
+    pub fn event(&self, domain: &Domain, event: &Event) -> TokenStream {
+        let method = format!("{}.{}", domain.name, event.name);
+        let name = format_ident!("{}", naming::event(&event.name));
+        let docs = docs::item_docs(&event.meta, &[format!("Protocol event: `{method}`.")]);
+        let item = self.struct_item(&domain.name, &name, docs, &event.params, Builder::No);
+        quote! {
+            #item
+            impl ::cdp_runtime::Event for #name {
+                const METHOD: &'static str = #method;
+            }
+        }
+    }
+}

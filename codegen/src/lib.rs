@@ -1,0 +1,289 @@
+//! Generates documented Rust bindings from the Chrome DevTools Protocol schema.
+//!
+//! Use it from `build.rs`, like `prost-build`:
+//!
+//! ```no_run
+//! // build.rs
+//! fn main() -> Result<(), cdp_codegen::Error> {
+//!     cdp_codegen::Config::new()
+//!         .protocol("protocol/browser_protocol.json")
+//!         .protocol("protocol/js_protocol.json")
+//!         .domain("BackgroundService")
+//!         .generate()?;
+//!     Ok(())
+//! }
+//! ```
+//!
+//! and include the output in `lib.rs` with
+//! `include!(concat!(env!("OUT_DIR"), "/cdp.rs"));`. The crate that includes it depends on
+//! `cdp-runtime`. With no `protocol(..)`, the embedded BackgroundService schema is used.
+//!
+//! The pipeline has one module per stage: [`parse`] -> [`model`] -> [`naming`] -> `emit` ->
+//! `format` -> `write`.
+
+#![deny(missing_docs)]
+
+mod cycles;
+pub mod diagnostics;
+mod emit;
+mod format;
+pub mod model;
+pub mod naming;
+pub mod parse;
+mod write;
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+pub use diagnostics::{Diagnostic, Diagnostics};
+
+/// The embedded default schema: the BackgroundService domain and the two types it uses.
+pub const EMBEDDED_SCHEMA: &str = include_str!("../../protocol/background_service.json");
+
+/// The name the embedded schema goes by in diagnostics and in the output header.
+pub const EMBEDDED_SCHEMA_NAME: &str = "background_service.json";
+
+/// The file name written in the output directory when no `out_file` is given.
+pub const DEFAULT_OUT_FILE: &str = "cdp.rs";
+
+/// Why generation failed.
+#[derive(thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// A protocol file could not be read.
+    #[error("cannot read the protocol file `{path}`: {source}")]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+    /// The output could not be written.
+    #[error("cannot write `{path}`: {source}")]
+    Write {
+        /// The file.
+        path: PathBuf,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+    /// The schema has problems; every one is listed.
+    #[error("{0}")]
+    Schema(Diagnostics),
+    /// Neither `out_dir`, `out_file` nor the `OUT_DIR` variable says where to write.
+    #[error("no output location: OUT_DIR is not set (outside build.rs, call out_dir or out_file)")]
+    NoOutDir,
+    /// The generator produced tokens that do not parse. This is a bug in cdp-codegen.
+    #[error("internal error: the generated code does not parse ({0}); please report this")]
+    Internal(String),
+}
+
+// `fn main() -> Result<(), Error>` in build.rs prints the error with `Debug`: make that the
+// readable message rather than a struct dump.
+impl fmt::Debug for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
+    }
+}
+
+impl Error {
+    /// The schema's problems, for a [`Error::Schema`].
+    pub fn diagnostics(&self) -> Option<&Diagnostics> {
+        match self {
+            Error::Schema(diagnostics) => Some(diagnostics),
+            _ => None,
+        }
+    }
+}
+
+impl From<Diagnostics> for Error {
+    fn from(diagnostics: Diagnostics) -> Self {
+        Error::Schema(diagnostics)
+    }
+}
+
+#[derive(Debug, Clone)]
+enum Source {
+    File(PathBuf),
+    Text { name: String, text: String },
+}
+
+/// The generator's settings: which schemas, which domains, where to write.
+///
+/// Setters take `&mut self` and return `&mut Self`, so both a chain and a loop work.
+#[derive(Debug, Clone)]
+pub struct Config {
+    sources: Vec<Source>,
+    selection: model::Selection,
+    out_dir: Option<PathBuf>,
+    out_file: Option<PathBuf>,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Config {
+    /// Settings for the embedded BackgroundService schema, all domains, experimental and
+    /// deprecated items included, written to `$OUT_DIR/cdp.rs`.
+    pub fn new() -> Self {
+        Config {
+            sources: Vec::new(),
+            selection: model::Selection::default(),
+            out_dir: None,
+            out_file: None,
+        }
+    }
+
+    /// Adds a protocol JSON file. Repeat it to merge files (`browser_protocol.json` and
+    /// `js_protocol.json`); a domain may be defined in one of them only.
+    pub fn protocol(&mut self, path: impl AsRef<Path>) -> &mut Self {
+        self.sources.push(Source::File(path.as_ref().to_owned()));
+        self
+    }
+
+    /// Adds protocol JSON given as text; `name` stands for it in messages and in the header.
+    pub fn protocol_text(&mut self, name: impl Into<String>, json: impl Into<String>) -> &mut Self {
+        self.sources.push(Source::Text {
+            name: name.into(),
+            text: json.into(),
+        });
+        self
+    }
+
+    /// Keeps a domain whole: its types, commands and events. Repeatable; with none, every
+    /// domain is kept. Types the kept domains use from other domains are pulled in, and only
+    /// those.
+    pub fn domain(&mut self, name: impl Into<String>) -> &mut Self {
+        self.selection.domains.push(name.into());
+        self
+    }
+
+    /// Whether to keep items flagged experimental (default `true`). An experimental type that a
+    /// kept item uses is kept all the same.
+    pub fn experimental(&mut self, keep: bool) -> &mut Self {
+        self.selection.experimental = keep;
+        self
+    }
+
+    /// Whether to keep items flagged deprecated (default `true`).
+    pub fn deprecated(&mut self, keep: bool) -> &mut Self {
+        self.selection.deprecated = keep;
+        self
+    }
+
+    /// The directory to write [`DEFAULT_OUT_FILE`] to (default: `$OUT_DIR`).
+    pub fn out_dir(&mut self, dir: impl AsRef<Path>) -> &mut Self {
+        self.out_dir = Some(dir.as_ref().to_owned());
+        self
+    }
+
+    /// The file to write, overriding [`Config::out_dir`].
+    pub fn out_file(&mut self, file: impl AsRef<Path>) -> &mut Self {
+        self.out_file = Some(file.as_ref().to_owned());
+        self
+    }
+
+    /// Generates the bindings and writes them, only if their bytes changed. In a build script
+    /// it also prints `cargo:rerun-if-changed` for every protocol file. Returns the path
+    /// written.
+    pub fn generate(&self) -> Result<PathBuf, Error> {
+        let in_build_script = std::env::var_os("OUT_DIR").is_some();
+        if in_build_script {
+            for source in &self.sources {
+                if let Source::File(path) = source {
+                    println!("cargo:rerun-if-changed={}", path.display());
+                }
+            }
+        }
+        let code = self.generate_string()?;
+        let path = self.out_path()?;
+        write::write_if_changed(&path, &code).map_err(|source| Error::Write {
+            path: path.clone(),
+            source,
+        })?;
+        Ok(path)
+    }
+
+    /// Generates the bindings and returns them as text, writing nothing.
+    pub fn generate_string(&self) -> Result<String, Error> {
+        let model = self.model()?;
+        let names: Vec<String> = self.source_names();
+        let header = format!(
+            "// @generated by cdp-codegen {} from {}. Do not edit: regenerate instead.",
+            env!("CARGO_PKG_VERSION"),
+            names.join(" + ")
+        );
+        let tokens = emit::emit(&model);
+        format::format(tokens, &header).map_err(|err| Error::Internal(err.to_string()))
+    }
+
+    /// Reads the schemas and builds the checked model that would be generated.
+    pub fn model(&self) -> Result<model::Model, Error> {
+        let mut schemas = Vec::new();
+        let mut diagnostics = Diagnostics::default();
+        let embedded = [Source::Text {
+            name: EMBEDDED_SCHEMA_NAME.to_owned(),
+            text: EMBEDDED_SCHEMA.to_owned(),
+        }];
+        let sources = if self.sources.is_empty() {
+            &embedded[..]
+        } else {
+            &self.sources[..]
+        };
+        for source in sources {
+            let (name, text) = match source {
+                Source::File(path) => {
+                    let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
+                        path: path.clone(),
+                        source,
+                    })?;
+                    (path.display().to_string(), text)
+                }
+                Source::Text { name, text } => (name.clone(), text.clone()),
+            };
+            match parse::parse_json(&text, &name) {
+                Ok(schema) => schemas.push(schema),
+                Err(found) => diagnostics.0.extend(found.0),
+            }
+        }
+        if !diagnostics.is_empty() {
+            return Err(Error::Schema(diagnostics));
+        }
+        let model = model::Model::build(&schemas, &self.selection)?;
+        naming::check(&model)
+            .into_result(model)
+            .map_err(Error::Schema)
+    }
+
+    fn source_names(&self) -> Vec<String> {
+        if self.sources.is_empty() {
+            return vec![EMBEDDED_SCHEMA_NAME.to_owned()];
+        }
+        self.sources
+            .iter()
+            .map(|source| match source {
+                // Only the file name: the header must not depend on where the checkout is.
+                Source::File(path) => path.file_name().map_or_else(
+                    || path.display().to_string(),
+                    |name| name.to_string_lossy().into_owned(),
+                ),
+                Source::Text { name, .. } => name.clone(),
+            })
+            .collect()
+    }
+
+    fn out_path(&self) -> Result<PathBuf, Error> {
+        if let Some(file) = &self.out_file {
+            return Ok(file.clone());
+        }
+        let dir = match &self.out_dir {
+            Some(dir) => dir.clone(),
+            None => std::env::var_os("OUT_DIR")
+                .map(PathBuf::from)
+                .ok_or(Error::NoOutDir)?,
+        };
+        Ok(dir.join(DEFAULT_OUT_FILE))
+    }
+}

@@ -1,0 +1,696 @@
+//! Stage 2: the checked model of the protocol.
+//!
+//! Every named type gets its id before anything is converted, so a reference resolves wherever
+//! its target stands, forwards or in a cycle. String enums and objects written inline in a
+//! field are lifted into named types here, so later stages see only named types. Domain
+//! selection keeps the selected domains whole and, of the others, only the types they reach.
+//! Which fields must be boxed is decided on the type graph (see [`crate::cycles`]).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::diagnostics::{closest, Diagnostics};
+use crate::parse;
+
+/// A type's identity: its domain and its id, as in `Network.TimeSinceEpoch`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct TypeId {
+    /// The domain, e.g. `Network`.
+    pub domain: String,
+    /// The id within the domain, e.g. `TimeSinceEpoch`.
+    pub name: String,
+}
+
+impl std::fmt::Display for TypeId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}.{}", self.domain, self.name)
+    }
+}
+
+/// The type of a field or of an alias.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Ty {
+    /// `string`.
+    String,
+    /// `integer`.
+    Integer,
+    /// `number`.
+    Number,
+    /// `boolean`.
+    Boolean,
+    /// `any`.
+    Any,
+    /// `object` without properties: a JSON map.
+    Map,
+    /// `binary` (PDL only): base64 in messages.
+    Binary,
+    /// `array` of the element type.
+    Array(Box<Ty>),
+    /// A named type.
+    Named(TypeId),
+}
+
+/// Flags and documentation shared by every item.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Meta {
+    /// The schema's description.
+    pub description: Option<String>,
+    /// Flagged experimental.
+    pub experimental: bool,
+    /// Flagged deprecated.
+    pub deprecated: bool,
+}
+
+/// A field of an object, command or event.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Field {
+    /// The name in messages.
+    pub name: String,
+    /// Documentation and flags.
+    pub meta: Meta,
+    /// May be absent.
+    pub optional: bool,
+    /// The type.
+    pub ty: Ty,
+    /// Must be boxed, because the field closes a cycle of types that contain each other.
+    pub boxed: bool,
+}
+
+/// What a named type is.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TypeKind {
+    /// A string enum with its values.
+    Enum(Vec<String>),
+    /// An object with fields.
+    Object(Vec<Field>),
+    /// Another type under a new name (a primitive, an array, a map or `any`).
+    Alias {
+        /// The aliased type.
+        ty: Ty,
+        /// Must be boxed (the alias is part of a cycle).
+        boxed: bool,
+    },
+}
+
+/// A named type.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TypeDef {
+    /// Its identity.
+    pub id: TypeId,
+    /// Documentation and flags.
+    pub meta: Meta,
+    /// Its shape.
+    pub kind: TypeKind,
+    /// For a type lifted out of a field: the field's schema path.
+    pub lifted_from: Option<String>,
+}
+
+/// A command.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Command {
+    /// The name within the domain.
+    pub name: String,
+    /// Documentation and flags.
+    pub meta: Meta,
+    /// The domain that implements it, when forwarded.
+    pub redirect: Option<String>,
+    /// Parameters.
+    pub params: Vec<Field>,
+    /// Return values.
+    pub returns: Vec<Field>,
+}
+
+/// An event.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Event {
+    /// The name within the domain.
+    pub name: String,
+    /// Documentation and flags.
+    pub meta: Meta,
+    /// Parameters.
+    pub params: Vec<Field>,
+}
+
+/// A domain, as far as the selection keeps it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Domain {
+    /// The name, e.g. `BackgroundService`.
+    pub name: String,
+    /// Documentation and flags.
+    pub meta: Meta,
+    /// Whether the domain was selected (commands and events kept) or only supplies types.
+    pub selected: bool,
+    /// Types, in schema order (lifted types follow their owner).
+    pub types: Vec<TypeDef>,
+    /// Commands, in schema order.
+    pub commands: Vec<Command>,
+    /// Events, in schema order.
+    pub events: Vec<Event>,
+}
+
+/// The checked protocol.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Model {
+    /// The protocol version, `major.minor`, when the schema gives one.
+    pub version: Option<String>,
+    /// Domains sorted by name.
+    pub domains: Vec<Domain>,
+}
+
+/// What to keep of the protocol.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Selection {
+    /// Domains to keep whole; empty keeps all.
+    pub domains: Vec<String>,
+    /// Keep experimental items.
+    pub experimental: bool,
+    /// Keep deprecated items.
+    pub deprecated: bool,
+}
+
+impl Default for Selection {
+    fn default() -> Self {
+        Selection {
+            domains: Vec::new(),
+            experimental: true,
+            deprecated: true,
+        }
+    }
+}
+
+impl Model {
+    /// Builds the model of one or more schemas (merged; a domain may appear once in all) and
+    /// keeps what `selection` asks for. Every problem is reported, not only the first.
+    pub fn build(schemas: &[parse::Schema], selection: &Selection) -> Result<Model, Diagnostics> {
+        let mut diagnostics = Diagnostics::default();
+        let version = schemas
+            .iter()
+            .find_map(|schema| schema.version.as_ref())
+            .map(|v| format!("{}.{}", v.major, v.minor));
+
+        // Ids first: every type of every domain, so references resolve in one pass.
+        let mut domains: BTreeMap<&str, &parse::Domain> = BTreeMap::new();
+        let mut ids: BTreeSet<TypeId> = BTreeSet::new();
+        for domain in schemas.iter().flat_map(|schema| &schema.domains) {
+            if domain.domain.is_empty() {
+                diagnostics.push("<domain>", "a domain needs a non-empty `domain` name");
+                continue;
+            }
+            if domains.insert(&domain.domain, domain).is_some() {
+                diagnostics.push(&domain.domain, "the domain is defined twice");
+            }
+            for ty in &domain.types {
+                let id = TypeId {
+                    domain: domain.domain.clone(),
+                    name: ty.id.clone(),
+                };
+                if ty.id.is_empty() {
+                    diagnostics.push(&domain.domain, "a type needs a non-empty `id`");
+                } else if !ids.insert(id) {
+                    diagnostics.push(
+                        format!("{}.{}", domain.domain, ty.id),
+                        "the type is defined twice",
+                    );
+                }
+            }
+        }
+        for wanted in &selection.domains {
+            if !domains.contains_key(wanted.as_str()) {
+                let hint = closest(wanted, domains.keys().copied())
+                    .map(|near| format!("; did you mean `{near}`?"))
+                    .unwrap_or_default();
+                diagnostics.push(
+                    "<selection>",
+                    format!("no domain `{wanted}` in the protocol{hint}"),
+                );
+            }
+        }
+
+        let mut converter = Converter {
+            ids: &ids,
+            lifted: BTreeSet::new(),
+            diagnostics: &mut diagnostics,
+        };
+        let mut converted: Vec<Domain> = domains
+            .values()
+            .map(|domain| converter.domain(domain))
+            .collect();
+        if !diagnostics.is_empty() {
+            return Err(diagnostics);
+        }
+
+        filter_flags(&mut converted, selection);
+        let mut model = Model {
+            version,
+            domains: converted,
+        };
+        model.select(&selection.domains);
+        crate::cycles::mark_boxes(&mut model);
+        Ok(model)
+    }
+
+    /// Looks a type up by id.
+    pub fn type_def(&self, id: &TypeId) -> Option<&TypeDef> {
+        self.domains
+            .iter()
+            .find(|domain| domain.name == id.domain)?
+            .types
+            .iter()
+            .find(|ty| ty.id == *id)
+    }
+
+    /// Keeps the selected domains whole and, of the others, only the types reached from them.
+    fn select(&mut self, wanted: &[String]) {
+        let keep_all = wanted.is_empty();
+        for domain in &mut self.domains {
+            domain.selected = keep_all || wanted.contains(&domain.name);
+        }
+        let by_id: BTreeMap<TypeId, &TypeDef> = self
+            .domains
+            .iter()
+            .flat_map(|domain| &domain.types)
+            .map(|ty| (ty.id.clone(), ty))
+            .collect();
+        let mut reached: BTreeSet<TypeId> = BTreeSet::new();
+        let mut queue: Vec<TypeId> = Vec::new();
+        for domain in self.domains.iter().filter(|domain| domain.selected) {
+            queue.extend(domain.types.iter().map(|ty| ty.id.clone()));
+            let fields = domain
+                .commands
+                .iter()
+                .flat_map(|command| command.params.iter().chain(&command.returns))
+                .chain(domain.events.iter().flat_map(|event| &event.params));
+            for field in fields {
+                field.ty.named(&mut |id| queue.push(id.clone()));
+            }
+        }
+        while let Some(id) = queue.pop() {
+            if !reached.insert(id.clone()) {
+                continue;
+            }
+            if let Some(ty) = by_id.get(&id) {
+                ty.kind.named(&mut |next| queue.push(next.clone()));
+            }
+        }
+        for domain in &mut self.domains {
+            if !domain.selected {
+                domain.commands.clear();
+                domain.events.clear();
+                domain.types.retain(|ty| reached.contains(&ty.id));
+            }
+        }
+        self.domains
+            .retain(|domain| domain.selected || !domain.types.is_empty());
+    }
+}
+
+impl Ty {
+    /// Calls `visit` with every named type this type mentions.
+    pub fn named(&self, visit: &mut impl FnMut(&TypeId)) {
+        match self {
+            Ty::Named(id) => visit(id),
+            Ty::Array(item) => item.named(visit),
+            _ => {}
+        }
+    }
+}
+
+impl TypeKind {
+    /// Calls `visit` with every named type this type's fields or alias mention.
+    pub fn named(&self, visit: &mut impl FnMut(&TypeId)) {
+        match self {
+            TypeKind::Enum(_) => {}
+            TypeKind::Object(fields) => fields.iter().for_each(|field| field.ty.named(visit)),
+            TypeKind::Alias { ty, .. } => ty.named(visit),
+        }
+    }
+}
+
+/// Drops experimental or deprecated items when the selection asks to. A type that a kept item
+/// still references stays, so no path dangles: the closure in [`Model::select`] runs after this
+/// on what is kept, and types are dropped only from selected domains' own lists here when
+/// nothing kept reaches them.
+fn filter_flags(domains: &mut [Domain], selection: &Selection) {
+    let drop = |meta: &Meta| {
+        (!selection.experimental && meta.experimental) || (!selection.deprecated && meta.deprecated)
+    };
+    for domain in domains.iter_mut() {
+        if drop(&domain.meta) {
+            domain.commands.clear();
+            domain.events.clear();
+        }
+        domain.commands.retain(|command| !drop(&command.meta));
+        domain.events.retain(|event| !drop(&event.meta));
+        let keep_field = |field: &Field| !(field.optional && drop(&field.meta));
+        for command in &mut domain.commands {
+            command.params.retain(keep_field);
+            command.returns.retain(keep_field);
+        }
+        for event in &mut domain.events {
+            event.params.retain(keep_field);
+        }
+        for ty in &mut domain.types {
+            if let TypeKind::Object(fields) = &mut ty.kind {
+                fields.retain(keep_field);
+            }
+        }
+    }
+    if selection.experimental && selection.deprecated {
+        return;
+    }
+    // Which flagged types are still referenced by kept items: those stay.
+    let mut referenced: BTreeSet<TypeId> = BTreeSet::new();
+    let mut queue: Vec<TypeId> = Vec::new();
+    let by_id: BTreeMap<TypeId, TypeDef> = domains
+        .iter()
+        .flat_map(|domain| domain.types.iter().cloned())
+        .map(|ty| (ty.id.clone(), ty))
+        .collect();
+    for domain in domains.iter() {
+        let fields = domain
+            .commands
+            .iter()
+            .flat_map(|command| command.params.iter().chain(&command.returns))
+            .chain(domain.events.iter().flat_map(|event| &event.params));
+        for field in fields {
+            field.ty.named(&mut |id| queue.push(id.clone()));
+        }
+        for ty in domain
+            .types
+            .iter()
+            .filter(|ty| !drop(&ty.meta) && !drop(&domain.meta))
+        {
+            queue.push(ty.id.clone());
+        }
+    }
+    while let Some(id) = queue.pop() {
+        if referenced.insert(id.clone()) {
+            if let Some(ty) = by_id.get(&id) {
+                ty.kind.named(&mut |next| queue.push(next.clone()));
+            }
+        }
+    }
+    for domain in domains.iter_mut() {
+        domain.types.retain(|ty| referenced.contains(&ty.id));
+    }
+}
+
+struct Converter<'a> {
+    ids: &'a BTreeSet<TypeId>,
+    lifted: BTreeSet<TypeId>,
+    diagnostics: &'a mut Diagnostics,
+}
+
+fn meta(description: &Option<String>, experimental: bool, deprecated: bool) -> Meta {
+    Meta {
+        description: description.clone(),
+        experimental,
+        deprecated,
+    }
+}
+
+/// Upper camel case of a schema name, for lifted types: `eventMetadata` -> `EventMetadata`.
+fn upper_first(name: &str) -> String {
+    let mut chars = name.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+impl Converter<'_> {
+    fn domain(&mut self, domain: &parse::Domain) -> Domain {
+        let name = &domain.domain;
+        let mut types = Vec::new();
+        let mut lifted = Vec::new();
+        for ty in &domain.types {
+            let path = format!("{name}.{}", ty.id);
+            let kind = self.type_kind(name, &ty.id, &path, &ty.shape, &mut lifted);
+            types.push(TypeDef {
+                id: TypeId {
+                    domain: name.clone(),
+                    name: ty.id.clone(),
+                },
+                meta: meta(&ty.description, ty.experimental, ty.deprecated),
+                kind,
+                lifted_from: None,
+            });
+            types.append(&mut lifted);
+        }
+        let mut seen = BTreeSet::new();
+        let commands = domain
+            .commands
+            .iter()
+            .map(|command| {
+                let path = format!("{name}.{}", command.name);
+                self.check_member_name(&path, &command.name, "command", &mut seen);
+                let owner = upper_first(&command.name);
+                let params = self.fields(
+                    name,
+                    &owner,
+                    &format!("{path}.parameters"),
+                    &command.parameters,
+                    &mut types,
+                );
+                let returns = self.fields(
+                    name,
+                    &owner,
+                    &format!("{path}.returns"),
+                    &command.returns,
+                    &mut types,
+                );
+                Command {
+                    name: command.name.clone(),
+                    meta: meta(
+                        &command.description,
+                        command.experimental,
+                        command.deprecated,
+                    ),
+                    redirect: command.redirect.clone(),
+                    params,
+                    returns,
+                }
+            })
+            .collect();
+        let mut seen = BTreeSet::new();
+        let events = domain
+            .events
+            .iter()
+            .map(|event| {
+                let path = format!("{name}.{}", event.name);
+                self.check_member_name(&path, &event.name, "event", &mut seen);
+                let owner = upper_first(&event.name);
+                Event {
+                    name: event.name.clone(),
+                    meta: meta(&event.description, event.experimental, event.deprecated),
+                    params: self.fields(
+                        name,
+                        &owner,
+                        &format!("{path}.parameters"),
+                        &event.parameters,
+                        &mut types,
+                    ),
+                }
+            })
+            .collect();
+        Domain {
+            name: name.clone(),
+            meta: meta(&domain.description, domain.experimental, domain.deprecated),
+            selected: true,
+            types,
+            commands,
+            events,
+        }
+    }
+
+    fn check_member_name(
+        &mut self,
+        path: &str,
+        name: &str,
+        what: &str,
+        seen: &mut BTreeSet<String>,
+    ) {
+        if name.is_empty() {
+            self.diagnostics
+                .push(path, format!("a {what} needs a non-empty `name`"));
+        } else if !seen.insert(name.to_owned()) {
+            self.diagnostics
+                .push(path, format!("the {what} is defined twice"));
+        }
+    }
+
+    fn type_kind(
+        &mut self,
+        domain: &str,
+        owner: &str,
+        path: &str,
+        shape: &parse::Shape,
+        lifted: &mut Vec<TypeDef>,
+    ) -> TypeKind {
+        match (shape.kind.as_deref(), &shape.values, &shape.properties) {
+            (Some("string"), Some(values), _) if shape.reference.is_none() => {
+                TypeKind::Enum(self.enum_values(path, values))
+            }
+            (Some("object"), _, Some(properties)) if shape.reference.is_none() => {
+                TypeKind::Object(self.fields(domain, owner, path, properties, lifted))
+            }
+            _ => TypeKind::Alias {
+                ty: self.ty(domain, owner, path, shape, lifted),
+                boxed: false,
+            },
+        }
+    }
+
+    fn enum_values(&mut self, path: &str, values: &[String]) -> Vec<String> {
+        let mut seen = BTreeSet::new();
+        for value in values {
+            if value.is_empty() {
+                self.diagnostics
+                    .push(path, "an enum value is empty; expected a non-empty string");
+            } else if !seen.insert(value.as_str()) {
+                self.diagnostics
+                    .push(path, format!("the enum value `{value}` is listed twice"));
+            }
+        }
+        values.to_vec()
+    }
+
+    fn fields(
+        &mut self,
+        domain: &str,
+        owner: &str,
+        path: &str,
+        properties: &[parse::Property],
+        lifted: &mut Vec<TypeDef>,
+    ) -> Vec<Field> {
+        let mut seen = BTreeSet::new();
+        properties
+            .iter()
+            .map(|property| {
+                let field_path = format!("{path}.{}", property.name);
+                self.check_member_name(&field_path, &property.name, "field", &mut seen);
+                let lifted_owner = format!("{owner}{}", upper_first(&property.name));
+                Field {
+                    name: property.name.clone(),
+                    meta: meta(
+                        &property.description,
+                        property.experimental,
+                        property.deprecated,
+                    ),
+                    optional: property.optional,
+                    ty: self.ty(domain, &lifted_owner, &field_path, &property.shape, lifted),
+                    boxed: false,
+                }
+            })
+            .collect()
+    }
+
+    /// The type of a field. An inline enum or object becomes a named type called `owner`.
+    fn ty(
+        &mut self,
+        domain: &str,
+        owner: &str,
+        path: &str,
+        shape: &parse::Shape,
+        lifted: &mut Vec<TypeDef>,
+    ) -> Ty {
+        if let Some(reference) = &shape.reference {
+            if shape.kind.is_some() {
+                self.diagnostics.push(
+                    path,
+                    "a value has both `$ref` and `type`; expected one of them",
+                );
+            }
+            return self.reference(domain, path, reference);
+        }
+        let Some(kind) = shape.kind.as_deref() else {
+            self.diagnostics.push(
+                path,
+                "a value has neither `type` nor `$ref`; expected one of them",
+            );
+            return Ty::Any;
+        };
+        match kind {
+            "string" if shape.values.is_some() => {
+                let kind = self.type_kind(domain, owner, path, shape, lifted);
+                self.lift(domain, owner, path, kind, lifted)
+            }
+            "object" if shape.properties.as_ref().is_some_and(|p| !p.is_empty()) => {
+                let kind = self.type_kind(domain, owner, path, shape, lifted);
+                self.lift(domain, owner, path, kind, lifted)
+            }
+            "string" => Ty::String,
+            "integer" => Ty::Integer,
+            "number" => Ty::Number,
+            "boolean" => Ty::Boolean,
+            "any" => Ty::Any,
+            "object" => Ty::Map,
+            "binary" => Ty::Binary,
+            "array" => match &shape.items {
+                Some(items) => Ty::Array(Box::new(self.ty(domain, owner, path, items, lifted))),
+                None => {
+                    self.diagnostics
+                        .push(path, "an `array` needs `items` to say what it holds");
+                    Ty::Array(Box::new(Ty::Any))
+                }
+            },
+            other => {
+                self.diagnostics.push(
+                    path,
+                    format!(
+                        "unknown type `{other}`; expected one of string, integer, number, \
+                         boolean, object, array, any, binary"
+                    ),
+                );
+                Ty::Any
+            }
+        }
+    }
+
+    fn lift(
+        &mut self,
+        domain: &str,
+        owner: &str,
+        path: &str,
+        kind: TypeKind,
+        lifted: &mut Vec<TypeDef>,
+    ) -> Ty {
+        let mut id = TypeId {
+            domain: domain.to_owned(),
+            name: owner.to_owned(),
+        };
+        // A lifted name must not take the place of a declared type or of another lifted one.
+        while self.ids.contains(&id) || self.lifted.contains(&id) {
+            id.name.push_str("Value");
+        }
+        self.lifted.insert(id.clone());
+        lifted.push(TypeDef {
+            id: id.clone(),
+            meta: Meta::default(),
+            kind,
+            lifted_from: Some(path.to_owned()),
+        });
+        Ty::Named(id)
+    }
+
+    fn reference(&mut self, domain: &str, path: &str, reference: &str) -> Ty {
+        let id = match reference.split_once('.') {
+            Some((other, name)) => TypeId {
+                domain: other.to_owned(),
+                name: name.to_owned(),
+            },
+            None => TypeId {
+                domain: domain.to_owned(),
+                name: reference.to_owned(),
+            },
+        };
+        if !self.ids.contains(&id) {
+            let names: Vec<String> = self.ids.iter().map(TypeId::to_string).collect();
+            let hint = closest(&id.to_string(), names.iter().map(String::as_str))
+                .map(|near| format!("; did you mean `{near}`?"))
+                .unwrap_or_default();
+            self.diagnostics
+                .push(path, format!("unknown type `{id}`{hint}"));
+        }
+        Ty::Named(id)
+    }
+}

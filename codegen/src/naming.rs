@@ -1,0 +1,288 @@
+//! Stage 3: every identifier decision, in one place.
+//!
+//! Case conversion is heck's, which keeps acronyms together (`DOMDebugger` -> `dom_debugger`,
+//! `baseURL` -> `base_url`, `RegistrationID` -> `RegistrationId`). Keywords of every edition are
+//! escaped here and nowhere else: as `r#kw` where Rust allows a raw identifier, as `kw_` where it
+//! does not (`self`, `Self`, `super`, `crate`).
+
+use std::collections::BTreeMap;
+
+use heck::{ToSnakeCase, ToUpperCamelCase};
+use proc_macro2::{Ident, Span};
+
+use crate::diagnostics::Diagnostics;
+use crate::model::{Field, Model, TypeKind};
+
+/// Strict and reserved keywords of every edition up to 2024.
+const KEYWORDS: &[&str] = &[
+    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate",
+    "do", "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl",
+    "in", "let", "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref",
+    "return", "self", "Self", "static", "struct", "super", "trait", "true", "try", "type",
+    "typeof", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
+];
+
+/// Keywords that cannot be raw identifiers.
+const NOT_RAW: &[&str] = &["self", "Self", "super", "crate", "_"];
+
+/// The name of the fallback variant that keeps enum values the schema does not know.
+pub const FALLBACK_VARIANT: &str = "Unknown";
+
+/// A Rust identifier for `name`, escaped if it is a keyword.
+pub fn ident(name: &str) -> Ident {
+    if NOT_RAW.contains(&name) {
+        Ident::new(&format!("{name}_"), Span::call_site())
+    } else if KEYWORDS.contains(&name) {
+        Ident::new_raw(name, Span::call_site())
+    } else {
+        Ident::new(name, Span::call_site())
+    }
+}
+
+/// The text of [`ident`], as it appears in source (`r#type`).
+pub fn ident_text(name: &str) -> String {
+    ident(name).to_string()
+}
+
+/// Module name of a domain: `DOMDebugger` -> `dom_debugger`.
+pub fn module(domain: &str) -> String {
+    legal_start(domain.to_snake_case(), "m")
+}
+
+/// Type name of a schema id: `RegistrationID` -> `RegistrationId`.
+pub fn type_name(id: &str) -> String {
+    legal_start(id.to_upper_camel_case(), "T")
+}
+
+/// Field name: `baseURL` -> `base_url`.
+pub fn field(name: &str) -> String {
+    legal_start(name.to_snake_case(), "f")
+}
+
+/// Enum variant of a string value: `no-referrer` -> `NoReferrer`, `DOM` -> `Dom`.
+pub fn variant(value: &str) -> String {
+    let name = value.to_upper_camel_case();
+    if name.is_empty() {
+        // Values made only of punctuation still need a name; spell out their bytes.
+        let spelled: String = value.bytes().map(|b| format!("X{b:02X}")).collect();
+        return spelled;
+    }
+    legal_start(name, "V")
+}
+
+/// Params struct of a command: `startObserving` -> `StartObservingParams`.
+pub fn params(command: &str) -> String {
+    format!("{}Params", type_name(command))
+}
+
+/// Returns struct of a command: `startObserving` -> `StartObservingReturns`.
+pub fn returns(command: &str) -> String {
+    format!("{}Returns", type_name(command))
+}
+
+/// Event struct: `recordingStateChanged` -> `RecordingStateChangedEvent`.
+pub fn event(event: &str) -> String {
+    format!("{}Event", type_name(event))
+}
+
+/// Variant of an event in its domain's `Event` enum: `recordingStateChanged` ->
+/// `RecordingStateChanged`.
+pub fn event_variant(event: &str) -> String {
+    type_name(event)
+}
+
+/// Variant of a domain in the root `Event` enum: `BackgroundService` -> `BackgroundService`.
+pub fn domain_variant(domain: &str) -> String {
+    type_name(domain)
+}
+
+/// Identifiers must not start with a digit: `3d` -> `V3d` (with the prefix for its kind).
+fn legal_start(name: String, prefix: &str) -> String {
+    if name.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("{prefix}{name}")
+    } else {
+        name
+    }
+}
+
+/// Reports every pair of schema names that would become the same Rust name.
+pub fn check(model: &Model) -> Diagnostics {
+    let mut diagnostics = Diagnostics::default();
+    let mut modules = Names::default();
+    for domain in &model.domains {
+        modules.add(
+            module(&domain.name),
+            &domain.name,
+            "domain",
+            &mut diagnostics,
+        );
+        let mut items = Names::default();
+        if !domain.events.is_empty() {
+            items.add(
+                "Event".to_owned(),
+                &format!("{}.<events>", domain.name),
+                "item",
+                &mut diagnostics,
+            );
+        }
+        for ty in &domain.types {
+            let place = ty.id.to_string();
+            items.add(type_name(&ty.id.name), &place, "type", &mut diagnostics);
+            match &ty.kind {
+                TypeKind::Object(fields) => check_fields(&place, fields, true, &mut diagnostics),
+                TypeKind::Enum(values) => {
+                    let mut variants = Names::default();
+                    for value in values {
+                        variants.add(
+                            variant(value),
+                            &format!("{place}.{value}"),
+                            "enum value",
+                            &mut diagnostics,
+                        );
+                    }
+                }
+                TypeKind::Alias { .. } => {}
+            }
+        }
+        for command in &domain.commands {
+            let place = format!("{}.{}", domain.name, command.name);
+            items.add(params(&command.name), &place, "command", &mut diagnostics);
+            items.add(returns(&command.name), &place, "command", &mut diagnostics);
+            check_fields(
+                &format!("{place}.parameters"),
+                &command.params,
+                true,
+                &mut diagnostics,
+            );
+            check_fields(
+                &format!("{place}.returns"),
+                &command.returns,
+                false,
+                &mut diagnostics,
+            );
+        }
+        for item in &domain.events {
+            let place = format!("{}.{}", domain.name, item.name);
+            items.add(event(&item.name), &place, "event", &mut diagnostics);
+            check_fields(
+                &format!("{place}.parameters"),
+                &item.params,
+                false,
+                &mut diagnostics,
+            );
+        }
+    }
+    diagnostics
+}
+
+fn check_fields(place: &str, fields: &[Field], builder: bool, diagnostics: &mut Diagnostics) {
+    let mut names = Names::default();
+    if builder {
+        names.add(
+            "new".to_owned(),
+            &format!("{place}.<constructor>"),
+            "method",
+            diagnostics,
+        );
+    }
+    for member in fields {
+        let rust = field(&member.name);
+        // A required field is no method, so it cannot clash with `new`.
+        if builder && !member.optional && rust == "new" {
+            continue;
+        }
+        names.add(
+            rust,
+            &format!("{place}.{}", member.name),
+            "field",
+            diagnostics,
+        );
+    }
+}
+
+/// Rust names taken so far in one namespace, with the schema place that took each.
+#[derive(Default)]
+struct Names(BTreeMap<String, String>);
+
+impl Names {
+    fn add(&mut self, rust: String, place: &str, what: &str, diagnostics: &mut Diagnostics) {
+        if let Some(first) = self.0.get(&rust) {
+            diagnostics.push(
+                place,
+                format!("this {what} becomes the Rust name `{rust}`, which `{first}` already has; rename one of them"),
+            );
+        } else {
+            self.0.insert(rust, place.to_owned());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn domains_become_acronym_aware_snake_case_modules() {
+        for (domain, expected) in [
+            ("BackgroundService", "background_service"),
+            ("DOMDebugger", "dom_debugger"),
+            ("IO", "io"),
+            ("IndexedDB", "indexed_db"),
+            ("CSS", "css"),
+            ("PWA", "pwa"),
+            ("DOMStorage", "dom_storage"),
+            ("WebAuthn", "web_authn"),
+        ] {
+            assert_eq!(module(domain), expected, "{domain}");
+        }
+    }
+
+    #[test]
+    fn ids_become_upper_camel_case() {
+        assert_eq!(type_name("RegistrationID"), "RegistrationId");
+        assert_eq!(type_name("IPAddress"), "IpAddress");
+        assert_eq!(type_name("Animation"), "Animation");
+        assert_eq!(type_name("TimeSinceEpoch"), "TimeSinceEpoch");
+    }
+
+    #[test]
+    fn fields_become_snake_case() {
+        assert_eq!(field("baseURL"), "base_url");
+        assert_eq!(
+            field("serviceWorkerRegistrationId"),
+            "service_worker_registration_id"
+        );
+        assert_eq!(field("IPAddress"), "ip_address");
+    }
+
+    #[test]
+    fn every_keyword_is_escaped_and_parses_as_an_identifier() {
+        for keyword in KEYWORDS {
+            let text = ident_text(keyword);
+            assert_ne!(text, *keyword, "{keyword} must be escaped");
+            let parsed: syn::Ident = syn::parse_str(&text)
+                .unwrap_or_else(|err| panic!("{text} is not an identifier: {err}"));
+            assert_eq!(parsed.to_string(), text);
+        }
+        assert_eq!(ident_text("type"), "r#type");
+        assert_eq!(ident_text("override"), "r#override");
+        assert_eq!(ident_text("self"), "self_");
+        assert_eq!(ident_text("Self"), "Self_");
+        assert_eq!(ident_text("crate"), "crate_");
+        assert_eq!(ident_text("super"), "super_");
+    }
+
+    #[test]
+    fn enum_values_become_variants() {
+        assert_eq!(variant("backgroundFetch"), "BackgroundFetch");
+        assert_eq!(
+            variant("no-referrer-when-downgrade"),
+            "NoReferrerWhenDowngrade"
+        );
+        assert_eq!(variant("DOM"), "Dom");
+        assert_eq!(ident_text(&variant("Self")), "Self_");
+        assert_eq!(ident_text(&variant("continue")), "Continue");
+        assert_eq!(variant("3d"), "V3d");
+        assert_eq!(variant("-"), "X2D");
+    }
+}

@@ -1,0 +1,34 @@
+//! Runtime support for Rust bindings generated from the Chrome DevTools Protocol (CDP).
+//!
+//! The generated crate (`cdp-bindings`, or whatever a user's `build.rs` produces with
+//! `cdp-codegen`) holds the types. This crate holds what those types need at run time:
+//!
+//! - the traits the generated items implement: [`Command`], [`Event`] and [`EventSet`];
+//! - [`encode_request`], which writes a command as a protocol message;
+//! - [`decode_message`], which reads one message from the browser in a single pass, straight
+//!   into the typed event, and reports a [`DecodeError`] naming the method and the field when it
+//!   cannot;
+//! - [`Client`], a sans-IO client that numbers requests and matches responses to them.
+//!
+//! The crate does no I/O of its own: give [`Client`] the text your transport receives and send
+//! the text it returns.
+
+#![deny(missing_docs)]
+
+mod client;
+pub mod codegen;
+mod error;
+mod json_path;
+mod message;
+mod traits;
+
+pub use client::{Client, ClientError, Incoming, OutgoingRequest, PendingResponse};
+pub use error::{DecodeError, DecodeErrorKind};
+pub use message::{
+    decode_message, encode_request, try_encode_request, Message, ProtocolError, Response,
+    UnknownEvent, MAX_MESSAGE_LEN,
+};
+pub use traits::{Command, Event, EventSet};
+
+/// The JSON text of a value, kept as it arrived (re-exported from `serde_json`).
+pub use serde_json::value::RawValue;

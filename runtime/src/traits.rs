@@ -1,0 +1,40 @@
+//! The traits that generated commands and events implement.
+
+use serde::de::DeserializeOwned;
+use serde::{Deserializer, Serialize};
+
+/// A protocol command: its parameters, the method that names it and the type of its result.
+///
+/// Generated code implements it for every `XParams` struct.
+pub trait Command: Serialize {
+    /// The protocol method, e.g. `"BackgroundService.startObserving"`.
+    const METHOD: &'static str;
+    /// What the browser returns on success.
+    type Response: DeserializeOwned;
+}
+
+/// A protocol event: the parameters of one event method.
+///
+/// Generated code implements it for every `XEvent` struct.
+pub trait Event: DeserializeOwned {
+    /// The protocol method, e.g. `"BackgroundService.recordingStateChanged"`.
+    const METHOD: &'static str;
+}
+
+/// A set of events that can be told apart by their method name.
+///
+/// The generated root `Event` enum implements it, with a variant for every event of the
+/// protocol plus one for methods it does not know, so that no message is lost.
+pub trait EventSet: Sized {
+    /// Decodes the `params` of an event whose method is `method`.
+    ///
+    /// `params` is positioned on the params value itself, so an implementation decodes straight
+    /// into the typed event without an intermediate `serde_json::Value`. An implementation must
+    /// accept any method: one it does not know is kept, not rejected.
+    fn deserialize_event<'de, D>(method: &str, params: D) -> Result<Self, D::Error>
+    where
+        D: Deserializer<'de>;
+
+    /// The protocol method of this event.
+    fn method(&self) -> &str;
+}
