@@ -4,7 +4,7 @@
 //! its target stands, forwards or in a cycle. String enums and objects written inline in a
 //! field are lifted into named types here, so later stages see only named types. Domain
 //! selection keeps the selected domains whole and, of the others, only the types they reach.
-//! Which fields must be boxed is decided on the type graph (see [`crate::cycles`]).
+//! Which fields must be boxed is decided on the type graph, in the `cycles` module.
 
 use std::collections::{BTreeMap, BTreeSet};
 

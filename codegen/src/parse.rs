@@ -175,7 +175,9 @@ fn json_diagnostic(origin: &str, path: &str, err: serde_json::Error) -> Diagnost
     let full = err.to_string();
     let position = format!(" at line {} column {}", err.line(), err.column());
     let reason = full.strip_suffix(&position).unwrap_or(&full);
-    let place = if path.is_empty() || path == "." {
+    // Only a value of the wrong shape has a meaningful path; a syntax error has its position.
+    let data_error = err.classify() == serde_json::error::Category::Data;
+    let place = if !data_error || path.is_empty() || path == "." {
         String::new()
     } else {
         format!(" (in `{path}`)")

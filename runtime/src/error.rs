@@ -30,7 +30,11 @@ pub enum DecodeErrorKind {
 /// (`params.backgroundServiceEvent.eventMetadata[0].key`), the reason, and keeps the raw
 /// message, so nothing is dropped silently.
 #[derive(Debug, Clone, PartialEq)]
-pub struct DecodeError {
+pub struct DecodeError(Box<Inner>);
+
+// Boxed so that `Result<Message<E>, DecodeError>` stays the size of a message: errors are rare.
+#[derive(Debug, Clone, PartialEq)]
+struct Inner {
     kind: DecodeErrorKind,
     method: Option<String>,
     path: String,
@@ -47,14 +51,14 @@ impl DecodeError {
         reason: String,
         raw: &str,
     ) -> Self {
-        DecodeError {
+        DecodeError(Box::new(Inner {
             kind,
             method,
             path,
             reason,
             raw: raw.to_owned(),
             protocol: None,
-        }
+        }))
     }
 
     /// Builds the error from `serde_json`'s, finding the field path from the error's position
@@ -85,14 +89,14 @@ impl DecodeError {
     }
 
     pub(crate) fn protocol(method: &str, error: ProtocolError) -> Self {
-        DecodeError {
+        DecodeError(Box::new(Inner {
             kind: DecodeErrorKind::Protocol,
             method: Some(method.to_owned()),
             path: String::new(),
             reason: error.to_string(),
             raw: String::new(),
             protocol: Some(error),
-        }
+        }))
     }
 
     pub(crate) fn too_large(text: &str, limit: usize) -> Self {
@@ -110,51 +114,51 @@ impl DecodeError {
     }
 
     pub(crate) fn with_raw(mut self, raw: &str) -> Self {
-        raw.clone_into(&mut self.raw);
+        raw.clone_into(&mut self.0.raw);
         self
     }
 
     /// What kind of problem this is.
     pub fn kind(&self) -> DecodeErrorKind {
-        self.kind
+        self.0.kind
     }
 
     /// The protocol method of the message, when it has one.
     pub fn method(&self) -> Option<&str> {
-        self.method.as_deref()
+        self.0.method.as_deref()
     }
 
     /// The path of the field at fault, e.g. `params.service`; empty for the message as a whole.
     pub fn path(&self) -> &str {
-        &self.path
+        &self.0.path
     }
 
     /// Why the value could not be decoded.
     pub fn reason(&self) -> &str {
-        &self.reason
+        &self.0.reason
     }
 
     /// The message as it arrived (only its start for a [`DecodeErrorKind::TooLarge`] message).
     pub fn raw(&self) -> &str {
-        &self.raw
+        &self.0.raw
     }
 
     /// The browser's error, for a [`DecodeErrorKind::Protocol`] error.
     pub fn protocol_error(&self) -> Option<&ProtocolError> {
-        self.protocol.as_ref()
+        self.0.protocol.as_ref()
     }
 }
 
 impl fmt::Display for DecodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.method {
+        match &self.0.method {
             Some(method) => write!(f, "cannot decode `{method}`")?,
             None => f.write_str("cannot decode message")?,
         }
-        if !self.path.is_empty() {
-            write!(f, " at `{}`", self.path)?;
+        if !self.0.path.is_empty() {
+            write!(f, " at `{}`", self.0.path)?;
         }
-        write!(f, ": {}", self.reason)
+        write!(f, ": {}", self.0.reason)
     }
 }
 

@@ -16,7 +16,7 @@ pub(crate) fn path_at(text: &str, offset: usize) -> String {
     let mut stack: Vec<Frame> = Vec::new();
     // True between `{`/`,` and the next key inside an object.
     let mut expect_key = false;
-    let mut pushed_at = usize::MAX;
+    let mut pushed_at: Option<usize> = None;
     let mut i = 0;
     while i < end {
         match bytes[i] {
@@ -40,12 +40,12 @@ pub(crate) fn path_at(text: &str, offset: usize) -> String {
             b'{' => {
                 stack.push(Frame::Object { key: None });
                 expect_key = true;
-                pushed_at = i;
+                pushed_at = Some(i);
             }
             b'[' => {
                 stack.push(Frame::Array { index: 0 });
                 expect_key = false;
-                pushed_at = i;
+                pushed_at = Some(i);
             }
             b'}' | b']' => {
                 stack.pop();
@@ -62,7 +62,7 @@ pub(crate) fn path_at(text: &str, offset: usize) -> String {
     }
     // A container opened by the very byte the error points at is the value at fault, not a
     // place inside it.
-    if pushed_at + 1 == end && !stack.is_empty() {
+    if pushed_at.is_some_and(|at| at + 1 == end) && !stack.is_empty() {
         stack.pop();
     }
     let mut path = String::new();
@@ -142,6 +142,15 @@ mod tests {
         let text = r#"{"flag":true,"list":[],"nested":{"flag":true}}"#;
         assert_eq!(path_of_error::<Outer>(text), "nested");
         assert_eq!(path_of_error::<Outer>(r#"{"flag":true}"#), "");
+    }
+
+    #[test]
+    fn any_offset_in_any_text_is_safe() {
+        for text in ["", "{", "[", "\"", "{\"a\":[1,{\"b\"", "}}]]", "\\"] {
+            for offset in 0..=text.len() + 2 {
+                let _ = path_at(text, offset);
+            }
+        }
     }
 
     #[test]

@@ -82,7 +82,7 @@ impl Ctx<'_> {
         };
         let docs = docs::item_docs(&field.meta, &extra);
         let mut serde = Vec::new();
-        if naming::field(&field.name) != field.name {
+        if naming::field_needs_rename(&field.name) {
             let name = &field.name;
             serde.push(quote!(rename = #name));
         }
