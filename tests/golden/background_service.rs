@@ -543,7 +543,7 @@ pub mod service_worker {
 /// params kept as they arrived, so no message is lost.
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 #[non_exhaustive]
-#[allow(deprecated)]
+#[allow(deprecated, clippy::large_enum_variant)]
 pub enum Event {
     /// An event of the `BackgroundService` domain.
     BackgroundService(background_service::Event),

@@ -54,12 +54,25 @@ pub fn clean(description: &str) -> String {
     let mut out = String::with_capacity(text.len() + 16);
     let mut in_code = false;
     let mut in_fence = false;
+    // The content indent of the list item the previous lines belong to, if any.
+    let mut list_indent: Option<usize> = None;
     for (index, line) in text.lines().enumerate() {
         if index > 0 {
             out.push('\n');
         }
         // Leading spaces would make an indented code block, which rustdoc runs as a test.
         let line = line.trim();
+        if !in_fence && !in_code {
+            if line.is_empty() {
+                list_indent = None;
+            } else if let Some(indent) = list_marker_width(line) {
+                list_indent = Some(indent);
+            } else if let Some(indent) = list_indent {
+                // A line that continues a list item is indented to the item's text, so
+                // Markdown keeps it inside the item.
+                out.extend(std::iter::repeat_n(' ', indent));
+            }
+        }
         if line.starts_with("```") {
             // A fenced block in a description is never Rust.
             out.push_str(if in_fence { "```" } else { "```text" });
@@ -104,6 +117,17 @@ pub fn clean(description: &str) -> String {
     out.trim().to_owned()
 }
 
+/// The width of a Markdown list marker that starts `line` (`- `, `* `, `1. `), if any.
+fn list_marker_width(line: &str) -> Option<usize> {
+    if line.starts_with("- ") || line.starts_with("* ") || line.starts_with("+ ") {
+        return Some(2);
+    }
+    let digits = line.bytes().take_while(u8::is_ascii_digit).count();
+    let rest = &line[digits..];
+    (digits > 0 && digits < 10 && (rest.starts_with(". ") || rest.starts_with(") ")))
+        .then_some(digits + 2)
+}
+
 #[cfg(test)]
 mod tests {
     use super::clean;
@@ -134,6 +158,14 @@ mod tests {
     #[test]
     fn unpaired_backticks_are_escaped() {
         assert_eq!(clean("a ` b"), "a \\` b");
+    }
+
+    #[test]
+    fn lines_that_continue_a_list_item_are_indented_into_it() {
+        assert_eq!(
+            clean("Maps to:\n1. First\nmore on first\n\n- second\n  its tail\nAfter"),
+            "Maps to:\n1. First\n   more on first\n\n- second\n  its tail\n  After"
+        );
     }
 
     #[test]

@@ -113,7 +113,7 @@ pub fn root_event(ctx: &Ctx<'_>) -> TokenStream {
         /// params kept as they arrived, so no message is lost.
         #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
         #[non_exhaustive]
-        #allow_deprecated
+        #[allow(deprecated, clippy::large_enum_variant)]
         pub enum Event {
             #(#variant_docs #variants(#modules::Event),)*
             /// An event these bindings do not know.
