@@ -70,7 +70,7 @@ pub fn clean(description: &str) -> String {
             } else if let Some(indent) = list_indent {
                 // A line that continues a list item is indented to the item's text, so
                 // Markdown keeps it inside the item.
-                out.extend(std::iter::repeat_n(' ', indent));
+                out.push_str(&" ".repeat(indent));
             }
         }
         if line.starts_with("```") {
