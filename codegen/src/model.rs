@@ -329,7 +329,7 @@ impl TypeKind {
 /// still references stays, so no path dangles: the closure in [`Model::select`] runs after this
 /// on what is kept, and types are dropped only from selected domains' own lists here when
 /// nothing kept reaches them.
-fn filter_flags(domains: &mut [Domain], selection: &Selection) {
+fn filter_flags(domains: &mut Vec<Domain>, selection: &Selection) {
     let drop = |meta: &Meta| {
         (!selection.experimental && meta.experimental) || (!selection.deprecated && meta.deprecated)
     };
@@ -392,6 +392,8 @@ fn filter_flags(domains: &mut [Domain], selection: &Selection) {
     for domain in domains.iter_mut() {
         domain.types.retain(|ty| referenced.contains(&ty.id));
     }
+    // A left-out domain survives only as far as kept items still use its types.
+    domains.retain(|domain| !drop(&domain.meta) || !domain.types.is_empty());
 }
 
 struct Converter<'a> {

@@ -1,0 +1,201 @@
+//! The whole protocol of the pinned devtools-protocol version: counts, domain selection, and
+//! leaving out experimental or deprecated items without leaving a path dangling.
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+
+use cdp_codegen::model::{Field, Model, Ty, TypeId};
+use cdp_codegen::Config;
+use common::{devtools_protocol, DEVTOOLS_PROTOCOL_VERSION};
+
+fn full() -> Option<Config> {
+    let package: PathBuf = devtools_protocol(DEVTOOLS_PROTOCOL_VERSION)?;
+    let mut config = Config::new();
+    config
+        .protocol(package.join("json/browser_protocol.json"))
+        .protocol(package.join("json/js_protocol.json"));
+    Some(config)
+}
+
+fn fields(model: &Model) -> impl Iterator<Item = (String, &Field)> {
+    model.domains.iter().flat_map(|domain| {
+        let types = domain.types.iter().flat_map(move |ty| match &ty.kind {
+            cdp_codegen::model::TypeKind::Object(fields) => {
+                fields.iter().map(|f| (ty.id.to_string(), f)).collect::<Vec<_>>()
+            }
+            _ => Vec::new(),
+        });
+        let commands = domain.commands.iter().flat_map(move |command| {
+            command
+                .params
+                .iter()
+                .chain(&command.returns)
+                .map(move |f| (format!("{}.{}", domain.name, command.name), f))
+        });
+        let events = domain.events.iter().flat_map(move |event| {
+            event
+                .params
+                .iter()
+                .map(move |f| (format!("{}.{}", domain.name, event.name), f))
+        });
+        types.chain(commands).chain(events)
+    })
+}
+
+/// Every named type a field or alias mentions exists in the model: nothing dangles.
+fn assert_closed(model: &Model) {
+    let ids: BTreeSet<&TypeId> = model
+        .domains
+        .iter()
+        .flat_map(|domain| &domain.types)
+        .map(|ty| &ty.id)
+        .collect();
+    let mut check = |owner: &str, ty: &Ty| {
+        ty.named(&mut |id| assert!(ids.contains(id), "{owner} refers to missing {id}"));
+    };
+    for (owner, field) in fields(model) {
+        check(&owner, &field.ty);
+    }
+    for ty in model.domains.iter().flat_map(|domain| &domain.types) {
+        if let cdp_codegen::model::TypeKind::Alias { ty: alias, .. } = &ty.kind {
+            check(&ty.id.to_string(), alias);
+        }
+    }
+}
+
+#[test]
+fn the_full_protocol_has_every_domain_command_and_event() {
+    let Some(config) = full() else { return };
+    let model = config.model().unwrap();
+    let commands: usize = model.domains.iter().map(|d| d.commands.len()).sum();
+    let events: usize = model.domains.iter().map(|d| d.events.len()).sum();
+    let declared: usize = model
+        .domains
+        .iter()
+        .flat_map(|d| &d.types)
+        .filter(|ty| ty.lifted_from.is_none())
+        .count();
+    assert_eq!(
+        (model.domains.len(), declared, commands, events),
+        (59, 611, 677, 232)
+    );
+    assert_closed(&model);
+}
+
+#[test]
+fn background_service_alone_pulls_in_exactly_the_two_types_it_uses() {
+    let Some(mut config) = full() else { return };
+    let model = config.domain("BackgroundService").model().unwrap();
+    let summary: Vec<(String, bool, Vec<String>, usize, usize)> = model
+        .domains
+        .iter()
+        .map(|d| {
+            (
+                d.name.clone(),
+                d.selected,
+                d.types.iter().map(|ty| ty.id.name.clone()).collect(),
+                d.commands.len(),
+                d.events.len(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        vec![
+            (
+                "BackgroundService".into(),
+                true,
+                vec!["ServiceName".into(), "EventMetadata".into(), "BackgroundServiceEvent".into()],
+                4,
+                2
+            ),
+            ("Network".into(), false, vec!["TimeSinceEpoch".into()], 0, 0),
+            ("ServiceWorker".into(), false, vec!["RegistrationID".into()], 0, 0),
+        ]
+    );
+    let code = config.generate_string().unwrap();
+    assert!(code.contains("pub mod network {"));
+    assert!(code.contains("pub struct TimeSinceEpoch(pub f64);"));
+    assert!(code.contains("pub struct RegistrationId(pub ::std::string::String);"));
+    assert!(!code.contains("pub mod page"), "no unselected domain beyond the closure");
+    assert_eq!(code.matches("impl ::cdp_runtime::Command for").count(), 4);
+    assert_eq!(code.matches("impl ::cdp_runtime::Event for").count(), 2);
+}
+
+#[test]
+fn a_selection_keeps_only_what_it_reaches_and_nothing_dangles() {
+    let Some(mut config) = full() else { return };
+    let model = config.domain("Page").domain("Runtime").model().unwrap();
+    for domain in &model.domains {
+        let selected = domain.name == "Page" || domain.name == "Runtime";
+        assert_eq!(domain.selected, selected, "{}", domain.name);
+        if !selected {
+            assert!(domain.commands.is_empty() && domain.events.is_empty(), "{}", domain.name);
+            assert!(!domain.types.is_empty(), "{} is listed only for its types", domain.name);
+        }
+    }
+    assert!(model.type_def(&TypeId { domain: "DOM".into(), name: "Rect".into() }).is_some()
+        || model.domains.iter().any(|d| d.name == "Network"));
+    assert!(model.domains.len() < 59);
+    assert_closed(&model);
+}
+
+#[test]
+fn without_experimental_items_the_eleven_stable_uses_of_experimental_types_still_resolve() {
+    let Some(mut config) = full() else { return };
+    let model = config.experimental(false).model().unwrap();
+    assert_closed(&model);
+    for domain in &model.domains {
+        for command in &domain.commands {
+            assert!(!command.meta.experimental, "{}.{}", domain.name, command.name);
+        }
+        for event in &domain.events {
+            assert!(!event.meta.experimental, "{}.{}", domain.name, event.name);
+        }
+    }
+    // The stable fields of the pinned version whose type is experimental: each keeps its type.
+    for (owner, field, ty) in [
+        ("Browser.resetPermissions", "browserContextId", "Browser.BrowserContextID"),
+        ("Page.frameScheduledNavigation", "reason", "Page.ClientNavigationReason"),
+        ("Target.createBrowserContext", "browserContextId", "Browser.BrowserContextID"),
+        ("Target.getBrowserContexts", "browserContextIds", "Browser.BrowserContextID"),
+        ("Target.createTarget", "windowState", "Target.WindowState"),
+        ("Target.disposeBrowserContext", "browserContextId", "Browser.BrowserContextID"),
+        ("Tracing.start", "streamFormat", "Tracing.StreamFormat"),
+        ("Tracing.tracingComplete", "traceFormat", "Tracing.StreamFormat"),
+        ("Tracing.tracingComplete", "streamCompression", "Tracing.StreamCompression"),
+        ("Debugger.restartFrame", "asyncStackTraceId", "Runtime.StackTraceId"),
+        ("Debugger.setScriptSource", "asyncStackTraceId", "Runtime.StackTraceId"),
+    ] {
+        let (domain, name) = ty.split_once('.').unwrap();
+        let id = TypeId { domain: domain.into(), name: name.into() };
+        let kept = model.type_def(&id).unwrap_or_else(|| panic!("{ty} used by {owner} is gone"));
+        assert!(kept.meta.experimental, "{ty} is experimental");
+        let mut found = false;
+        for (place, f) in fields(&model) {
+            if place == owner && f.name == field {
+                f.ty.named(&mut |named| found |= *named == id);
+            }
+        }
+        assert!(found, "{owner}.{field} is kept with type {ty}");
+    }
+    let code = config.generate_string().unwrap();
+    assert!(code.contains("pub enum StreamFormat"), "an experimental type used by a stable field is kept");
+    assert!(!code.contains("pub mod background_service"), "an experimental domain is left out");
+}
+
+#[test]
+fn without_deprecated_items_none_is_generated_and_nothing_dangles() {
+    let Some(mut config) = full() else { return };
+    let model = config.deprecated(false).model().unwrap();
+    assert_closed(&model);
+    for domain in &model.domains {
+        assert!(domain.commands.iter().all(|c| !c.meta.deprecated), "{}", domain.name);
+        assert!(domain.events.iter().all(|e| !e.meta.deprecated), "{}", domain.name);
+    }
+    for (owner, field) in fields(&model) {
+        assert!(!(field.optional && field.meta.deprecated), "{owner}.{}", field.name);
+    }
+}
