@@ -26,6 +26,7 @@
 mod cycles;
 pub mod diagnostics;
 mod emit;
+pub mod features;
 mod format;
 pub mod model;
 pub mod naming;

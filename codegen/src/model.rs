@@ -258,6 +258,34 @@ impl Model {
             .find(|ty| ty.id == *id)
     }
 
+    /// For every domain, the other domains whose types it uses (in its types, commands and
+    /// events). Cycles are common (DOM, Page and Network use each other).
+    pub fn domain_dependencies(&self) -> BTreeMap<&str, BTreeSet<&str>> {
+        let mut dependencies: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+        for domain in &self.domains {
+            let used = dependencies.entry(domain.name.as_str()).or_default();
+            let mut add = |id: &TypeId| {
+                if id.domain != domain.name {
+                    if let Some(other) = self.domains.iter().find(|d| d.name == id.domain) {
+                        used.insert(other.name.as_str());
+                    }
+                }
+            };
+            for ty in &domain.types {
+                ty.kind.named(&mut add);
+            }
+            let fields = domain
+                .commands
+                .iter()
+                .flat_map(|command| command.params.iter().chain(&command.returns))
+                .chain(domain.events.iter().flat_map(|event| &event.params));
+            for field in fields {
+                field.ty.named(&mut add);
+            }
+        }
+        dependencies
+    }
+
     /// Keeps the selected domains whole and, of the others, only the types reached from them.
     fn select(&mut self, wanted: &[String]) {
         let keep_all = wanted.is_empty();

@@ -199,3 +199,33 @@ fn without_deprecated_items_none_is_generated_and_nothing_dangles() {
         assert!(!(field.optional && field.meta.deprecated), "{owner}.{}", field.name);
     }
 }
+
+/// The per-domain features of cdp-bindings are generated from the pinned protocol and pasted
+/// between two marker lines in `generated/Cargo.toml`; this keeps them in sync.
+/// Refresh them with `CDP_UPDATE_FEATURES=1 cargo test -p cdp-codegen --test full_protocol`.
+#[test]
+fn the_bindings_crate_has_one_feature_per_domain_implying_the_domains_it_uses() {
+    const BEGIN: &str = "# BEGIN domain features (generated: see codegen/tests/full_protocol.rs)\n";
+    const END: &str = "# END domain features\n";
+    let Some(config) = full() else { return };
+    let model = config.model().unwrap();
+    let table = cdp_codegen::features::feature_table(&model);
+    assert_eq!(table.lines().count(), 59);
+    assert!(table.contains("\nbackground_service = [\"network\", \"service_worker\"]\n"), "{table}");
+    assert!(table.contains("\ndom_debugger = [\"dom\", \"runtime\"]\n"), "{table}");
+
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../generated/Cargo.toml");
+    let manifest = std::fs::read_to_string(&path).unwrap();
+    let start = manifest.find(BEGIN).expect("the begin marker") + BEGIN.len();
+    let end = manifest.find(END).expect("the end marker");
+    if std::env::var_os("CDP_UPDATE_FEATURES").is_some() {
+        let updated = format!("{}{table}{}", &manifest[..start], &manifest[end..]);
+        std::fs::write(&path, updated).unwrap();
+        return;
+    }
+    assert!(
+        manifest[start..end] == table,
+        "generated/Cargo.toml's domain features are stale: run \
+         `CDP_UPDATE_FEATURES=1 cargo test -p cdp-codegen --test full_protocol`"
+    );
+}
