@@ -59,13 +59,6 @@ pub fn field(name: &str) -> String {
     legal_start(name.to_snake_case(), "f")
 }
 
-/// Whether serde needs `rename` for a field: the key serde derives from the Rust field (its
-/// identifier without `r#`) differs from the protocol name.
-pub fn field_needs_rename(name: &str) -> bool {
-    let rust = ident_text(&field(name));
-    rust.strip_prefix("r#").unwrap_or(&rust) != name
-}
-
 /// Enum variant of a string value: `no-referrer` -> `NoReferrer`, `DOM` -> `Dom`.
 pub fn variant(value: &str) -> String {
     let name = value.to_upper_camel_case();
@@ -277,14 +270,6 @@ mod tests {
         assert_eq!(ident_text("Self"), "Self_");
         assert_eq!(ident_text("crate"), "crate_");
         assert_eq!(ident_text("super"), "super_");
-    }
-
-    #[test]
-    fn rename_is_needed_exactly_when_the_serde_key_differs() {
-        assert!(!field_needs_rename("type"), "r#type keeps the key `type`");
-        assert!(!field_needs_rename("origin"));
-        assert!(field_needs_rename("self"), "self_ needs the key `self`");
-        assert!(field_needs_rename("baseURL"));
     }
 
     #[test]

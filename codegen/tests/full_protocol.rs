@@ -22,9 +22,10 @@ fn full() -> Option<Config> {
 fn fields(model: &Model) -> impl Iterator<Item = (String, &Field)> {
     model.domains.iter().flat_map(|domain| {
         let types = domain.types.iter().flat_map(move |ty| match &ty.kind {
-            cdp_codegen::model::TypeKind::Object(fields) => {
-                fields.iter().map(|f| (ty.id.to_string(), f)).collect::<Vec<_>>()
-            }
+            cdp_codegen::model::TypeKind::Object(fields) => fields
+                .iter()
+                .map(|f| (ty.id.to_string(), f))
+                .collect::<Vec<_>>(),
             _ => Vec::new(),
         });
         let commands = domain.commands.iter().flat_map(move |command| {
@@ -52,7 +53,7 @@ fn assert_closed(model: &Model) {
         .flat_map(|domain| &domain.types)
         .map(|ty| &ty.id)
         .collect();
-    let mut check = |owner: &str, ty: &Ty| {
+    let check = |owner: &str, ty: &Ty| {
         ty.named(&mut |id| assert!(ids.contains(id), "{owner} refers to missing {id}"));
     };
     for (owner, field) in fields(model) {
@@ -107,19 +108,32 @@ fn background_service_alone_pulls_in_exactly_the_two_types_it_uses() {
             (
                 "BackgroundService".into(),
                 true,
-                vec!["ServiceName".into(), "EventMetadata".into(), "BackgroundServiceEvent".into()],
+                vec![
+                    "ServiceName".into(),
+                    "EventMetadata".into(),
+                    "BackgroundServiceEvent".into()
+                ],
                 4,
                 2
             ),
             ("Network".into(), false, vec!["TimeSinceEpoch".into()], 0, 0),
-            ("ServiceWorker".into(), false, vec!["RegistrationID".into()], 0, 0),
+            (
+                "ServiceWorker".into(),
+                false,
+                vec!["RegistrationID".into()],
+                0,
+                0
+            ),
         ]
     );
     let code = config.generate_string().unwrap();
     assert!(code.contains("pub mod network {"));
     assert!(code.contains("pub struct TimeSinceEpoch(pub f64);"));
     assert!(code.contains("pub struct RegistrationId(pub ::std::string::String);"));
-    assert!(!code.contains("pub mod page"), "no unselected domain beyond the closure");
+    assert!(
+        !code.contains("pub mod page"),
+        "no unselected domain beyond the closure"
+    );
     assert_eq!(code.matches("impl ::cdp_runtime::Command for").count(), 4);
     assert_eq!(code.matches("impl ::cdp_runtime::Event for").count(), 2);
 }
@@ -132,12 +146,27 @@ fn a_selection_keeps_only_what_it_reaches_and_nothing_dangles() {
         let selected = domain.name == "Page" || domain.name == "Runtime";
         assert_eq!(domain.selected, selected, "{}", domain.name);
         if !selected {
-            assert!(domain.commands.is_empty() && domain.events.is_empty(), "{}", domain.name);
-            assert!(!domain.types.is_empty(), "{} is listed only for its types", domain.name);
+            assert!(
+                domain.commands.is_empty() && domain.events.is_empty(),
+                "{}",
+                domain.name
+            );
+            assert!(
+                !domain.types.is_empty(),
+                "{} is listed only for its types",
+                domain.name
+            );
         }
     }
-    assert!(model.type_def(&TypeId { domain: "DOM".into(), name: "Rect".into() }).is_some()
-        || model.domains.iter().any(|d| d.name == "Network"));
+    assert!(
+        model
+            .type_def(&TypeId {
+                domain: "DOM".into(),
+                name: "Rect".into()
+            })
+            .is_some()
+            || model.domains.iter().any(|d| d.name == "Network")
+    );
     assert!(model.domains.len() < 59);
     assert_closed(&model);
 }
@@ -149,7 +178,11 @@ fn without_experimental_items_the_eleven_stable_uses_of_experimental_types_still
     assert_closed(&model);
     for domain in &model.domains {
         for command in &domain.commands {
-            assert!(!command.meta.experimental, "{}.{}", domain.name, command.name);
+            assert!(
+                !command.meta.experimental,
+                "{}.{}",
+                domain.name, command.name
+            );
         }
         for event in &domain.events {
             assert!(!event.meta.experimental, "{}.{}", domain.name, event.name);
@@ -157,21 +190,62 @@ fn without_experimental_items_the_eleven_stable_uses_of_experimental_types_still
     }
     // The stable fields of the pinned version whose type is experimental: each keeps its type.
     for (owner, field, ty) in [
-        ("Browser.resetPermissions", "browserContextId", "Browser.BrowserContextID"),
-        ("Page.frameScheduledNavigation", "reason", "Page.ClientNavigationReason"),
-        ("Target.createBrowserContext", "browserContextId", "Browser.BrowserContextID"),
-        ("Target.getBrowserContexts", "browserContextIds", "Browser.BrowserContextID"),
+        (
+            "Browser.resetPermissions",
+            "browserContextId",
+            "Browser.BrowserContextID",
+        ),
+        (
+            "Page.frameScheduledNavigation",
+            "reason",
+            "Page.ClientNavigationReason",
+        ),
+        (
+            "Target.createBrowserContext",
+            "browserContextId",
+            "Browser.BrowserContextID",
+        ),
+        (
+            "Target.getBrowserContexts",
+            "browserContextIds",
+            "Browser.BrowserContextID",
+        ),
         ("Target.createTarget", "windowState", "Target.WindowState"),
-        ("Target.disposeBrowserContext", "browserContextId", "Browser.BrowserContextID"),
+        (
+            "Target.disposeBrowserContext",
+            "browserContextId",
+            "Browser.BrowserContextID",
+        ),
         ("Tracing.start", "streamFormat", "Tracing.StreamFormat"),
-        ("Tracing.tracingComplete", "traceFormat", "Tracing.StreamFormat"),
-        ("Tracing.tracingComplete", "streamCompression", "Tracing.StreamCompression"),
-        ("Debugger.restartFrame", "asyncStackTraceId", "Runtime.StackTraceId"),
-        ("Debugger.setScriptSource", "asyncStackTraceId", "Runtime.StackTraceId"),
+        (
+            "Tracing.tracingComplete",
+            "traceFormat",
+            "Tracing.StreamFormat",
+        ),
+        (
+            "Tracing.tracingComplete",
+            "streamCompression",
+            "Tracing.StreamCompression",
+        ),
+        (
+            "Debugger.restartFrame",
+            "asyncStackTraceId",
+            "Runtime.StackTraceId",
+        ),
+        (
+            "Debugger.setScriptSource",
+            "asyncStackTraceId",
+            "Runtime.StackTraceId",
+        ),
     ] {
         let (domain, name) = ty.split_once('.').unwrap();
-        let id = TypeId { domain: domain.into(), name: name.into() };
-        let kept = model.type_def(&id).unwrap_or_else(|| panic!("{ty} used by {owner} is gone"));
+        let id = TypeId {
+            domain: domain.into(),
+            name: name.into(),
+        };
+        let kept = model
+            .type_def(&id)
+            .unwrap_or_else(|| panic!("{ty} used by {owner} is gone"));
         assert!(kept.meta.experimental, "{ty} is experimental");
         let mut found = false;
         for (place, f) in fields(&model) {
@@ -182,8 +256,14 @@ fn without_experimental_items_the_eleven_stable_uses_of_experimental_types_still
         assert!(found, "{owner}.{field} is kept with type {ty}");
     }
     let code = config.generate_string().unwrap();
-    assert!(code.contains("pub enum StreamFormat"), "an experimental type used by a stable field is kept");
-    assert!(!code.contains("pub mod background_service"), "an experimental domain is left out");
+    assert!(
+        code.contains("pub enum StreamFormat"),
+        "an experimental type used by a stable field is kept"
+    );
+    assert!(
+        !code.contains("pub mod background_service"),
+        "an experimental domain is left out"
+    );
 }
 
 #[test]
@@ -192,11 +272,23 @@ fn without_deprecated_items_none_is_generated_and_nothing_dangles() {
     let model = config.deprecated(false).model().unwrap();
     assert_closed(&model);
     for domain in &model.domains {
-        assert!(domain.commands.iter().all(|c| !c.meta.deprecated), "{}", domain.name);
-        assert!(domain.events.iter().all(|e| !e.meta.deprecated), "{}", domain.name);
+        assert!(
+            domain.commands.iter().all(|c| !c.meta.deprecated),
+            "{}",
+            domain.name
+        );
+        assert!(
+            domain.events.iter().all(|e| !e.meta.deprecated),
+            "{}",
+            domain.name
+        );
     }
     for (owner, field) in fields(&model) {
-        assert!(!(field.optional && field.meta.deprecated), "{owner}.{}", field.name);
+        assert!(
+            !(field.optional && field.meta.deprecated),
+            "{owner}.{}",
+            field.name
+        );
     }
 }
 
@@ -211,8 +303,14 @@ fn the_bindings_crate_has_one_feature_per_domain_implying_the_domains_it_uses() 
     let model = config.model().unwrap();
     let table = cdp_codegen::features::feature_table(&model);
     assert_eq!(table.lines().count(), 59);
-    assert!(table.contains("\nbackground_service = [\"network\", \"service_worker\"]\n"), "{table}");
-    assert!(table.contains("\ndom_debugger = [\"dom\", \"runtime\"]\n"), "{table}");
+    assert!(
+        table.contains("\nbackground_service = [\"network\", \"service_worker\"]\n"),
+        "{table}"
+    );
+    assert!(
+        table.contains("\ndom_debugger = [\"dom\", \"runtime\"]\n"),
+        "{table}"
+    );
 
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../generated/Cargo.toml");
     let manifest = std::fs::read_to_string(&path).unwrap();

@@ -7,9 +7,13 @@
 use std::fmt;
 use std::marker::PhantomData;
 
-use serde::de::{self, Visitor};
-use serde::Deserializer;
+use std::borrow::Cow;
 
+use serde::de::{self, IgnoredAny, MapAccess, Visitor};
+use serde::ser::SerializeMap;
+use serde::{Deserialize, Deserializer, Serializer};
+
+pub use crate::binary::Binary;
 pub use crate::{Command, Event, EventSet, UnknownEvent};
 pub use serde;
 pub use serde_json;
@@ -54,4 +58,86 @@ where
     E: From<UnknownEvent>,
 {
     <UnknownEvent as EventSet>::deserialize_event(method, params).map(E::from)
+}
+
+/// The key of an object field, borrowed from the input unless it holds escapes.
+///
+/// Generated `Deserialize` impls read keys as this one type and match them as strings, so the
+/// key-reading code exists once for all structs rather than once per struct.
+pub struct FieldKey<'de>(Cow<'de, str>);
+
+impl FieldKey<'_> {
+    /// The key.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl<'de> Deserialize<'de> for FieldKey<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct KeyVisitor;
+
+        impl<'de> Visitor<'de> for KeyVisitor {
+            type Value = FieldKey<'de>;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a field name")
+            }
+
+            fn visit_borrowed_str<E: de::Error>(self, key: &'de str) -> Result<Self::Value, E> {
+                Ok(FieldKey(Cow::Borrowed(key)))
+            }
+
+            fn visit_str<E: de::Error>(self, key: &str) -> Result<Self::Value, E> {
+                Ok(FieldKey(Cow::Owned(key.to_owned())))
+            }
+
+            fn visit_string<E: de::Error>(self, key: String) -> Result<Self::Value, E> {
+                Ok(FieldKey(Cow::Owned(key)))
+            }
+        }
+
+        deserializer.deserialize_identifier(KeyVisitor)
+    }
+}
+
+/// A required field's value, or serde's `missing field` error naming it.
+pub fn required<T, E: de::Error>(value: Option<T>, field: &'static str) -> Result<T, E> {
+    value.ok_or_else(|| E::missing_field(field))
+}
+
+/// Skips the value of a key the struct does not know.
+pub fn skip_value<'de, A: MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
+    map.next_value::<IgnoredAny>().map(|_| ())
+}
+
+/// Decodes an object that has no fields the bindings know, such as most command results.
+/// Any fields it holds are skipped.
+pub fn deserialize_empty<'de, D: Deserializer<'de>>(
+    deserializer: D,
+    expecting: &'static str,
+) -> Result<(), D::Error> {
+    struct EmptyVisitor(&'static str);
+
+    impl<'de> Visitor<'de> for EmptyVisitor {
+        type Value = ();
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str(self.0)
+        }
+
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+            while map.next_key::<IgnoredAny>()?.is_some() {
+                map.next_value::<IgnoredAny>()?;
+            }
+            Ok(())
+        }
+    }
+
+    deserializer.deserialize_map(EmptyVisitor(expecting))
+}
+
+/// Encodes an object with no fields: `{}`.
+pub fn serialize_empty<S: Serializer>(serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.serialize_map(Some(0))?.end()
 }

@@ -15,13 +15,17 @@
 
 #![deny(missing_docs)]
 
+mod binary;
 mod client;
 pub mod codegen;
 mod error;
 mod json_path;
 mod message;
 mod traits;
+#[cfg(any(feature = "pipe", feature = "websocket"))]
+pub mod transport;
 
+pub use binary::Binary;
 pub use client::{Client, ClientError, Incoming, OutgoingRequest, PendingResponse};
 pub use error::{DecodeError, DecodeErrorKind};
 pub use message::{

@@ -132,15 +132,70 @@ pub mod background_service {
         ::std::cmp::PartialEq,
         ::std::cmp::Eq,
         ::std::hash::Hash,
-        ::cdp_runtime::codegen::serde::Serialize,
-        ::cdp_runtime::codegen::serde::Deserialize,
     )]
-    #[serde(crate = "::cdp_runtime::codegen::serde")]
     pub struct EventMetadata {
         /// Protocol field `key`.
         pub key: ::std::string::String,
         /// Protocol field `value`.
         pub value: ::std::string::String,
+    }
+    impl ::cdp_runtime::codegen::serde::Serialize for EventMetadata {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::cdp_runtime::codegen::serde::Serializer,
+        {
+            use ::cdp_runtime::codegen::serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            map.serialize_entry("key", &self.key)?;
+            map.serialize_entry("value", &self.value)?;
+            map.end()
+        }
+    }
+    impl<'de> ::cdp_runtime::codegen::serde::Deserialize<'de> for EventMetadata {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::cdp_runtime::codegen::serde::Deserializer<'de>,
+        {
+            struct Visitor;
+            impl<'de> ::cdp_runtime::codegen::serde::de::Visitor<'de> for Visitor {
+                type Value = EventMetadata;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("an object: `BackgroundService.EventMetadata`")
+                }
+                fn visit_map<A>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<EventMetadata, A::Error>
+                where
+                    A: ::cdp_runtime::codegen::serde::de::MapAccess<'de>,
+                {
+                    let mut f0 = ::std::option::Option::None;
+                    let mut f1 = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<::cdp_runtime::codegen::FieldKey<'de>>()?
+                    {
+                        match key.as_str() {
+                            "key" => f0 = ::std::option::Option::Some(map.next_value()?),
+                            "value" => {
+                                f1 = ::std::option::Option::Some(map.next_value()?);
+                            }
+                            _ => ::cdp_runtime::codegen::skip_value(&mut map)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(EventMetadata {
+                        key: ::cdp_runtime::codegen::required::<_, A::Error>(f0, "key")?,
+                        value: ::cdp_runtime::codegen::required::<
+                            _,
+                            A::Error,
+                        >(f1, "value")?,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visitor)
+        }
     }
     impl EventMetadata {
         /// Creates a value from the required fields (`key`, `value`); the optional ones start unset.
@@ -157,36 +212,145 @@ pub mod background_service {
     /// One recorded piece of background service activity.
     ///
     /// Protocol type: `BackgroundService.BackgroundServiceEvent`.
-    #[derive(
-        ::std::fmt::Debug,
-        ::std::clone::Clone,
-        ::std::cmp::PartialEq,
-        ::cdp_runtime::codegen::serde::Serialize,
-        ::cdp_runtime::codegen::serde::Deserialize,
-    )]
-    #[serde(crate = "::cdp_runtime::codegen::serde")]
+    #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
     pub struct BackgroundServiceEvent {
         /// When the event happened, in seconds since the epoch.
         pub timestamp: super::network::TimeSinceEpoch,
         /// The origin the event belongs to.
         pub origin: ::std::string::String,
         /// The registration of the service worker that caused the event.
-        #[serde(rename = "serviceWorkerRegistrationId")]
         pub service_worker_registration_id: super::service_worker::RegistrationId,
         /// The background service that recorded the event.
         pub service: ServiceName,
         /// A human-readable description of what happened.
-        #[serde(rename = "eventName")]
         pub event_name: ::std::string::String,
         /// Groups the events that belong to one operation.
-        #[serde(rename = "instanceId")]
         pub instance_id: ::std::string::String,
         /// Extra information specific to this event.
-        #[serde(rename = "eventMetadata")]
         pub event_metadata: ::std::vec::Vec<EventMetadata>,
         /// The storage key the event belongs to.
-        #[serde(rename = "storageKey")]
         pub storage_key: ::std::string::String,
+    }
+    impl ::cdp_runtime::codegen::serde::Serialize for BackgroundServiceEvent {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::cdp_runtime::codegen::serde::Serializer,
+        {
+            use ::cdp_runtime::codegen::serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            map.serialize_entry("timestamp", &self.timestamp)?;
+            map.serialize_entry("origin", &self.origin)?;
+            map.serialize_entry(
+                "serviceWorkerRegistrationId",
+                &self.service_worker_registration_id,
+            )?;
+            map.serialize_entry("service", &self.service)?;
+            map.serialize_entry("eventName", &self.event_name)?;
+            map.serialize_entry("instanceId", &self.instance_id)?;
+            map.serialize_entry("eventMetadata", &self.event_metadata)?;
+            map.serialize_entry("storageKey", &self.storage_key)?;
+            map.end()
+        }
+    }
+    impl<'de> ::cdp_runtime::codegen::serde::Deserialize<'de>
+    for BackgroundServiceEvent {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::cdp_runtime::codegen::serde::Deserializer<'de>,
+        {
+            struct Visitor;
+            impl<'de> ::cdp_runtime::codegen::serde::de::Visitor<'de> for Visitor {
+                type Value = BackgroundServiceEvent;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("an object: `BackgroundService.BackgroundServiceEvent`")
+                }
+                fn visit_map<A>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<BackgroundServiceEvent, A::Error>
+                where
+                    A: ::cdp_runtime::codegen::serde::de::MapAccess<'de>,
+                {
+                    let mut f0 = ::std::option::Option::None;
+                    let mut f1 = ::std::option::Option::None;
+                    let mut f2 = ::std::option::Option::None;
+                    let mut f3 = ::std::option::Option::None;
+                    let mut f4 = ::std::option::Option::None;
+                    let mut f5 = ::std::option::Option::None;
+                    let mut f6 = ::std::option::Option::None;
+                    let mut f7 = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<::cdp_runtime::codegen::FieldKey<'de>>()?
+                    {
+                        match key.as_str() {
+                            "timestamp" => {
+                                f0 = ::std::option::Option::Some(map.next_value()?);
+                            }
+                            "origin" => {
+                                f1 = ::std::option::Option::Some(map.next_value()?);
+                            }
+                            "serviceWorkerRegistrationId" => {
+                                f2 = ::std::option::Option::Some(map.next_value()?);
+                            }
+                            "service" => {
+                                f3 = ::std::option::Option::Some(map.next_value()?);
+                            }
+                            "eventName" => {
+                                f4 = ::std::option::Option::Some(map.next_value()?);
+                            }
+                            "instanceId" => {
+                                f5 = ::std::option::Option::Some(map.next_value()?);
+                            }
+                            "eventMetadata" => {
+                                f6 = ::std::option::Option::Some(map.next_value()?);
+                            }
+                            "storageKey" => {
+                                f7 = ::std::option::Option::Some(map.next_value()?);
+                            }
+                            _ => ::cdp_runtime::codegen::skip_value(&mut map)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(BackgroundServiceEvent {
+                        timestamp: ::cdp_runtime::codegen::required::<
+                            _,
+                            A::Error,
+                        >(f0, "timestamp")?,
+                        origin: ::cdp_runtime::codegen::required::<
+                            _,
+                            A::Error,
+                        >(f1, "origin")?,
+                        service_worker_registration_id: ::cdp_runtime::codegen::required::<
+                            _,
+                            A::Error,
+                        >(f2, "serviceWorkerRegistrationId")?,
+                        service: ::cdp_runtime::codegen::required::<
+                            _,
+                            A::Error,
+                        >(f3, "service")?,
+                        event_name: ::cdp_runtime::codegen::required::<
+                            _,
+                            A::Error,
+                        >(f4, "eventName")?,
+                        instance_id: ::cdp_runtime::codegen::required::<
+                            _,
+                            A::Error,
+                        >(f5, "instanceId")?,
+                        event_metadata: ::cdp_runtime::codegen::required::<
+                            _,
+                            A::Error,
+                        >(f6, "eventMetadata")?,
+                        storage_key: ::cdp_runtime::codegen::required::<
+                            _,
+                            A::Error,
+                        >(f7, "storageKey")?,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visitor)
+        }
     }
     impl BackgroundServiceEvent {
         /// Creates a value from the required fields (`timestamp`, `origin`, `serviceWorkerRegistrationId`, `service`, `eventName`, `instanceId`, `eventMetadata`, `storageKey`); the optional ones start unset.
@@ -223,13 +387,64 @@ pub mod background_service {
         ::std::cmp::PartialEq,
         ::std::cmp::Eq,
         ::std::hash::Hash,
-        ::cdp_runtime::codegen::serde::Serialize,
-        ::cdp_runtime::codegen::serde::Deserialize,
     )]
-    #[serde(crate = "::cdp_runtime::codegen::serde")]
     pub struct StartObservingParams {
         /// Protocol field `service`.
         pub service: ServiceName,
+    }
+    impl ::cdp_runtime::codegen::serde::Serialize for StartObservingParams {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::cdp_runtime::codegen::serde::Serializer,
+        {
+            use ::cdp_runtime::codegen::serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            map.serialize_entry("service", &self.service)?;
+            map.end()
+        }
+    }
+    impl<'de> ::cdp_runtime::codegen::serde::Deserialize<'de> for StartObservingParams {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::cdp_runtime::codegen::serde::Deserializer<'de>,
+        {
+            struct Visitor;
+            impl<'de> ::cdp_runtime::codegen::serde::de::Visitor<'de> for Visitor {
+                type Value = StartObservingParams;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("the params of `BackgroundService.startObserving`")
+                }
+                fn visit_map<A>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<StartObservingParams, A::Error>
+                where
+                    A: ::cdp_runtime::codegen::serde::de::MapAccess<'de>,
+                {
+                    let mut f0 = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<::cdp_runtime::codegen::FieldKey<'de>>()?
+                    {
+                        match key.as_str() {
+                            "service" => {
+                                f0 = ::std::option::Option::Some(map.next_value()?);
+                            }
+                            _ => ::cdp_runtime::codegen::skip_value(&mut map)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(StartObservingParams {
+                        service: ::cdp_runtime::codegen::required::<
+                            _,
+                            A::Error,
+                        >(f0, "service")?,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visitor)
+        }
     }
     impl StartObservingParams {
         /// Creates a value from the required fields (`service`); the optional ones start unset.
@@ -246,11 +461,28 @@ pub mod background_service {
         ::std::hash::Hash,
         ::std::marker::Copy,
         ::std::default::Default,
-        ::cdp_runtime::codegen::serde::Serialize,
-        ::cdp_runtime::codegen::serde::Deserialize,
     )]
-    #[serde(crate = "::cdp_runtime::codegen::serde")]
     pub struct StartObservingReturns {}
+    impl ::cdp_runtime::codegen::serde::Serialize for StartObservingReturns {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::cdp_runtime::codegen::serde::Serializer,
+        {
+            ::cdp_runtime::codegen::serialize_empty(serializer)
+        }
+    }
+    impl<'de> ::cdp_runtime::codegen::serde::Deserialize<'de> for StartObservingReturns {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::cdp_runtime::codegen::serde::Deserializer<'de>,
+        {
+            ::cdp_runtime::codegen::deserialize_empty(
+                    deserializer,
+                    "the result of `BackgroundService.startObserving`",
+                )
+                .map(|()| StartObservingReturns {})
+        }
+    }
     impl ::cdp_runtime::Command for StartObservingParams {
         const METHOD: &'static str = "BackgroundService.startObserving";
         type Response = StartObservingReturns;
@@ -264,13 +496,64 @@ pub mod background_service {
         ::std::cmp::PartialEq,
         ::std::cmp::Eq,
         ::std::hash::Hash,
-        ::cdp_runtime::codegen::serde::Serialize,
-        ::cdp_runtime::codegen::serde::Deserialize,
     )]
-    #[serde(crate = "::cdp_runtime::codegen::serde")]
     pub struct StopObservingParams {
         /// Protocol field `service`.
         pub service: ServiceName,
+    }
+    impl ::cdp_runtime::codegen::serde::Serialize for StopObservingParams {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::cdp_runtime::codegen::serde::Serializer,
+        {
+            use ::cdp_runtime::codegen::serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            map.serialize_entry("service", &self.service)?;
+            map.end()
+        }
+    }
+    impl<'de> ::cdp_runtime::codegen::serde::Deserialize<'de> for StopObservingParams {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::cdp_runtime::codegen::serde::Deserializer<'de>,
+        {
+            struct Visitor;
+            impl<'de> ::cdp_runtime::codegen::serde::de::Visitor<'de> for Visitor {
+                type Value = StopObservingParams;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("the params of `BackgroundService.stopObserving`")
+                }
+                fn visit_map<A>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<StopObservingParams, A::Error>
+                where
+                    A: ::cdp_runtime::codegen::serde::de::MapAccess<'de>,
+                {
+                    let mut f0 = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<::cdp_runtime::codegen::FieldKey<'de>>()?
+                    {
+                        match key.as_str() {
+                            "service" => {
+                                f0 = ::std::option::Option::Some(map.next_value()?);
+                            }
+                            _ => ::cdp_runtime::codegen::skip_value(&mut map)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(StopObservingParams {
+                        service: ::cdp_runtime::codegen::required::<
+                            _,
+                            A::Error,
+                        >(f0, "service")?,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visitor)
+        }
     }
     impl StopObservingParams {
         /// Creates a value from the required fields (`service`); the optional ones start unset.
@@ -287,11 +570,28 @@ pub mod background_service {
         ::std::hash::Hash,
         ::std::marker::Copy,
         ::std::default::Default,
-        ::cdp_runtime::codegen::serde::Serialize,
-        ::cdp_runtime::codegen::serde::Deserialize,
     )]
-    #[serde(crate = "::cdp_runtime::codegen::serde")]
     pub struct StopObservingReturns {}
+    impl ::cdp_runtime::codegen::serde::Serialize for StopObservingReturns {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::cdp_runtime::codegen::serde::Serializer,
+        {
+            ::cdp_runtime::codegen::serialize_empty(serializer)
+        }
+    }
+    impl<'de> ::cdp_runtime::codegen::serde::Deserialize<'de> for StopObservingReturns {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::cdp_runtime::codegen::serde::Deserializer<'de>,
+        {
+            ::cdp_runtime::codegen::deserialize_empty(
+                    deserializer,
+                    "the result of `BackgroundService.stopObserving`",
+                )
+                .map(|()| StopObservingReturns {})
+        }
+    }
     impl ::cdp_runtime::Command for StopObservingParams {
         const METHOD: &'static str = "BackgroundService.stopObserving";
         type Response = StopObservingReturns;
@@ -305,16 +605,75 @@ pub mod background_service {
         ::std::cmp::PartialEq,
         ::std::cmp::Eq,
         ::std::hash::Hash,
-        ::cdp_runtime::codegen::serde::Serialize,
-        ::cdp_runtime::codegen::serde::Deserialize,
     )]
-    #[serde(crate = "::cdp_runtime::codegen::serde")]
     pub struct SetRecordingParams {
         /// Protocol field `shouldRecord`.
-        #[serde(rename = "shouldRecord")]
         pub should_record: bool,
         /// Protocol field `service`.
         pub service: ServiceName,
+    }
+    impl ::cdp_runtime::codegen::serde::Serialize for SetRecordingParams {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::cdp_runtime::codegen::serde::Serializer,
+        {
+            use ::cdp_runtime::codegen::serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            map.serialize_entry("shouldRecord", &self.should_record)?;
+            map.serialize_entry("service", &self.service)?;
+            map.end()
+        }
+    }
+    impl<'de> ::cdp_runtime::codegen::serde::Deserialize<'de> for SetRecordingParams {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::cdp_runtime::codegen::serde::Deserializer<'de>,
+        {
+            struct Visitor;
+            impl<'de> ::cdp_runtime::codegen::serde::de::Visitor<'de> for Visitor {
+                type Value = SetRecordingParams;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("the params of `BackgroundService.setRecording`")
+                }
+                fn visit_map<A>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<SetRecordingParams, A::Error>
+                where
+                    A: ::cdp_runtime::codegen::serde::de::MapAccess<'de>,
+                {
+                    let mut f0 = ::std::option::Option::None;
+                    let mut f1 = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<::cdp_runtime::codegen::FieldKey<'de>>()?
+                    {
+                        match key.as_str() {
+                            "shouldRecord" => {
+                                f0 = ::std::option::Option::Some(map.next_value()?);
+                            }
+                            "service" => {
+                                f1 = ::std::option::Option::Some(map.next_value()?);
+                            }
+                            _ => ::cdp_runtime::codegen::skip_value(&mut map)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(SetRecordingParams {
+                        should_record: ::cdp_runtime::codegen::required::<
+                            _,
+                            A::Error,
+                        >(f0, "shouldRecord")?,
+                        service: ::cdp_runtime::codegen::required::<
+                            _,
+                            A::Error,
+                        >(f1, "service")?,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visitor)
+        }
     }
     impl SetRecordingParams {
         /// Creates a value from the required fields (`shouldRecord`, `service`); the optional ones start unset.
@@ -337,11 +696,28 @@ pub mod background_service {
         ::std::hash::Hash,
         ::std::marker::Copy,
         ::std::default::Default,
-        ::cdp_runtime::codegen::serde::Serialize,
-        ::cdp_runtime::codegen::serde::Deserialize,
     )]
-    #[serde(crate = "::cdp_runtime::codegen::serde")]
     pub struct SetRecordingReturns {}
+    impl ::cdp_runtime::codegen::serde::Serialize for SetRecordingReturns {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::cdp_runtime::codegen::serde::Serializer,
+        {
+            ::cdp_runtime::codegen::serialize_empty(serializer)
+        }
+    }
+    impl<'de> ::cdp_runtime::codegen::serde::Deserialize<'de> for SetRecordingReturns {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::cdp_runtime::codegen::serde::Deserializer<'de>,
+        {
+            ::cdp_runtime::codegen::deserialize_empty(
+                    deserializer,
+                    "the result of `BackgroundService.setRecording`",
+                )
+                .map(|()| SetRecordingReturns {})
+        }
+    }
     impl ::cdp_runtime::Command for SetRecordingParams {
         const METHOD: &'static str = "BackgroundService.setRecording";
         type Response = SetRecordingReturns;
@@ -355,13 +731,64 @@ pub mod background_service {
         ::std::cmp::PartialEq,
         ::std::cmp::Eq,
         ::std::hash::Hash,
-        ::cdp_runtime::codegen::serde::Serialize,
-        ::cdp_runtime::codegen::serde::Deserialize,
     )]
-    #[serde(crate = "::cdp_runtime::codegen::serde")]
     pub struct ClearEventsParams {
         /// Protocol field `service`.
         pub service: ServiceName,
+    }
+    impl ::cdp_runtime::codegen::serde::Serialize for ClearEventsParams {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::cdp_runtime::codegen::serde::Serializer,
+        {
+            use ::cdp_runtime::codegen::serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            map.serialize_entry("service", &self.service)?;
+            map.end()
+        }
+    }
+    impl<'de> ::cdp_runtime::codegen::serde::Deserialize<'de> for ClearEventsParams {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::cdp_runtime::codegen::serde::Deserializer<'de>,
+        {
+            struct Visitor;
+            impl<'de> ::cdp_runtime::codegen::serde::de::Visitor<'de> for Visitor {
+                type Value = ClearEventsParams;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("the params of `BackgroundService.clearEvents`")
+                }
+                fn visit_map<A>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<ClearEventsParams, A::Error>
+                where
+                    A: ::cdp_runtime::codegen::serde::de::MapAccess<'de>,
+                {
+                    let mut f0 = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<::cdp_runtime::codegen::FieldKey<'de>>()?
+                    {
+                        match key.as_str() {
+                            "service" => {
+                                f0 = ::std::option::Option::Some(map.next_value()?);
+                            }
+                            _ => ::cdp_runtime::codegen::skip_value(&mut map)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(ClearEventsParams {
+                        service: ::cdp_runtime::codegen::required::<
+                            _,
+                            A::Error,
+                        >(f0, "service")?,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visitor)
+        }
     }
     impl ClearEventsParams {
         /// Creates a value from the required fields (`service`); the optional ones start unset.
@@ -378,11 +805,28 @@ pub mod background_service {
         ::std::hash::Hash,
         ::std::marker::Copy,
         ::std::default::Default,
-        ::cdp_runtime::codegen::serde::Serialize,
-        ::cdp_runtime::codegen::serde::Deserialize,
     )]
-    #[serde(crate = "::cdp_runtime::codegen::serde")]
     pub struct ClearEventsReturns {}
+    impl ::cdp_runtime::codegen::serde::Serialize for ClearEventsReturns {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::cdp_runtime::codegen::serde::Serializer,
+        {
+            ::cdp_runtime::codegen::serialize_empty(serializer)
+        }
+    }
+    impl<'de> ::cdp_runtime::codegen::serde::Deserialize<'de> for ClearEventsReturns {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::cdp_runtime::codegen::serde::Deserializer<'de>,
+        {
+            ::cdp_runtime::codegen::deserialize_empty(
+                    deserializer,
+                    "the result of `BackgroundService.clearEvents`",
+                )
+                .map(|()| ClearEventsReturns {})
+        }
+    }
     impl ::cdp_runtime::Command for ClearEventsParams {
         const METHOD: &'static str = "BackgroundService.clearEvents";
         type Response = ClearEventsReturns;
@@ -396,16 +840,78 @@ pub mod background_service {
         ::std::cmp::PartialEq,
         ::std::cmp::Eq,
         ::std::hash::Hash,
-        ::cdp_runtime::codegen::serde::Serialize,
-        ::cdp_runtime::codegen::serde::Deserialize,
     )]
-    #[serde(crate = "::cdp_runtime::codegen::serde")]
     pub struct RecordingStateChangedEvent {
         /// Protocol field `isRecording`.
-        #[serde(rename = "isRecording")]
         pub is_recording: bool,
         /// Protocol field `service`.
         pub service: ServiceName,
+    }
+    impl ::cdp_runtime::codegen::serde::Serialize for RecordingStateChangedEvent {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::cdp_runtime::codegen::serde::Serializer,
+        {
+            use ::cdp_runtime::codegen::serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            map.serialize_entry("isRecording", &self.is_recording)?;
+            map.serialize_entry("service", &self.service)?;
+            map.end()
+        }
+    }
+    impl<'de> ::cdp_runtime::codegen::serde::Deserialize<'de>
+    for RecordingStateChangedEvent {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::cdp_runtime::codegen::serde::Deserializer<'de>,
+        {
+            struct Visitor;
+            impl<'de> ::cdp_runtime::codegen::serde::de::Visitor<'de> for Visitor {
+                type Value = RecordingStateChangedEvent;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str(
+                        "the params of `BackgroundService.recordingStateChanged`",
+                    )
+                }
+                fn visit_map<A>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<RecordingStateChangedEvent, A::Error>
+                where
+                    A: ::cdp_runtime::codegen::serde::de::MapAccess<'de>,
+                {
+                    let mut f0 = ::std::option::Option::None;
+                    let mut f1 = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<::cdp_runtime::codegen::FieldKey<'de>>()?
+                    {
+                        match key.as_str() {
+                            "isRecording" => {
+                                f0 = ::std::option::Option::Some(map.next_value()?);
+                            }
+                            "service" => {
+                                f1 = ::std::option::Option::Some(map.next_value()?);
+                            }
+                            _ => ::cdp_runtime::codegen::skip_value(&mut map)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(RecordingStateChangedEvent {
+                        is_recording: ::cdp_runtime::codegen::required::<
+                            _,
+                            A::Error,
+                        >(f0, "isRecording")?,
+                        service: ::cdp_runtime::codegen::required::<
+                            _,
+                            A::Error,
+                        >(f1, "service")?,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visitor)
+        }
     }
     impl ::cdp_runtime::Event for RecordingStateChangedEvent {
         const METHOD: &'static str = "BackgroundService.recordingStateChanged";
@@ -414,18 +920,71 @@ pub mod background_service {
     /// new event while the service is observed and recorded.
     ///
     /// Protocol event: `BackgroundService.backgroundServiceEventReceived`.
-    #[derive(
-        ::std::fmt::Debug,
-        ::std::clone::Clone,
-        ::std::cmp::PartialEq,
-        ::cdp_runtime::codegen::serde::Serialize,
-        ::cdp_runtime::codegen::serde::Deserialize,
-    )]
-    #[serde(crate = "::cdp_runtime::codegen::serde")]
+    #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
     pub struct BackgroundServiceEventReceivedEvent {
         /// Protocol field `backgroundServiceEvent`.
-        #[serde(rename = "backgroundServiceEvent")]
         pub background_service_event: BackgroundServiceEvent,
+    }
+    impl ::cdp_runtime::codegen::serde::Serialize
+    for BackgroundServiceEventReceivedEvent {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::cdp_runtime::codegen::serde::Serializer,
+        {
+            use ::cdp_runtime::codegen::serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            map.serialize_entry(
+                "backgroundServiceEvent",
+                &self.background_service_event,
+            )?;
+            map.end()
+        }
+    }
+    impl<'de> ::cdp_runtime::codegen::serde::Deserialize<'de>
+    for BackgroundServiceEventReceivedEvent {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::cdp_runtime::codegen::serde::Deserializer<'de>,
+        {
+            struct Visitor;
+            impl<'de> ::cdp_runtime::codegen::serde::de::Visitor<'de> for Visitor {
+                type Value = BackgroundServiceEventReceivedEvent;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str(
+                        "the params of `BackgroundService.backgroundServiceEventReceived`",
+                    )
+                }
+                fn visit_map<A>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<BackgroundServiceEventReceivedEvent, A::Error>
+                where
+                    A: ::cdp_runtime::codegen::serde::de::MapAccess<'de>,
+                {
+                    let mut f0 = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<::cdp_runtime::codegen::FieldKey<'de>>()?
+                    {
+                        match key.as_str() {
+                            "backgroundServiceEvent" => {
+                                f0 = ::std::option::Option::Some(map.next_value()?);
+                            }
+                            _ => ::cdp_runtime::codegen::skip_value(&mut map)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(BackgroundServiceEventReceivedEvent {
+                        background_service_event: ::cdp_runtime::codegen::required::<
+                            _,
+                            A::Error,
+                        >(f0, "backgroundServiceEvent")?,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visitor)
+        }
     }
     impl ::cdp_runtime::Event for BackgroundServiceEventReceivedEvent {
         const METHOD: &'static str = "BackgroundService.backgroundServiceEventReceived";
@@ -486,11 +1045,25 @@ pub mod network {
         ::std::clone::Clone,
         ::std::cmp::PartialEq,
         ::std::marker::Copy,
-        ::cdp_runtime::codegen::serde::Serialize,
-        ::cdp_runtime::codegen::serde::Deserialize,
     )]
-    #[serde(crate = "::cdp_runtime::codegen::serde")]
     pub struct TimeSinceEpoch(pub f64);
+    impl ::cdp_runtime::codegen::serde::Serialize for TimeSinceEpoch {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::cdp_runtime::codegen::serde::Serializer,
+        {
+            ::cdp_runtime::codegen::serde::Serialize::serialize(&self.0, serializer)
+        }
+    }
+    impl<'de> ::cdp_runtime::codegen::serde::Deserialize<'de> for TimeSinceEpoch {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::cdp_runtime::codegen::serde::Deserializer<'de>,
+        {
+            ::cdp_runtime::codegen::serde::Deserialize::deserialize(deserializer)
+                .map(Self)
+        }
+    }
     impl ::std::convert::From<f64> for TimeSinceEpoch {
         fn from(value: f64) -> Self {
             Self(value)
@@ -521,11 +1094,25 @@ pub mod service_worker {
         ::std::cmp::PartialEq,
         ::std::cmp::Eq,
         ::std::hash::Hash,
-        ::cdp_runtime::codegen::serde::Serialize,
-        ::cdp_runtime::codegen::serde::Deserialize,
     )]
-    #[serde(crate = "::cdp_runtime::codegen::serde")]
     pub struct RegistrationId(pub ::std::string::String);
+    impl ::cdp_runtime::codegen::serde::Serialize for RegistrationId {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::cdp_runtime::codegen::serde::Serializer,
+        {
+            ::cdp_runtime::codegen::serde::Serialize::serialize(&self.0, serializer)
+        }
+    }
+    impl<'de> ::cdp_runtime::codegen::serde::Deserialize<'de> for RegistrationId {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::cdp_runtime::codegen::serde::Deserializer<'de>,
+        {
+            ::cdp_runtime::codegen::serde::Deserialize::deserialize(deserializer)
+                .map(Self)
+        }
+    }
     impl ::std::convert::From<::std::string::String> for RegistrationId {
         fn from(value: ::std::string::String) -> Self {
             Self(value)

@@ -25,6 +25,7 @@ impl Ctx<'_> {
         docs: TokenStream,
         fields: &[Field],
         builder: Builder,
+        what: &str,
     ) -> TokenStream {
         let eq = self
             .derives
@@ -40,6 +41,7 @@ impl Ctx<'_> {
             .then(|| quote!(::std::default::Default,));
         let field_items = fields.iter().map(|field| self.field(domain, field));
         let methods = (builder == Builder::Yes).then(|| self.builder(domain, name, fields));
+        let serde = super::serde_impls::struct_impls(name, fields, what);
         quote! {
             #docs
             #[derive(
@@ -49,13 +51,11 @@ impl Ctx<'_> {
                 #eq
                 #copy
                 #default
-                ::cdp_runtime::codegen::serde::Serialize,
-                ::cdp_runtime::codegen::serde::Deserialize,
             )]
-            #[serde(crate = "::cdp_runtime::codegen::serde")]
             pub struct #name {
                 #(#field_items)*
             }
+            #serde
             #methods
         }
     }
@@ -81,21 +81,8 @@ impl Ctx<'_> {
             Vec::new()
         };
         let docs = docs::item_docs(&field.meta, &extra);
-        let mut serde = Vec::new();
-        if naming::field_needs_rename(&field.name) {
-            let name = &field.name;
-            serde.push(quote!(rename = #name));
-        }
-        if field.optional {
-            serde.push(quote!(
-                default,
-                skip_serializing_if = "::std::option::Option::is_none"
-            ));
-        }
-        let serde = (!serde.is_empty()).then(|| quote!(#[serde(#(#serde),*)]));
         quote! {
             #docs
-            #serde
             pub #ident: #ty,
         }
     }
@@ -182,6 +169,7 @@ impl Ctx<'_> {
             params_docs,
             &command.params,
             Builder::Yes,
+            &format!("the params of `{method}`"),
         );
         let returns_item = self.struct_item(
             &domain.name,
@@ -189,6 +177,7 @@ impl Ctx<'_> {
             returns_docs,
             &command.returns,
             Builder::No,
+            &format!("the result of `{method}`"),
         );
         quote! {
             #params_item
@@ -205,7 +194,14 @@ impl Ctx<'_> {
         let method = format!("{}.{}", domain.name, event.name);
         let name = format_ident!("{}", naming::event(&event.name));
         let docs = docs::item_docs(&event.meta, &[format!("Protocol event: `{method}`.")]);
-        let item = self.struct_item(&domain.name, &name, docs, &event.params, Builder::No);
+        let item = self.struct_item(
+            &domain.name,
+            &name,
+            docs,
+            &event.params,
+            Builder::No,
+            &format!("the params of `{method}`"),
+        );
         quote! {
             #item
             impl ::cdp_runtime::Event for #name {

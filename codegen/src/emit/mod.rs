@@ -8,6 +8,7 @@ mod derives;
 mod docs;
 mod events;
 mod items;
+mod serde_impls;
 mod types;
 
 use proc_macro2::TokenStream;

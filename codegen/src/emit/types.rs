@@ -19,9 +19,14 @@ impl Ctx<'_> {
         let name = format_ident!("{}", naming::type_name(&ty.id.name));
         match &ty.kind {
             TypeKind::Enum(values) => string_enum(&name, docs, values),
-            TypeKind::Object(fields) => {
-                self.struct_item(&domain.name, &name, docs, fields, Builder::Yes)
-            }
+            TypeKind::Object(fields) => self.struct_item(
+                &domain.name,
+                &name,
+                docs,
+                fields,
+                Builder::Yes,
+                &format!("an object: `{}`", ty.id),
+            ),
             TypeKind::Alias { ty: inner, boxed } => {
                 self.alias(&domain.name, &name, docs, inner, *boxed)
             }
@@ -50,6 +55,7 @@ impl Ctx<'_> {
         } else {
             (rust.clone(), quote!(value))
         };
+        let serde = super::serde_impls::newtype_impls(name);
         let from_str = (*inner == Ty::String).then(|| {
             quote! {
                 impl ::std::convert::From<&str> for #name {
@@ -67,11 +73,9 @@ impl Ctx<'_> {
                 ::std::cmp::PartialEq,
                 #eq
                 #copy
-                ::cdp_runtime::codegen::serde::Serialize,
-                ::cdp_runtime::codegen::serde::Deserialize,
             )]
-            #[serde(crate = "::cdp_runtime::codegen::serde")]
             pub struct #name(pub #stored);
+            #serde
             impl ::std::convert::From<#rust> for #name {
                 fn from(value: #rust) -> Self {
                     Self(#wrap)

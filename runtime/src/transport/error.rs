@@ -1,0 +1,204 @@
+//! The one error type of the transports and of [`Connection`](super::Connection).
+
+use std::fmt;
+use std::io;
+use std::path::PathBuf;
+use std::process::ExitStatus;
+use std::time::Duration;
+
+use crate::error::DecodeError;
+use crate::message::ProtocolError;
+
+/// Why talking to the browser failed.
+///
+/// Every message says what was expected and where: the binary that could not be launched, the
+/// method whose answer did not come, the exit status and the last lines the browser wrote.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Error {
+    /// The browser binary given (or named by `CHROMIUM`) does not exist.
+    NoSuchBinary {
+        /// The path that was tried.
+        path: PathBuf,
+    },
+    /// No binary was given, `CHROMIUM` is unset, and none of the usual names is on `PATH`.
+    BrowserNotFound {
+        /// The names that were looked for on `PATH`.
+        searched: Vec<&'static str>,
+    },
+    /// The binary exists but could not be started.
+    Launch {
+        /// The binary.
+        path: PathBuf,
+        /// What the operating system said.
+        source: io::Error,
+    },
+    /// The browser started but did not become ready (e.g. never printed its DevTools address).
+    Startup {
+        /// The binary.
+        path: PathBuf,
+        /// What went wrong.
+        reason: String,
+        /// The last lines the browser wrote to its standard error.
+        stderr: String,
+    },
+    /// Nothing arrived in time.
+    Timeout {
+        /// What was awaited, e.g. "the response to `Browser.getVersion` (id 3)".
+        waiting_for: String,
+        /// How long it was awaited.
+        after: Duration,
+    },
+    /// The browser process this connection launched has exited.
+    BrowserExited {
+        /// How it exited; `None` when it closed the connection but had not exited yet.
+        status: Option<ExitStatus>,
+        /// The last lines it wrote to its standard error.
+        stderr: String,
+    },
+    /// The connection was closed (end of the pipe, WebSocket close) by the other side.
+    Closed {
+        /// How it was closed.
+        reason: String,
+    },
+    /// The browser answered a command with an error.
+    Protocol {
+        /// The method of the command.
+        method: &'static str,
+        /// The browser's error, e.g. code -32602 "Invalid service name".
+        error: ProtocolError,
+    },
+    /// A message from the browser could not be decoded.
+    Decode(DecodeError),
+    /// A command's params could not be encoded (hand-written params only).
+    Encode {
+        /// The method of the command.
+        method: &'static str,
+        /// The serializer's error.
+        source: serde_json::Error,
+    },
+    /// An I/O error on the transport.
+    Io {
+        /// What was being done.
+        context: String,
+        /// The error.
+        source: io::Error,
+    },
+    /// The endpoint to connect to is not usable: a bad URL, or `/json/version` did not answer
+    /// with a WebSocket address.
+    Endpoint {
+        /// The endpoint as given.
+        url: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// A WebSocket protocol error.
+    #[cfg(feature = "websocket")]
+    WebSocket {
+        /// The WebSocket address.
+        url: String,
+        /// The error from `tungstenite`.
+        source: Box<tungstenite::Error>,
+    },
+}
+
+impl Error {
+    /// The browser's error answer, when that is what this is.
+    pub fn protocol_error(&self) -> Option<&ProtocolError> {
+        match self {
+            Error::Protocol { error, .. } => Some(error),
+            _ => None,
+        }
+    }
+
+    /// Whether this is a [`Error::Timeout`].
+    pub fn is_timeout(&self) -> bool {
+        matches!(self, Error::Timeout { .. })
+    }
+
+    /// Whether the connection is gone for good: the browser exited or closed it.
+    pub fn is_closed(&self) -> bool {
+        matches!(self, Error::Closed { .. } | Error::BrowserExited { .. })
+    }
+
+    pub(crate) fn io(context: impl Into<String>, source: io::Error) -> Self {
+        Error::Io {
+            context: context.into(),
+            source,
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::NoSuchBinary { path } => write!(f, "no such binary: {}", path.display()),
+            Error::BrowserNotFound { searched } => write!(
+                f,
+                "no Chromium binary found: set CHROMIUM=/path/to/chromium or install chromium \
+                 (looked for {} on PATH)",
+                searched.join(", ")
+            ),
+            Error::Launch { path, source } => {
+                write!(f, "cannot launch {}: {source}", path.display())
+            }
+            Error::Startup {
+                path,
+                reason,
+                stderr,
+            } => {
+                write!(f, "{} did not start: {reason}", path.display())?;
+                write_stderr(f, stderr)
+            }
+            Error::Timeout { waiting_for, after } => {
+                write!(f, "timed out after {after:?} waiting for {waiting_for}")
+            }
+            Error::BrowserExited { status, stderr } => {
+                match status {
+                    Some(status) => write!(f, "the browser exited ({status})")?,
+                    None => write!(f, "the browser closed the connection")?,
+                }
+                write_stderr(f, stderr)
+            }
+            Error::Closed { reason } => write!(f, "the connection is closed: {reason}"),
+            Error::Protocol { method, error } => write!(f, "`{method}` failed: {error}"),
+            Error::Decode(err) => err.fmt(f),
+            Error::Encode { method, source } => {
+                write!(f, "cannot encode the params of `{method}`: {source}")
+            }
+            Error::Io { context, source } => write!(f, "{context}: {source}"),
+            Error::Endpoint { url, reason } => write!(f, "cannot connect to {url}: {reason}"),
+            #[cfg(feature = "websocket")]
+            Error::WebSocket { url, source } => write!(f, "WebSocket {url}: {source}"),
+        }
+    }
+}
+
+fn write_stderr(f: &mut fmt::Formatter<'_>, stderr: &str) -> fmt::Result {
+    let stderr = stderr.trim_end();
+    if stderr.is_empty() {
+        Ok(())
+    } else {
+        write!(f, "; its last lines on stderr:\n{stderr}")
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Launch { source, .. } | Error::Io { source, .. } => Some(source),
+            Error::Protocol { error, .. } => Some(error),
+            Error::Decode(err) => Some(err),
+            Error::Encode { source, .. } => Some(source),
+            #[cfg(feature = "websocket")]
+            Error::WebSocket { source, .. } => Some(source.as_ref()),
+            _ => None,
+        }
+    }
+}
+
+impl From<DecodeError> for Error {
+    fn from(err: DecodeError) -> Self {
+        Error::Decode(err)
+    }
+}
