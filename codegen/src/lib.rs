@@ -97,6 +97,62 @@ impl Error {
     }
 }
 
+/// Emits and formats every unit of the output, the domain modules on all cores.
+///
+/// Token streams cannot cross threads, so each thread emits the domains it formats. The
+/// output is the same whatever the number of threads: units are put back in model order.
+fn render(model: &model::Model, header: &str) -> Result<String, Error> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    let emitter = emit::Emitter::new(model);
+    let domains = &model.domains;
+    let next = AtomicUsize::new(0);
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(domains.len())
+        .max(1);
+    let mut modules: Vec<Option<Result<String, syn::Error>>> = Vec::new();
+    modules.resize_with(domains.len(), || None);
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut done = Vec::new();
+                    loop {
+                        let index = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(domain) = domains.get(index) else {
+                            return done;
+                        };
+                        done.push((index, format::format_items(emitter.domain(domain))));
+                    }
+                })
+            })
+            .collect();
+        for worker in workers {
+            let done = worker
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            for (index, module) in done {
+                modules[index] = Some(module);
+            }
+        }
+    });
+    let internal = |err: syn::Error| Error::Internal(err.to_string());
+    let mut out = String::with_capacity(header.len() + 1);
+    out.push_str(header);
+    out.push('\n');
+    out.push_str(&format::format_items(emitter.prelude()).map_err(internal)?);
+    for module in modules {
+        out.push_str(
+            &module
+                .expect("every domain was formatted")
+                .map_err(internal)?,
+        );
+    }
+    out.push_str(&format::format_items(emitter.root()).map_err(internal)?);
+    Ok(out)
+}
+
 impl From<Diagnostics> for Error {
     fn from(diagnostics: Diagnostics) -> Self {
         Error::Schema(diagnostics)
@@ -232,8 +288,7 @@ impl Config {
             env!("CARGO_PKG_VERSION"),
             names.join(" + ")
         );
-        let tokens = emit::emit(&model);
-        format::format(tokens, &header).map_err(|err| Error::Internal(err.to_string()))
+        render(&model, &header)
     }
 
     /// Reads the schemas and builds the checked model that would be generated.

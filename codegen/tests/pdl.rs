@@ -230,9 +230,9 @@ fn a_binary_field_is_generated_as_base64_bytes() {
         .collect::<String>()
         .replace(",>", ">");
     for declaration in [
-        "pubdata:::cdp_runtime::codegen::Binary,",
-        "pubparts:::std::option::Option<::std::vec::Vec<::cdp_runtime::codegen::Binary>>,",
-        "pubpayload:::cdp_runtime::codegen::Binary,",
+        "pubdata:__cdp::Binary,",
+        "pubparts:__cdp::Option<__cdp::Vec<__cdp::Binary>>,",
+        "pubpayload:__cdp::Binary,",
     ] {
         assert!(
             compact.contains(declaration),

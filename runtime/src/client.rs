@@ -5,7 +5,7 @@ use std::fmt;
 use std::marker::PhantomData;
 
 use crate::error::DecodeError;
-use crate::message::{decode_message, encode_request, Message, ProtocolError, Response};
+use crate::message::{encode_request, Message, ProtocolError, Response};
 use crate::traits::{Command, EventSet};
 
 /// A request ready to be sent.
@@ -207,7 +207,7 @@ impl<E: EventSet> Client<E> {
 
     /// Takes one message from the browser.
     pub fn receive(&mut self, text: &str) -> Result<Incoming<E>, ClientError> {
-        match decode_message::<E>(text)? {
+        match E::decode_message(text)? {
             Message::Event { session_id, event } => Ok(Incoming::Event { session_id, event }),
             Message::Response(response) => match self.pending.remove(&response.id) {
                 Some(method) => Ok(Incoming::Response(PendingResponse { method, response })),

@@ -14,6 +14,25 @@ use serde::ser::SerializeMap;
 use serde::{Deserialize, Deserializer, Serializer};
 
 pub use crate::binary::Binary;
+
+// The standard items generated code names, under one short path (`__cdp::Option`) that no
+// protocol name can shadow.
+pub use std::boxed::Box;
+pub use std::clone::Clone;
+pub use std::cmp::{Eq, PartialEq};
+pub use std::convert::{From, Infallible, Into};
+pub use std::default::Default;
+pub use std::fmt::{Debug, Display, Formatter};
+pub use std::hash::Hash;
+pub use std::marker::Copy;
+pub use std::option::Option::{self, None, Some};
+pub use std::result::Result::{self, Err, Ok};
+pub use std::str::FromStr;
+pub use std::string::String;
+pub use std::vec::Vec;
+
+/// `std::fmt::Result`, for `Display` and `Visitor::expecting` impls.
+pub type FmtResult = std::fmt::Result;
 pub use crate::{Command, Event, EventSet, UnknownEvent};
 pub use serde;
 pub use serde_json;

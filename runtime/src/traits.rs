@@ -3,6 +3,9 @@
 use serde::de::DeserializeOwned;
 use serde::{Deserializer, Serialize};
 
+use crate::error::DecodeError;
+use crate::message::Message;
+
 /// A protocol command: its parameters, the method that names it and the type of its result.
 ///
 /// Generated code implements it for every `XParams` struct.
@@ -37,4 +40,14 @@ pub trait EventSet: Sized {
 
     /// The protocol method of this event.
     fn method(&self) -> &str;
+
+    /// Decodes one message whose events belong to this set: [`crate::decode_message`].
+    ///
+    /// [`crate::Client`] and the transports decode through this method. Generated sets
+    /// override it with the same call, compiled in the bindings crate: the decoder for every
+    /// event is then instantiated once, there, and not again in each crate that drives a
+    /// connection, which keeps their (release) builds fast.
+    fn decode_message(text: &str) -> Result<Message<Self>, DecodeError> {
+        crate::message::decode_message(text)
+    }
 }

@@ -19,17 +19,12 @@ pub const PROTOCOL_VERSION: &str = "1.3";
     clippy::upper_case_acronyms
 )]
 pub mod background_service {
+    use ::cdp_runtime::codegen as __cdp;
     /// Names one background service. The services are independent of each other,
     /// but each is observed, recorded and cleared through the same commands.
     ///
     /// Protocol type: `BackgroundService.ServiceName`.
-    #[derive(
-        ::std::fmt::Debug,
-        ::std::clone::Clone,
-        ::std::cmp::PartialEq,
-        ::std::cmp::Eq,
-        ::std::hash::Hash,
-    )]
+    #[derive(__cdp::Debug, __cdp::Clone, __cdp::PartialEq, __cdp::Eq, __cdp::Hash)]
     #[non_exhaustive]
     pub enum ServiceName {
         /// `backgroundFetch`
@@ -45,7 +40,7 @@ pub mod background_service {
         /// `periodicBackgroundSync`
         PeriodicBackgroundSync,
         /// A value these bindings do not know, kept as it was sent.
-        Unknown(::std::string::String),
+        Unknown(__cdp::String),
     }
     impl ServiceName {
         /// Every value these bindings know, in schema order.
@@ -69,128 +64,111 @@ pub mod background_service {
                 Self::Unknown(value) => value,
             }
         }
-        fn known(value: &str) -> ::std::option::Option<Self> {
+        fn known(value: &str) -> __cdp::Option<Self> {
             match value {
-                "backgroundFetch" => ::std::option::Option::Some(Self::BackgroundFetch),
-                "backgroundSync" => ::std::option::Option::Some(Self::BackgroundSync),
-                "pushMessaging" => ::std::option::Option::Some(Self::PushMessaging),
-                "notifications" => ::std::option::Option::Some(Self::Notifications),
-                "paymentHandler" => ::std::option::Option::Some(Self::PaymentHandler),
-                "periodicBackgroundSync" => {
-                    ::std::option::Option::Some(Self::PeriodicBackgroundSync)
-                }
-                _ => ::std::option::Option::None,
+                "backgroundFetch" => __cdp::Some(Self::BackgroundFetch),
+                "backgroundSync" => __cdp::Some(Self::BackgroundSync),
+                "pushMessaging" => __cdp::Some(Self::PushMessaging),
+                "notifications" => __cdp::Some(Self::Notifications),
+                "paymentHandler" => __cdp::Some(Self::PaymentHandler),
+                "periodicBackgroundSync" => __cdp::Some(Self::PeriodicBackgroundSync),
+                _ => __cdp::None,
             }
         }
     }
-    impl ::std::convert::From<&str> for ServiceName {
+    impl __cdp::From<&str> for ServiceName {
         fn from(value: &str) -> Self {
             Self::known(value).unwrap_or_else(|| Self::Unknown(value.into()))
         }
     }
-    impl ::std::convert::From<::std::string::String> for ServiceName {
-        fn from(value: ::std::string::String) -> Self {
+    impl __cdp::From<__cdp::String> for ServiceName {
+        fn from(value: __cdp::String) -> Self {
             match Self::known(&value) {
-                ::std::option::Option::Some(known) => known,
-                ::std::option::Option::None => Self::Unknown(value),
+                __cdp::Some(known) => known,
+                __cdp::None => Self::Unknown(value),
             }
         }
     }
-    impl ::std::str::FromStr for ServiceName {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            ::std::result::Result::Ok(Self::from(value))
+    impl __cdp::FromStr for ServiceName {
+        type Err = __cdp::Infallible;
+        fn from_str(value: &str) -> __cdp::Result<Self, Self::Err> {
+            __cdp::Ok(Self::from(value))
         }
     }
-    impl ::std::fmt::Display for ServiceName {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+    impl __cdp::Display for ServiceName {
+        fn fmt(&self, f: &mut __cdp::Formatter<'_>) -> __cdp::FmtResult {
             f.write_str(self.as_str())
         }
     }
-    impl ::cdp_runtime::codegen::serde::Serialize for ServiceName {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+    impl __cdp::serde::Serialize for ServiceName {
+        fn serialize<S>(&self, serializer: S) -> __cdp::Result<S::Ok, S::Error>
         where
-            S: ::cdp_runtime::codegen::serde::Serializer,
+            S: __cdp::serde::Serializer,
         {
             serializer.serialize_str(self.as_str())
         }
     }
-    impl<'de> ::cdp_runtime::codegen::serde::Deserialize<'de> for ServiceName {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+    impl<'de> __cdp::serde::Deserialize<'de> for ServiceName {
+        fn deserialize<D>(deserializer: D) -> __cdp::Result<Self, D::Error>
         where
-            D: ::cdp_runtime::codegen::serde::Deserializer<'de>,
+            D: __cdp::serde::Deserializer<'de>,
         {
-            ::cdp_runtime::codegen::deserialize_string_enum(deserializer)
+            __cdp::deserialize_string_enum(deserializer)
         }
     }
     /// One key and value of extra information attached to an event.
     ///
     /// Protocol type: `BackgroundService.EventMetadata`.
-    #[derive(
-        ::std::fmt::Debug,
-        ::std::clone::Clone,
-        ::std::cmp::PartialEq,
-        ::std::cmp::Eq,
-        ::std::hash::Hash,
-    )]
+    #[derive(__cdp::Debug, __cdp::Clone, __cdp::PartialEq, __cdp::Eq, __cdp::Hash)]
     pub struct EventMetadata {
         /// Protocol field `key`.
-        pub key: ::std::string::String,
+        pub key: __cdp::String,
         /// Protocol field `value`.
-        pub value: ::std::string::String,
+        pub value: __cdp::String,
     }
-    impl ::cdp_runtime::codegen::serde::Serialize for EventMetadata {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+    impl __cdp::serde::Serialize for EventMetadata {
+        fn serialize<S>(&self, serializer: S) -> __cdp::Result<S::Ok, S::Error>
         where
-            S: ::cdp_runtime::codegen::serde::Serializer,
+            S: __cdp::serde::Serializer,
         {
-            use ::cdp_runtime::codegen::serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            use __cdp::serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(__cdp::None)?;
             map.serialize_entry("key", &self.key)?;
             map.serialize_entry("value", &self.value)?;
             map.end()
         }
     }
-    impl<'de> ::cdp_runtime::codegen::serde::Deserialize<'de> for EventMetadata {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+    impl<'de> __cdp::serde::Deserialize<'de> for EventMetadata {
+        fn deserialize<D>(deserializer: D) -> __cdp::Result<Self, D::Error>
         where
-            D: ::cdp_runtime::codegen::serde::Deserializer<'de>,
+            D: __cdp::serde::Deserializer<'de>,
         {
             struct Visitor;
-            impl<'de> ::cdp_runtime::codegen::serde::de::Visitor<'de> for Visitor {
+            impl<'de> __cdp::serde::de::Visitor<'de> for Visitor {
                 type Value = EventMetadata;
-                fn expecting(
-                    &self,
-                    f: &mut ::std::fmt::Formatter<'_>,
-                ) -> ::std::fmt::Result {
+                fn expecting(&self, f: &mut __cdp::Formatter<'_>) -> __cdp::FmtResult {
                     f.write_str("an object: `BackgroundService.EventMetadata`")
                 }
                 fn visit_map<A>(
                     self,
                     mut map: A,
-                ) -> ::std::result::Result<EventMetadata, A::Error>
+                ) -> __cdp::Result<EventMetadata, A::Error>
                 where
-                    A: ::cdp_runtime::codegen::serde::de::MapAccess<'de>,
+                    A: __cdp::serde::de::MapAccess<'de>,
                 {
-                    let mut f0 = ::std::option::Option::None;
-                    let mut f1 = ::std::option::Option::None;
-                    while let ::std::option::Option::Some(key) = map
-                        .next_key::<::cdp_runtime::codegen::FieldKey<'de>>()?
+                    let mut f0 = __cdp::None;
+                    let mut f1 = __cdp::None;
+                    while let __cdp::Some(key) = map.next_key::<__cdp::FieldKey<'de>>()?
                     {
                         match key.as_str() {
-                            "key" => f0 = ::std::option::Option::Some(map.next_value()?),
-                            "value" => {
-                                f1 = ::std::option::Option::Some(map.next_value()?);
-                            }
-                            _ => ::cdp_runtime::codegen::skip_value(&mut map)?,
+                            "key" => f0 = __cdp::Some(map.next_value()?),
+                            "value" => f1 = __cdp::Some(map.next_value()?),
+                            _ => __cdp::skip_value(&mut map)?,
                         }
                     }
-                    ::std::result::Result::Ok(EventMetadata {
-                        key: ::cdp_runtime::codegen::required::<_, A::Error>(f0, "key")?,
-                        value: ::cdp_runtime::codegen::required::<
-                            _,
-                            A::Error,
-                        >(f1, "value")?,
+                    __cdp::Ok(EventMetadata {
+                        key: __cdp::required::<_, A::Error>(f0, "key")?,
+                        value: __cdp::required::<_, A::Error>(f1, "value")?,
                     })
                 }
             }
@@ -200,8 +178,8 @@ pub mod background_service {
     impl EventMetadata {
         /// Creates a value from the required fields (`key`, `value`); the optional ones start unset.
         pub fn new(
-            key: impl ::std::convert::Into<::std::string::String>,
-            value: impl ::std::convert::Into<::std::string::String>,
+            key: impl __cdp::Into<__cdp::String>,
+            value: impl __cdp::Into<__cdp::String>,
         ) -> Self {
             Self {
                 key: key.into(),
@@ -212,32 +190,32 @@ pub mod background_service {
     /// One recorded piece of background service activity.
     ///
     /// Protocol type: `BackgroundService.BackgroundServiceEvent`.
-    #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
+    #[derive(__cdp::Debug, __cdp::Clone, __cdp::PartialEq)]
     pub struct BackgroundServiceEvent {
         /// When the event happened, in seconds since the epoch.
         pub timestamp: super::network::TimeSinceEpoch,
         /// The origin the event belongs to.
-        pub origin: ::std::string::String,
+        pub origin: __cdp::String,
         /// The registration of the service worker that caused the event.
         pub service_worker_registration_id: super::service_worker::RegistrationId,
         /// The background service that recorded the event.
         pub service: ServiceName,
         /// A human-readable description of what happened.
-        pub event_name: ::std::string::String,
+        pub event_name: __cdp::String,
         /// Groups the events that belong to one operation.
-        pub instance_id: ::std::string::String,
+        pub instance_id: __cdp::String,
         /// Extra information specific to this event.
-        pub event_metadata: ::std::vec::Vec<EventMetadata>,
+        pub event_metadata: __cdp::Vec<EventMetadata>,
         /// The storage key the event belongs to.
-        pub storage_key: ::std::string::String,
+        pub storage_key: __cdp::String,
     }
-    impl ::cdp_runtime::codegen::serde::Serialize for BackgroundServiceEvent {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+    impl __cdp::serde::Serialize for BackgroundServiceEvent {
+        fn serialize<S>(&self, serializer: S) -> __cdp::Result<S::Ok, S::Error>
         where
-            S: ::cdp_runtime::codegen::serde::Serializer,
+            S: __cdp::serde::Serializer,
         {
-            use ::cdp_runtime::codegen::serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            use __cdp::serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(__cdp::None)?;
             map.serialize_entry("timestamp", &self.timestamp)?;
             map.serialize_entry("origin", &self.origin)?;
             map.serialize_entry(
@@ -252,100 +230,63 @@ pub mod background_service {
             map.end()
         }
     }
-    impl<'de> ::cdp_runtime::codegen::serde::Deserialize<'de>
-    for BackgroundServiceEvent {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+    impl<'de> __cdp::serde::Deserialize<'de> for BackgroundServiceEvent {
+        fn deserialize<D>(deserializer: D) -> __cdp::Result<Self, D::Error>
         where
-            D: ::cdp_runtime::codegen::serde::Deserializer<'de>,
+            D: __cdp::serde::Deserializer<'de>,
         {
             struct Visitor;
-            impl<'de> ::cdp_runtime::codegen::serde::de::Visitor<'de> for Visitor {
+            impl<'de> __cdp::serde::de::Visitor<'de> for Visitor {
                 type Value = BackgroundServiceEvent;
-                fn expecting(
-                    &self,
-                    f: &mut ::std::fmt::Formatter<'_>,
-                ) -> ::std::fmt::Result {
+                fn expecting(&self, f: &mut __cdp::Formatter<'_>) -> __cdp::FmtResult {
                     f.write_str("an object: `BackgroundService.BackgroundServiceEvent`")
                 }
                 fn visit_map<A>(
                     self,
                     mut map: A,
-                ) -> ::std::result::Result<BackgroundServiceEvent, A::Error>
+                ) -> __cdp::Result<BackgroundServiceEvent, A::Error>
                 where
-                    A: ::cdp_runtime::codegen::serde::de::MapAccess<'de>,
+                    A: __cdp::serde::de::MapAccess<'de>,
                 {
-                    let mut f0 = ::std::option::Option::None;
-                    let mut f1 = ::std::option::Option::None;
-                    let mut f2 = ::std::option::Option::None;
-                    let mut f3 = ::std::option::Option::None;
-                    let mut f4 = ::std::option::Option::None;
-                    let mut f5 = ::std::option::Option::None;
-                    let mut f6 = ::std::option::Option::None;
-                    let mut f7 = ::std::option::Option::None;
-                    while let ::std::option::Option::Some(key) = map
-                        .next_key::<::cdp_runtime::codegen::FieldKey<'de>>()?
+                    let mut f0 = __cdp::None;
+                    let mut f1 = __cdp::None;
+                    let mut f2 = __cdp::None;
+                    let mut f3 = __cdp::None;
+                    let mut f4 = __cdp::None;
+                    let mut f5 = __cdp::None;
+                    let mut f6 = __cdp::None;
+                    let mut f7 = __cdp::None;
+                    while let __cdp::Some(key) = map.next_key::<__cdp::FieldKey<'de>>()?
                     {
                         match key.as_str() {
-                            "timestamp" => {
-                                f0 = ::std::option::Option::Some(map.next_value()?);
-                            }
-                            "origin" => {
-                                f1 = ::std::option::Option::Some(map.next_value()?);
-                            }
+                            "timestamp" => f0 = __cdp::Some(map.next_value()?),
+                            "origin" => f1 = __cdp::Some(map.next_value()?),
                             "serviceWorkerRegistrationId" => {
-                                f2 = ::std::option::Option::Some(map.next_value()?);
+                                f2 = __cdp::Some(map.next_value()?);
                             }
-                            "service" => {
-                                f3 = ::std::option::Option::Some(map.next_value()?);
-                            }
-                            "eventName" => {
-                                f4 = ::std::option::Option::Some(map.next_value()?);
-                            }
-                            "instanceId" => {
-                                f5 = ::std::option::Option::Some(map.next_value()?);
-                            }
-                            "eventMetadata" => {
-                                f6 = ::std::option::Option::Some(map.next_value()?);
-                            }
-                            "storageKey" => {
-                                f7 = ::std::option::Option::Some(map.next_value()?);
-                            }
-                            _ => ::cdp_runtime::codegen::skip_value(&mut map)?,
+                            "service" => f3 = __cdp::Some(map.next_value()?),
+                            "eventName" => f4 = __cdp::Some(map.next_value()?),
+                            "instanceId" => f5 = __cdp::Some(map.next_value()?),
+                            "eventMetadata" => f6 = __cdp::Some(map.next_value()?),
+                            "storageKey" => f7 = __cdp::Some(map.next_value()?),
+                            _ => __cdp::skip_value(&mut map)?,
                         }
                     }
-                    ::std::result::Result::Ok(BackgroundServiceEvent {
-                        timestamp: ::cdp_runtime::codegen::required::<
-                            _,
-                            A::Error,
-                        >(f0, "timestamp")?,
-                        origin: ::cdp_runtime::codegen::required::<
-                            _,
-                            A::Error,
-                        >(f1, "origin")?,
-                        service_worker_registration_id: ::cdp_runtime::codegen::required::<
+                    __cdp::Ok(BackgroundServiceEvent {
+                        timestamp: __cdp::required::<_, A::Error>(f0, "timestamp")?,
+                        origin: __cdp::required::<_, A::Error>(f1, "origin")?,
+                        service_worker_registration_id: __cdp::required::<
                             _,
                             A::Error,
                         >(f2, "serviceWorkerRegistrationId")?,
-                        service: ::cdp_runtime::codegen::required::<
-                            _,
-                            A::Error,
-                        >(f3, "service")?,
-                        event_name: ::cdp_runtime::codegen::required::<
-                            _,
-                            A::Error,
-                        >(f4, "eventName")?,
-                        instance_id: ::cdp_runtime::codegen::required::<
-                            _,
-                            A::Error,
-                        >(f5, "instanceId")?,
-                        event_metadata: ::cdp_runtime::codegen::required::<
+                        service: __cdp::required::<_, A::Error>(f3, "service")?,
+                        event_name: __cdp::required::<_, A::Error>(f4, "eventName")?,
+                        instance_id: __cdp::required::<_, A::Error>(f5, "instanceId")?,
+                        event_metadata: __cdp::required::<
                             _,
                             A::Error,
                         >(f6, "eventMetadata")?,
-                        storage_key: ::cdp_runtime::codegen::required::<
-                            _,
-                            A::Error,
-                        >(f7, "storageKey")?,
+                        storage_key: __cdp::required::<_, A::Error>(f7, "storageKey")?,
                     })
                 }
             }
@@ -355,16 +296,16 @@ pub mod background_service {
     impl BackgroundServiceEvent {
         /// Creates a value from the required fields (`timestamp`, `origin`, `serviceWorkerRegistrationId`, `service`, `eventName`, `instanceId`, `eventMetadata`, `storageKey`); the optional ones start unset.
         pub fn new(
-            timestamp: impl ::std::convert::Into<super::network::TimeSinceEpoch>,
-            origin: impl ::std::convert::Into<::std::string::String>,
-            service_worker_registration_id: impl ::std::convert::Into<
+            timestamp: impl __cdp::Into<super::network::TimeSinceEpoch>,
+            origin: impl __cdp::Into<__cdp::String>,
+            service_worker_registration_id: impl __cdp::Into<
                 super::service_worker::RegistrationId,
             >,
-            service: impl ::std::convert::Into<ServiceName>,
-            event_name: impl ::std::convert::Into<::std::string::String>,
-            instance_id: impl ::std::convert::Into<::std::string::String>,
-            event_metadata: impl ::std::convert::Into<::std::vec::Vec<EventMetadata>>,
-            storage_key: impl ::std::convert::Into<::std::string::String>,
+            service: impl __cdp::Into<ServiceName>,
+            event_name: impl __cdp::Into<__cdp::String>,
+            instance_id: impl __cdp::Into<__cdp::String>,
+            event_metadata: impl __cdp::Into<__cdp::Vec<EventMetadata>>,
+            storage_key: impl __cdp::Into<__cdp::String>,
         ) -> Self {
             Self {
                 timestamp: timestamp.into(),
@@ -381,65 +322,50 @@ pub mod background_service {
     /// Starts sending events for the given service.
     ///
     /// Protocol method: `BackgroundService.startObserving`.
-    #[derive(
-        ::std::fmt::Debug,
-        ::std::clone::Clone,
-        ::std::cmp::PartialEq,
-        ::std::cmp::Eq,
-        ::std::hash::Hash,
-    )]
+    #[derive(__cdp::Debug, __cdp::Clone, __cdp::PartialEq, __cdp::Eq, __cdp::Hash)]
     pub struct StartObservingParams {
         /// Protocol field `service`.
         pub service: ServiceName,
     }
-    impl ::cdp_runtime::codegen::serde::Serialize for StartObservingParams {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+    impl __cdp::serde::Serialize for StartObservingParams {
+        fn serialize<S>(&self, serializer: S) -> __cdp::Result<S::Ok, S::Error>
         where
-            S: ::cdp_runtime::codegen::serde::Serializer,
+            S: __cdp::serde::Serializer,
         {
-            use ::cdp_runtime::codegen::serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            use __cdp::serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(__cdp::None)?;
             map.serialize_entry("service", &self.service)?;
             map.end()
         }
     }
-    impl<'de> ::cdp_runtime::codegen::serde::Deserialize<'de> for StartObservingParams {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+    impl<'de> __cdp::serde::Deserialize<'de> for StartObservingParams {
+        fn deserialize<D>(deserializer: D) -> __cdp::Result<Self, D::Error>
         where
-            D: ::cdp_runtime::codegen::serde::Deserializer<'de>,
+            D: __cdp::serde::Deserializer<'de>,
         {
             struct Visitor;
-            impl<'de> ::cdp_runtime::codegen::serde::de::Visitor<'de> for Visitor {
+            impl<'de> __cdp::serde::de::Visitor<'de> for Visitor {
                 type Value = StartObservingParams;
-                fn expecting(
-                    &self,
-                    f: &mut ::std::fmt::Formatter<'_>,
-                ) -> ::std::fmt::Result {
+                fn expecting(&self, f: &mut __cdp::Formatter<'_>) -> __cdp::FmtResult {
                     f.write_str("the params of `BackgroundService.startObserving`")
                 }
                 fn visit_map<A>(
                     self,
                     mut map: A,
-                ) -> ::std::result::Result<StartObservingParams, A::Error>
+                ) -> __cdp::Result<StartObservingParams, A::Error>
                 where
-                    A: ::cdp_runtime::codegen::serde::de::MapAccess<'de>,
+                    A: __cdp::serde::de::MapAccess<'de>,
                 {
-                    let mut f0 = ::std::option::Option::None;
-                    while let ::std::option::Option::Some(key) = map
-                        .next_key::<::cdp_runtime::codegen::FieldKey<'de>>()?
+                    let mut f0 = __cdp::None;
+                    while let __cdp::Some(key) = map.next_key::<__cdp::FieldKey<'de>>()?
                     {
                         match key.as_str() {
-                            "service" => {
-                                f0 = ::std::option::Option::Some(map.next_value()?);
-                            }
-                            _ => ::cdp_runtime::codegen::skip_value(&mut map)?,
+                            "service" => f0 = __cdp::Some(map.next_value()?),
+                            _ => __cdp::skip_value(&mut map)?,
                         }
                     }
-                    ::std::result::Result::Ok(StartObservingParams {
-                        service: ::cdp_runtime::codegen::required::<
-                            _,
-                            A::Error,
-                        >(f0, "service")?,
+                    __cdp::Ok(StartObservingParams {
+                        service: __cdp::required::<_, A::Error>(f0, "service")?,
                     })
                 }
             }
@@ -448,107 +374,92 @@ pub mod background_service {
     }
     impl StartObservingParams {
         /// Creates a value from the required fields (`service`); the optional ones start unset.
-        pub fn new(service: impl ::std::convert::Into<ServiceName>) -> Self {
+        pub fn new(service: impl __cdp::Into<ServiceName>) -> Self {
             Self { service: service.into() }
         }
     }
     /// What `BackgroundService.startObserving` returns.
     #[derive(
-        ::std::fmt::Debug,
-        ::std::clone::Clone,
-        ::std::cmp::PartialEq,
-        ::std::cmp::Eq,
-        ::std::hash::Hash,
-        ::std::marker::Copy,
-        ::std::default::Default,
+        __cdp::Debug,
+        __cdp::Clone,
+        __cdp::PartialEq,
+        __cdp::Eq,
+        __cdp::Hash,
+        __cdp::Copy,
+        __cdp::Default,
     )]
     pub struct StartObservingReturns {}
-    impl ::cdp_runtime::codegen::serde::Serialize for StartObservingReturns {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+    impl __cdp::serde::Serialize for StartObservingReturns {
+        fn serialize<S>(&self, serializer: S) -> __cdp::Result<S::Ok, S::Error>
         where
-            S: ::cdp_runtime::codegen::serde::Serializer,
+            S: __cdp::serde::Serializer,
         {
-            ::cdp_runtime::codegen::serialize_empty(serializer)
+            __cdp::serialize_empty(serializer)
         }
     }
-    impl<'de> ::cdp_runtime::codegen::serde::Deserialize<'de> for StartObservingReturns {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+    impl<'de> __cdp::serde::Deserialize<'de> for StartObservingReturns {
+        fn deserialize<D>(deserializer: D) -> __cdp::Result<Self, D::Error>
         where
-            D: ::cdp_runtime::codegen::serde::Deserializer<'de>,
+            D: __cdp::serde::Deserializer<'de>,
         {
-            ::cdp_runtime::codegen::deserialize_empty(
+            __cdp::deserialize_empty(
                     deserializer,
                     "the result of `BackgroundService.startObserving`",
                 )
                 .map(|()| StartObservingReturns {})
         }
     }
-    impl ::cdp_runtime::Command for StartObservingParams {
+    impl __cdp::Command for StartObservingParams {
         const METHOD: &'static str = "BackgroundService.startObserving";
         type Response = StartObservingReturns;
     }
     /// Stops sending events for the given service.
     ///
     /// Protocol method: `BackgroundService.stopObserving`.
-    #[derive(
-        ::std::fmt::Debug,
-        ::std::clone::Clone,
-        ::std::cmp::PartialEq,
-        ::std::cmp::Eq,
-        ::std::hash::Hash,
-    )]
+    #[derive(__cdp::Debug, __cdp::Clone, __cdp::PartialEq, __cdp::Eq, __cdp::Hash)]
     pub struct StopObservingParams {
         /// Protocol field `service`.
         pub service: ServiceName,
     }
-    impl ::cdp_runtime::codegen::serde::Serialize for StopObservingParams {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+    impl __cdp::serde::Serialize for StopObservingParams {
+        fn serialize<S>(&self, serializer: S) -> __cdp::Result<S::Ok, S::Error>
         where
-            S: ::cdp_runtime::codegen::serde::Serializer,
+            S: __cdp::serde::Serializer,
         {
-            use ::cdp_runtime::codegen::serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            use __cdp::serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(__cdp::None)?;
             map.serialize_entry("service", &self.service)?;
             map.end()
         }
     }
-    impl<'de> ::cdp_runtime::codegen::serde::Deserialize<'de> for StopObservingParams {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+    impl<'de> __cdp::serde::Deserialize<'de> for StopObservingParams {
+        fn deserialize<D>(deserializer: D) -> __cdp::Result<Self, D::Error>
         where
-            D: ::cdp_runtime::codegen::serde::Deserializer<'de>,
+            D: __cdp::serde::Deserializer<'de>,
         {
             struct Visitor;
-            impl<'de> ::cdp_runtime::codegen::serde::de::Visitor<'de> for Visitor {
+            impl<'de> __cdp::serde::de::Visitor<'de> for Visitor {
                 type Value = StopObservingParams;
-                fn expecting(
-                    &self,
-                    f: &mut ::std::fmt::Formatter<'_>,
-                ) -> ::std::fmt::Result {
+                fn expecting(&self, f: &mut __cdp::Formatter<'_>) -> __cdp::FmtResult {
                     f.write_str("the params of `BackgroundService.stopObserving`")
                 }
                 fn visit_map<A>(
                     self,
                     mut map: A,
-                ) -> ::std::result::Result<StopObservingParams, A::Error>
+                ) -> __cdp::Result<StopObservingParams, A::Error>
                 where
-                    A: ::cdp_runtime::codegen::serde::de::MapAccess<'de>,
+                    A: __cdp::serde::de::MapAccess<'de>,
                 {
-                    let mut f0 = ::std::option::Option::None;
-                    while let ::std::option::Option::Some(key) = map
-                        .next_key::<::cdp_runtime::codegen::FieldKey<'de>>()?
+                    let mut f0 = __cdp::None;
+                    while let __cdp::Some(key) = map.next_key::<__cdp::FieldKey<'de>>()?
                     {
                         match key.as_str() {
-                            "service" => {
-                                f0 = ::std::option::Option::Some(map.next_value()?);
-                            }
-                            _ => ::cdp_runtime::codegen::skip_value(&mut map)?,
+                            "service" => f0 = __cdp::Some(map.next_value()?),
+                            _ => __cdp::skip_value(&mut map)?,
                         }
                     }
-                    ::std::result::Result::Ok(StopObservingParams {
-                        service: ::cdp_runtime::codegen::required::<
-                            _,
-                            A::Error,
-                        >(f0, "service")?,
+                    __cdp::Ok(StopObservingParams {
+                        service: __cdp::required::<_, A::Error>(f0, "service")?,
                     })
                 }
             }
@@ -557,118 +468,101 @@ pub mod background_service {
     }
     impl StopObservingParams {
         /// Creates a value from the required fields (`service`); the optional ones start unset.
-        pub fn new(service: impl ::std::convert::Into<ServiceName>) -> Self {
+        pub fn new(service: impl __cdp::Into<ServiceName>) -> Self {
             Self { service: service.into() }
         }
     }
     /// What `BackgroundService.stopObserving` returns.
     #[derive(
-        ::std::fmt::Debug,
-        ::std::clone::Clone,
-        ::std::cmp::PartialEq,
-        ::std::cmp::Eq,
-        ::std::hash::Hash,
-        ::std::marker::Copy,
-        ::std::default::Default,
+        __cdp::Debug,
+        __cdp::Clone,
+        __cdp::PartialEq,
+        __cdp::Eq,
+        __cdp::Hash,
+        __cdp::Copy,
+        __cdp::Default,
     )]
     pub struct StopObservingReturns {}
-    impl ::cdp_runtime::codegen::serde::Serialize for StopObservingReturns {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+    impl __cdp::serde::Serialize for StopObservingReturns {
+        fn serialize<S>(&self, serializer: S) -> __cdp::Result<S::Ok, S::Error>
         where
-            S: ::cdp_runtime::codegen::serde::Serializer,
+            S: __cdp::serde::Serializer,
         {
-            ::cdp_runtime::codegen::serialize_empty(serializer)
+            __cdp::serialize_empty(serializer)
         }
     }
-    impl<'de> ::cdp_runtime::codegen::serde::Deserialize<'de> for StopObservingReturns {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+    impl<'de> __cdp::serde::Deserialize<'de> for StopObservingReturns {
+        fn deserialize<D>(deserializer: D) -> __cdp::Result<Self, D::Error>
         where
-            D: ::cdp_runtime::codegen::serde::Deserializer<'de>,
+            D: __cdp::serde::Deserializer<'de>,
         {
-            ::cdp_runtime::codegen::deserialize_empty(
+            __cdp::deserialize_empty(
                     deserializer,
                     "the result of `BackgroundService.stopObserving`",
                 )
                 .map(|()| StopObservingReturns {})
         }
     }
-    impl ::cdp_runtime::Command for StopObservingParams {
+    impl __cdp::Command for StopObservingParams {
         const METHOD: &'static str = "BackgroundService.stopObserving";
         type Response = StopObservingReturns;
     }
     /// Turns recording of the given service on or off.
     ///
     /// Protocol method: `BackgroundService.setRecording`.
-    #[derive(
-        ::std::fmt::Debug,
-        ::std::clone::Clone,
-        ::std::cmp::PartialEq,
-        ::std::cmp::Eq,
-        ::std::hash::Hash,
-    )]
+    #[derive(__cdp::Debug, __cdp::Clone, __cdp::PartialEq, __cdp::Eq, __cdp::Hash)]
     pub struct SetRecordingParams {
         /// Protocol field `shouldRecord`.
         pub should_record: bool,
         /// Protocol field `service`.
         pub service: ServiceName,
     }
-    impl ::cdp_runtime::codegen::serde::Serialize for SetRecordingParams {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+    impl __cdp::serde::Serialize for SetRecordingParams {
+        fn serialize<S>(&self, serializer: S) -> __cdp::Result<S::Ok, S::Error>
         where
-            S: ::cdp_runtime::codegen::serde::Serializer,
+            S: __cdp::serde::Serializer,
         {
-            use ::cdp_runtime::codegen::serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            use __cdp::serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(__cdp::None)?;
             map.serialize_entry("shouldRecord", &self.should_record)?;
             map.serialize_entry("service", &self.service)?;
             map.end()
         }
     }
-    impl<'de> ::cdp_runtime::codegen::serde::Deserialize<'de> for SetRecordingParams {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+    impl<'de> __cdp::serde::Deserialize<'de> for SetRecordingParams {
+        fn deserialize<D>(deserializer: D) -> __cdp::Result<Self, D::Error>
         where
-            D: ::cdp_runtime::codegen::serde::Deserializer<'de>,
+            D: __cdp::serde::Deserializer<'de>,
         {
             struct Visitor;
-            impl<'de> ::cdp_runtime::codegen::serde::de::Visitor<'de> for Visitor {
+            impl<'de> __cdp::serde::de::Visitor<'de> for Visitor {
                 type Value = SetRecordingParams;
-                fn expecting(
-                    &self,
-                    f: &mut ::std::fmt::Formatter<'_>,
-                ) -> ::std::fmt::Result {
+                fn expecting(&self, f: &mut __cdp::Formatter<'_>) -> __cdp::FmtResult {
                     f.write_str("the params of `BackgroundService.setRecording`")
                 }
                 fn visit_map<A>(
                     self,
                     mut map: A,
-                ) -> ::std::result::Result<SetRecordingParams, A::Error>
+                ) -> __cdp::Result<SetRecordingParams, A::Error>
                 where
-                    A: ::cdp_runtime::codegen::serde::de::MapAccess<'de>,
+                    A: __cdp::serde::de::MapAccess<'de>,
                 {
-                    let mut f0 = ::std::option::Option::None;
-                    let mut f1 = ::std::option::Option::None;
-                    while let ::std::option::Option::Some(key) = map
-                        .next_key::<::cdp_runtime::codegen::FieldKey<'de>>()?
+                    let mut f0 = __cdp::None;
+                    let mut f1 = __cdp::None;
+                    while let __cdp::Some(key) = map.next_key::<__cdp::FieldKey<'de>>()?
                     {
                         match key.as_str() {
-                            "shouldRecord" => {
-                                f0 = ::std::option::Option::Some(map.next_value()?);
-                            }
-                            "service" => {
-                                f1 = ::std::option::Option::Some(map.next_value()?);
-                            }
-                            _ => ::cdp_runtime::codegen::skip_value(&mut map)?,
+                            "shouldRecord" => f0 = __cdp::Some(map.next_value()?),
+                            "service" => f1 = __cdp::Some(map.next_value()?),
+                            _ => __cdp::skip_value(&mut map)?,
                         }
                     }
-                    ::std::result::Result::Ok(SetRecordingParams {
-                        should_record: ::cdp_runtime::codegen::required::<
+                    __cdp::Ok(SetRecordingParams {
+                        should_record: __cdp::required::<
                             _,
                             A::Error,
                         >(f0, "shouldRecord")?,
-                        service: ::cdp_runtime::codegen::required::<
-                            _,
-                            A::Error,
-                        >(f1, "service")?,
+                        service: __cdp::required::<_, A::Error>(f1, "service")?,
                     })
                 }
             }
@@ -678,8 +572,8 @@ pub mod background_service {
     impl SetRecordingParams {
         /// Creates a value from the required fields (`shouldRecord`, `service`); the optional ones start unset.
         pub fn new(
-            should_record: impl ::std::convert::Into<bool>,
-            service: impl ::std::convert::Into<ServiceName>,
+            should_record: impl __cdp::Into<bool>,
+            service: impl __cdp::Into<ServiceName>,
         ) -> Self {
             Self {
                 should_record: should_record.into(),
@@ -689,101 +583,86 @@ pub mod background_service {
     }
     /// What `BackgroundService.setRecording` returns.
     #[derive(
-        ::std::fmt::Debug,
-        ::std::clone::Clone,
-        ::std::cmp::PartialEq,
-        ::std::cmp::Eq,
-        ::std::hash::Hash,
-        ::std::marker::Copy,
-        ::std::default::Default,
+        __cdp::Debug,
+        __cdp::Clone,
+        __cdp::PartialEq,
+        __cdp::Eq,
+        __cdp::Hash,
+        __cdp::Copy,
+        __cdp::Default,
     )]
     pub struct SetRecordingReturns {}
-    impl ::cdp_runtime::codegen::serde::Serialize for SetRecordingReturns {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+    impl __cdp::serde::Serialize for SetRecordingReturns {
+        fn serialize<S>(&self, serializer: S) -> __cdp::Result<S::Ok, S::Error>
         where
-            S: ::cdp_runtime::codegen::serde::Serializer,
+            S: __cdp::serde::Serializer,
         {
-            ::cdp_runtime::codegen::serialize_empty(serializer)
+            __cdp::serialize_empty(serializer)
         }
     }
-    impl<'de> ::cdp_runtime::codegen::serde::Deserialize<'de> for SetRecordingReturns {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+    impl<'de> __cdp::serde::Deserialize<'de> for SetRecordingReturns {
+        fn deserialize<D>(deserializer: D) -> __cdp::Result<Self, D::Error>
         where
-            D: ::cdp_runtime::codegen::serde::Deserializer<'de>,
+            D: __cdp::serde::Deserializer<'de>,
         {
-            ::cdp_runtime::codegen::deserialize_empty(
+            __cdp::deserialize_empty(
                     deserializer,
                     "the result of `BackgroundService.setRecording`",
                 )
                 .map(|()| SetRecordingReturns {})
         }
     }
-    impl ::cdp_runtime::Command for SetRecordingParams {
+    impl __cdp::Command for SetRecordingParams {
         const METHOD: &'static str = "BackgroundService.setRecording";
         type Response = SetRecordingReturns;
     }
     /// Deletes every stored event of the given service.
     ///
     /// Protocol method: `BackgroundService.clearEvents`.
-    #[derive(
-        ::std::fmt::Debug,
-        ::std::clone::Clone,
-        ::std::cmp::PartialEq,
-        ::std::cmp::Eq,
-        ::std::hash::Hash,
-    )]
+    #[derive(__cdp::Debug, __cdp::Clone, __cdp::PartialEq, __cdp::Eq, __cdp::Hash)]
     pub struct ClearEventsParams {
         /// Protocol field `service`.
         pub service: ServiceName,
     }
-    impl ::cdp_runtime::codegen::serde::Serialize for ClearEventsParams {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+    impl __cdp::serde::Serialize for ClearEventsParams {
+        fn serialize<S>(&self, serializer: S) -> __cdp::Result<S::Ok, S::Error>
         where
-            S: ::cdp_runtime::codegen::serde::Serializer,
+            S: __cdp::serde::Serializer,
         {
-            use ::cdp_runtime::codegen::serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            use __cdp::serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(__cdp::None)?;
             map.serialize_entry("service", &self.service)?;
             map.end()
         }
     }
-    impl<'de> ::cdp_runtime::codegen::serde::Deserialize<'de> for ClearEventsParams {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+    impl<'de> __cdp::serde::Deserialize<'de> for ClearEventsParams {
+        fn deserialize<D>(deserializer: D) -> __cdp::Result<Self, D::Error>
         where
-            D: ::cdp_runtime::codegen::serde::Deserializer<'de>,
+            D: __cdp::serde::Deserializer<'de>,
         {
             struct Visitor;
-            impl<'de> ::cdp_runtime::codegen::serde::de::Visitor<'de> for Visitor {
+            impl<'de> __cdp::serde::de::Visitor<'de> for Visitor {
                 type Value = ClearEventsParams;
-                fn expecting(
-                    &self,
-                    f: &mut ::std::fmt::Formatter<'_>,
-                ) -> ::std::fmt::Result {
+                fn expecting(&self, f: &mut __cdp::Formatter<'_>) -> __cdp::FmtResult {
                     f.write_str("the params of `BackgroundService.clearEvents`")
                 }
                 fn visit_map<A>(
                     self,
                     mut map: A,
-                ) -> ::std::result::Result<ClearEventsParams, A::Error>
+                ) -> __cdp::Result<ClearEventsParams, A::Error>
                 where
-                    A: ::cdp_runtime::codegen::serde::de::MapAccess<'de>,
+                    A: __cdp::serde::de::MapAccess<'de>,
                 {
-                    let mut f0 = ::std::option::Option::None;
-                    while let ::std::option::Option::Some(key) = map
-                        .next_key::<::cdp_runtime::codegen::FieldKey<'de>>()?
+                    let mut f0 = __cdp::None;
+                    while let __cdp::Some(key) = map.next_key::<__cdp::FieldKey<'de>>()?
                     {
                         match key.as_str() {
-                            "service" => {
-                                f0 = ::std::option::Option::Some(map.next_value()?);
-                            }
-                            _ => ::cdp_runtime::codegen::skip_value(&mut map)?,
+                            "service" => f0 = __cdp::Some(map.next_value()?),
+                            _ => __cdp::skip_value(&mut map)?,
                         }
                     }
-                    ::std::result::Result::Ok(ClearEventsParams {
-                        service: ::cdp_runtime::codegen::required::<
-                            _,
-                            A::Error,
-                        >(f0, "service")?,
+                    __cdp::Ok(ClearEventsParams {
+                        service: __cdp::required::<_, A::Error>(f0, "service")?,
                     })
                 }
             }
@@ -792,86 +671,76 @@ pub mod background_service {
     }
     impl ClearEventsParams {
         /// Creates a value from the required fields (`service`); the optional ones start unset.
-        pub fn new(service: impl ::std::convert::Into<ServiceName>) -> Self {
+        pub fn new(service: impl __cdp::Into<ServiceName>) -> Self {
             Self { service: service.into() }
         }
     }
     /// What `BackgroundService.clearEvents` returns.
     #[derive(
-        ::std::fmt::Debug,
-        ::std::clone::Clone,
-        ::std::cmp::PartialEq,
-        ::std::cmp::Eq,
-        ::std::hash::Hash,
-        ::std::marker::Copy,
-        ::std::default::Default,
+        __cdp::Debug,
+        __cdp::Clone,
+        __cdp::PartialEq,
+        __cdp::Eq,
+        __cdp::Hash,
+        __cdp::Copy,
+        __cdp::Default,
     )]
     pub struct ClearEventsReturns {}
-    impl ::cdp_runtime::codegen::serde::Serialize for ClearEventsReturns {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+    impl __cdp::serde::Serialize for ClearEventsReturns {
+        fn serialize<S>(&self, serializer: S) -> __cdp::Result<S::Ok, S::Error>
         where
-            S: ::cdp_runtime::codegen::serde::Serializer,
+            S: __cdp::serde::Serializer,
         {
-            ::cdp_runtime::codegen::serialize_empty(serializer)
+            __cdp::serialize_empty(serializer)
         }
     }
-    impl<'de> ::cdp_runtime::codegen::serde::Deserialize<'de> for ClearEventsReturns {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+    impl<'de> __cdp::serde::Deserialize<'de> for ClearEventsReturns {
+        fn deserialize<D>(deserializer: D) -> __cdp::Result<Self, D::Error>
         where
-            D: ::cdp_runtime::codegen::serde::Deserializer<'de>,
+            D: __cdp::serde::Deserializer<'de>,
         {
-            ::cdp_runtime::codegen::deserialize_empty(
+            __cdp::deserialize_empty(
                     deserializer,
                     "the result of `BackgroundService.clearEvents`",
                 )
                 .map(|()| ClearEventsReturns {})
         }
     }
-    impl ::cdp_runtime::Command for ClearEventsParams {
+    impl __cdp::Command for ClearEventsParams {
         const METHOD: &'static str = "BackgroundService.clearEvents";
         type Response = ClearEventsReturns;
     }
     /// Sent when recording of a service was turned on or off.
     ///
     /// Protocol event: `BackgroundService.recordingStateChanged`.
-    #[derive(
-        ::std::fmt::Debug,
-        ::std::clone::Clone,
-        ::std::cmp::PartialEq,
-        ::std::cmp::Eq,
-        ::std::hash::Hash,
-    )]
+    #[derive(__cdp::Debug, __cdp::Clone, __cdp::PartialEq, __cdp::Eq, __cdp::Hash)]
     pub struct RecordingStateChangedEvent {
         /// Protocol field `isRecording`.
         pub is_recording: bool,
         /// Protocol field `service`.
         pub service: ServiceName,
     }
-    impl ::cdp_runtime::codegen::serde::Serialize for RecordingStateChangedEvent {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+    impl __cdp::serde::Serialize for RecordingStateChangedEvent {
+        fn serialize<S>(&self, serializer: S) -> __cdp::Result<S::Ok, S::Error>
         where
-            S: ::cdp_runtime::codegen::serde::Serializer,
+            S: __cdp::serde::Serializer,
         {
-            use ::cdp_runtime::codegen::serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            use __cdp::serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(__cdp::None)?;
             map.serialize_entry("isRecording", &self.is_recording)?;
             map.serialize_entry("service", &self.service)?;
             map.end()
         }
     }
-    impl<'de> ::cdp_runtime::codegen::serde::Deserialize<'de>
-    for RecordingStateChangedEvent {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+    impl<'de> __cdp::serde::Deserialize<'de> for RecordingStateChangedEvent {
+        fn deserialize<D>(deserializer: D) -> __cdp::Result<Self, D::Error>
         where
-            D: ::cdp_runtime::codegen::serde::Deserializer<'de>,
+            D: __cdp::serde::Deserializer<'de>,
         {
             struct Visitor;
-            impl<'de> ::cdp_runtime::codegen::serde::de::Visitor<'de> for Visitor {
+            impl<'de> __cdp::serde::de::Visitor<'de> for Visitor {
                 type Value = RecordingStateChangedEvent;
-                fn expecting(
-                    &self,
-                    f: &mut ::std::fmt::Formatter<'_>,
-                ) -> ::std::fmt::Result {
+                fn expecting(&self, f: &mut __cdp::Formatter<'_>) -> __cdp::FmtResult {
                     f.write_str(
                         "the params of `BackgroundService.recordingStateChanged`",
                     )
@@ -879,60 +748,48 @@ pub mod background_service {
                 fn visit_map<A>(
                     self,
                     mut map: A,
-                ) -> ::std::result::Result<RecordingStateChangedEvent, A::Error>
+                ) -> __cdp::Result<RecordingStateChangedEvent, A::Error>
                 where
-                    A: ::cdp_runtime::codegen::serde::de::MapAccess<'de>,
+                    A: __cdp::serde::de::MapAccess<'de>,
                 {
-                    let mut f0 = ::std::option::Option::None;
-                    let mut f1 = ::std::option::Option::None;
-                    while let ::std::option::Option::Some(key) = map
-                        .next_key::<::cdp_runtime::codegen::FieldKey<'de>>()?
+                    let mut f0 = __cdp::None;
+                    let mut f1 = __cdp::None;
+                    while let __cdp::Some(key) = map.next_key::<__cdp::FieldKey<'de>>()?
                     {
                         match key.as_str() {
-                            "isRecording" => {
-                                f0 = ::std::option::Option::Some(map.next_value()?);
-                            }
-                            "service" => {
-                                f1 = ::std::option::Option::Some(map.next_value()?);
-                            }
-                            _ => ::cdp_runtime::codegen::skip_value(&mut map)?,
+                            "isRecording" => f0 = __cdp::Some(map.next_value()?),
+                            "service" => f1 = __cdp::Some(map.next_value()?),
+                            _ => __cdp::skip_value(&mut map)?,
                         }
                     }
-                    ::std::result::Result::Ok(RecordingStateChangedEvent {
-                        is_recording: ::cdp_runtime::codegen::required::<
-                            _,
-                            A::Error,
-                        >(f0, "isRecording")?,
-                        service: ::cdp_runtime::codegen::required::<
-                            _,
-                            A::Error,
-                        >(f1, "service")?,
+                    __cdp::Ok(RecordingStateChangedEvent {
+                        is_recording: __cdp::required::<_, A::Error>(f0, "isRecording")?,
+                        service: __cdp::required::<_, A::Error>(f1, "service")?,
                     })
                 }
             }
             deserializer.deserialize_map(Visitor)
         }
     }
-    impl ::cdp_runtime::Event for RecordingStateChangedEvent {
+    impl __cdp::Event for RecordingStateChangedEvent {
         const METHOD: &'static str = "BackgroundService.recordingStateChanged";
     }
     /// Sent for every stored event once observing starts, and afterwards for each
     /// new event while the service is observed and recorded.
     ///
     /// Protocol event: `BackgroundService.backgroundServiceEventReceived`.
-    #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
+    #[derive(__cdp::Debug, __cdp::Clone, __cdp::PartialEq)]
     pub struct BackgroundServiceEventReceivedEvent {
         /// Protocol field `backgroundServiceEvent`.
         pub background_service_event: BackgroundServiceEvent,
     }
-    impl ::cdp_runtime::codegen::serde::Serialize
-    for BackgroundServiceEventReceivedEvent {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+    impl __cdp::serde::Serialize for BackgroundServiceEventReceivedEvent {
+        fn serialize<S>(&self, serializer: S) -> __cdp::Result<S::Ok, S::Error>
         where
-            S: ::cdp_runtime::codegen::serde::Serializer,
+            S: __cdp::serde::Serializer,
         {
-            use ::cdp_runtime::codegen::serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            use __cdp::serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(__cdp::None)?;
             map.serialize_entry(
                 "backgroundServiceEvent",
                 &self.background_service_event,
@@ -940,19 +797,15 @@ pub mod background_service {
             map.end()
         }
     }
-    impl<'de> ::cdp_runtime::codegen::serde::Deserialize<'de>
-    for BackgroundServiceEventReceivedEvent {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+    impl<'de> __cdp::serde::Deserialize<'de> for BackgroundServiceEventReceivedEvent {
+        fn deserialize<D>(deserializer: D) -> __cdp::Result<Self, D::Error>
         where
-            D: ::cdp_runtime::codegen::serde::Deserializer<'de>,
+            D: __cdp::serde::Deserializer<'de>,
         {
             struct Visitor;
-            impl<'de> ::cdp_runtime::codegen::serde::de::Visitor<'de> for Visitor {
+            impl<'de> __cdp::serde::de::Visitor<'de> for Visitor {
                 type Value = BackgroundServiceEventReceivedEvent;
-                fn expecting(
-                    &self,
-                    f: &mut ::std::fmt::Formatter<'_>,
-                ) -> ::std::fmt::Result {
+                fn expecting(&self, f: &mut __cdp::Formatter<'_>) -> __cdp::FmtResult {
                     f.write_str(
                         "the params of `BackgroundService.backgroundServiceEventReceived`",
                     )
@@ -960,23 +813,22 @@ pub mod background_service {
                 fn visit_map<A>(
                     self,
                     mut map: A,
-                ) -> ::std::result::Result<BackgroundServiceEventReceivedEvent, A::Error>
+                ) -> __cdp::Result<BackgroundServiceEventReceivedEvent, A::Error>
                 where
-                    A: ::cdp_runtime::codegen::serde::de::MapAccess<'de>,
+                    A: __cdp::serde::de::MapAccess<'de>,
                 {
-                    let mut f0 = ::std::option::Option::None;
-                    while let ::std::option::Option::Some(key) = map
-                        .next_key::<::cdp_runtime::codegen::FieldKey<'de>>()?
+                    let mut f0 = __cdp::None;
+                    while let __cdp::Some(key) = map.next_key::<__cdp::FieldKey<'de>>()?
                     {
                         match key.as_str() {
                             "backgroundServiceEvent" => {
-                                f0 = ::std::option::Option::Some(map.next_value()?);
+                                f0 = __cdp::Some(map.next_value()?);
                             }
-                            _ => ::cdp_runtime::codegen::skip_value(&mut map)?,
+                            _ => __cdp::skip_value(&mut map)?,
                         }
                     }
-                    ::std::result::Result::Ok(BackgroundServiceEventReceivedEvent {
-                        background_service_event: ::cdp_runtime::codegen::required::<
+                    __cdp::Ok(BackgroundServiceEventReceivedEvent {
+                        background_service_event: __cdp::required::<
                             _,
                             A::Error,
                         >(f0, "backgroundServiceEvent")?,
@@ -986,11 +838,11 @@ pub mod background_service {
             deserializer.deserialize_map(Visitor)
         }
     }
-    impl ::cdp_runtime::Event for BackgroundServiceEventReceivedEvent {
+    impl __cdp::Event for BackgroundServiceEventReceivedEvent {
         const METHOD: &'static str = "BackgroundService.backgroundServiceEventReceived";
     }
     /// Every event of the `BackgroundService` domain.
-    #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
+    #[derive(__cdp::Debug, __cdp::Clone, __cdp::PartialEq)]
     #[non_exhaustive]
     pub enum Event {
         /// `BackgroundService.recordingStateChanged`
@@ -1003,20 +855,20 @@ pub mod background_service {
         pub fn method(&self) -> &'static str {
             match self {
                 Self::RecordingStateChanged(_) => {
-                    <RecordingStateChangedEvent as ::cdp_runtime::Event>::METHOD
+                    <RecordingStateChangedEvent as __cdp::Event>::METHOD
                 }
                 Self::BackgroundServiceEventReceived(_) => {
-                    <BackgroundServiceEventReceivedEvent as ::cdp_runtime::Event>::METHOD
+                    <BackgroundServiceEventReceivedEvent as __cdp::Event>::METHOD
                 }
             }
         }
     }
-    impl ::std::convert::From<RecordingStateChangedEvent> for Event {
+    impl __cdp::From<RecordingStateChangedEvent> for Event {
         fn from(event: RecordingStateChangedEvent) -> Self {
             Self::RecordingStateChanged(event)
         }
     }
-    impl ::std::convert::From<BackgroundServiceEventReceivedEvent> for Event {
+    impl __cdp::From<BackgroundServiceEventReceivedEvent> for Event {
         fn from(event: BackgroundServiceEventReceivedEvent) -> Self {
             Self::BackgroundServiceEventReceived(event)
         }
@@ -1037,34 +889,29 @@ pub mod background_service {
     clippy::upper_case_acronyms
 )]
 pub mod network {
+    use ::cdp_runtime::codegen as __cdp;
     /// A UTC time in seconds since January 1, 1970.
     ///
     /// Protocol type: `Network.TimeSinceEpoch`.
-    #[derive(
-        ::std::fmt::Debug,
-        ::std::clone::Clone,
-        ::std::cmp::PartialEq,
-        ::std::marker::Copy,
-    )]
+    #[derive(__cdp::Debug, __cdp::Clone, __cdp::PartialEq, __cdp::Copy)]
     pub struct TimeSinceEpoch(pub f64);
-    impl ::cdp_runtime::codegen::serde::Serialize for TimeSinceEpoch {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+    impl __cdp::serde::Serialize for TimeSinceEpoch {
+        fn serialize<S>(&self, serializer: S) -> __cdp::Result<S::Ok, S::Error>
         where
-            S: ::cdp_runtime::codegen::serde::Serializer,
+            S: __cdp::serde::Serializer,
         {
-            ::cdp_runtime::codegen::serde::Serialize::serialize(&self.0, serializer)
+            __cdp::serde::Serialize::serialize(&self.0, serializer)
         }
     }
-    impl<'de> ::cdp_runtime::codegen::serde::Deserialize<'de> for TimeSinceEpoch {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+    impl<'de> __cdp::serde::Deserialize<'de> for TimeSinceEpoch {
+        fn deserialize<D>(deserializer: D) -> __cdp::Result<Self, D::Error>
         where
-            D: ::cdp_runtime::codegen::serde::Deserializer<'de>,
+            D: __cdp::serde::Deserializer<'de>,
         {
-            ::cdp_runtime::codegen::serde::Deserialize::deserialize(deserializer)
-                .map(Self)
+            __cdp::serde::Deserialize::deserialize(deserializer).map(Self)
         }
     }
-    impl ::std::convert::From<f64> for TimeSinceEpoch {
+    impl __cdp::From<f64> for TimeSinceEpoch {
         fn from(value: f64) -> Self {
             Self(value)
         }
@@ -1087,40 +934,34 @@ pub mod network {
     clippy::upper_case_acronyms
 )]
 pub mod service_worker {
+    use ::cdp_runtime::codegen as __cdp;
     /// Protocol type: `ServiceWorker.RegistrationID`.
-    #[derive(
-        ::std::fmt::Debug,
-        ::std::clone::Clone,
-        ::std::cmp::PartialEq,
-        ::std::cmp::Eq,
-        ::std::hash::Hash,
-    )]
-    pub struct RegistrationId(pub ::std::string::String);
-    impl ::cdp_runtime::codegen::serde::Serialize for RegistrationId {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+    #[derive(__cdp::Debug, __cdp::Clone, __cdp::PartialEq, __cdp::Eq, __cdp::Hash)]
+    pub struct RegistrationId(pub __cdp::String);
+    impl __cdp::serde::Serialize for RegistrationId {
+        fn serialize<S>(&self, serializer: S) -> __cdp::Result<S::Ok, S::Error>
         where
-            S: ::cdp_runtime::codegen::serde::Serializer,
+            S: __cdp::serde::Serializer,
         {
-            ::cdp_runtime::codegen::serde::Serialize::serialize(&self.0, serializer)
+            __cdp::serde::Serialize::serialize(&self.0, serializer)
         }
     }
-    impl<'de> ::cdp_runtime::codegen::serde::Deserialize<'de> for RegistrationId {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+    impl<'de> __cdp::serde::Deserialize<'de> for RegistrationId {
+        fn deserialize<D>(deserializer: D) -> __cdp::Result<Self, D::Error>
         where
-            D: ::cdp_runtime::codegen::serde::Deserializer<'de>,
+            D: __cdp::serde::Deserializer<'de>,
         {
-            ::cdp_runtime::codegen::serde::Deserialize::deserialize(deserializer)
-                .map(Self)
+            __cdp::serde::Deserialize::deserialize(deserializer).map(Self)
         }
     }
-    impl ::std::convert::From<::std::string::String> for RegistrationId {
-        fn from(value: ::std::string::String) -> Self {
+    impl __cdp::From<__cdp::String> for RegistrationId {
+        fn from(value: __cdp::String) -> Self {
             Self(value)
         }
     }
-    impl ::std::convert::From<&str> for RegistrationId {
+    impl __cdp::From<&str> for RegistrationId {
         fn from(value: &str) -> Self {
-            Self(::std::string::String::from(value))
+            Self(__cdp::String::from(value))
         }
     }
 }
@@ -1194,6 +1035,14 @@ impl ::cdp_runtime::EventSet for Event {
             Self::BackgroundService(event) => event.method(),
             Self::Unknown(event) => &event.method,
         }
+    }
+    fn decode_message(
+        text: &str,
+    ) -> ::std::result::Result<
+        ::cdp_runtime::Message<Self>,
+        ::cdp_runtime::DecodeError,
+    > {
+        ::cdp_runtime::decode_message(text)
     }
 }
 impl ::std::convert::From<::cdp_runtime::UnknownEvent> for Event {

@@ -29,7 +29,7 @@ pub fn domain_event(domain: &Domain) -> Option<TokenStream> {
     let doc = format!(" Every event of the `{}` domain.", domain.name);
     Some(quote! {
         #[doc = #doc]
-        #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
+        #[derive(__cdp::Debug, __cdp::Clone, __cdp::PartialEq)]
         #[non_exhaustive]
         pub enum Event {
             #(#variant_docs #variants(#structs),)*
@@ -38,12 +38,12 @@ pub fn domain_event(domain: &Domain) -> Option<TokenStream> {
             /// The protocol method of this event.
             pub fn method(&self) -> &'static str {
                 match self {
-                    #(Self::#variants(_) => <#structs as ::cdp_runtime::Event>::METHOD,)*
+                    #(Self::#variants(_) => <#structs as __cdp::Event>::METHOD,)*
                 }
             }
         }
         #(
-            impl ::std::convert::From<#structs> for Event {
+            impl __cdp::From<#structs> for Event {
                 fn from(event: #structs) -> Self {
                     Self::#variants(event)
                 }
@@ -145,6 +145,12 @@ pub fn root_event(ctx: &Ctx<'_>) -> TokenStream {
                     #(Self::#variants(event) => event.method(),)*
                     Self::Unknown(event) => &event.method,
                 }
+            }
+
+            fn decode_message(
+                text: &str,
+            ) -> ::std::result::Result<::cdp_runtime::Message<Self>, ::cdp_runtime::DecodeError> {
+                ::cdp_runtime::decode_message(text)
             }
         }
         impl ::std::convert::From<::cdp_runtime::UnknownEvent> for Event {

@@ -30,24 +30,24 @@ impl Ctx<'_> {
         let eq = self
             .derives
             .fields_eq(fields)
-            .then(|| quote!(::std::cmp::Eq, ::std::hash::Hash,));
+            .then(|| quote!(__cdp::Eq, __cdp::Hash,));
         let copy = self
             .derives
             .fields_copy(fields)
-            .then(|| quote!(::std::marker::Copy,));
+            .then(|| quote!(__cdp::Copy,));
         let default = fields
             .iter()
             .all(|field| field.optional)
-            .then(|| quote!(::std::default::Default,));
+            .then(|| quote!(__cdp::Default,));
         let field_items = fields.iter().map(|field| self.field(domain, field));
         let methods = (builder == Builder::Yes).then(|| self.builder(domain, name, fields));
         let serde = super::serde_impls::struct_impls(name, fields, what);
         quote! {
             #docs
             #[derive(
-                ::std::fmt::Debug,
-                ::std::clone::Clone,
-                ::std::cmp::PartialEq,
+                __cdp::Debug,
+                __cdp::Clone,
+                __cdp::PartialEq,
                 #eq
                 #copy
                 #default
@@ -64,10 +64,10 @@ impl Ctx<'_> {
     fn field_type(&self, domain: &str, field: &Field) -> TokenStream {
         let mut ty = self.rust_type(domain, &field.ty);
         if field.boxed {
-            ty = quote!(::std::boxed::Box<#ty>);
+            ty = quote!(__cdp::Box<#ty>);
         }
         if field.optional {
-            ty = quote!(::std::option::Option<#ty>);
+            ty = quote!(__cdp::Option<#ty>);
         }
         ty
     }
@@ -93,14 +93,14 @@ impl Ctx<'_> {
         let args = required.iter().map(|field| {
             let ident = naming::ident(&naming::field(&field.name));
             let ty = self.rust_type(domain, &field.ty);
-            quote!(#ident: impl ::std::convert::Into<#ty>)
+            quote!(#ident: impl __cdp::Into<#ty>)
         });
         let inits = fields.iter().map(|field| {
             let ident = naming::ident(&naming::field(&field.name));
             if field.optional {
-                quote!(#ident: ::std::option::Option::None)
+                quote!(#ident: __cdp::None)
             } else if field.boxed {
-                quote!(#ident: ::std::boxed::Box::new(#ident.into()))
+                quote!(#ident: __cdp::Box::new(#ident.into()))
             } else {
                 quote!(#ident: #ident.into())
             }
@@ -121,7 +121,7 @@ impl Ctx<'_> {
             let ident = naming::ident(&naming::field(&field.name));
             let ty = self.rust_type(domain, &field.ty);
             let value = if field.boxed {
-                quote!(::std::boxed::Box::new(#ident.into()))
+                quote!(__cdp::Box::new(#ident.into()))
             } else {
                 quote!(#ident.into())
             };
@@ -131,8 +131,8 @@ impl Ctx<'_> {
                 #docs
                 #deprecated
                 #[must_use]
-                pub fn #ident(mut self, #ident: impl ::std::convert::Into<#ty>) -> Self {
-                    self.#ident = ::std::option::Option::Some(#value);
+                pub fn #ident(mut self, #ident: impl __cdp::Into<#ty>) -> Self {
+                    self.#ident = __cdp::Some(#value);
                     self
                 }
             }
@@ -182,7 +182,7 @@ impl Ctx<'_> {
         quote! {
             #params_item
             #returns_item
-            impl ::cdp_runtime::Command for #params {
+            impl __cdp::Command for #params {
                 const METHOD: &'static str = #method;
                 type Response = #returns;
             }
@@ -204,7 +204,7 @@ impl Ctx<'_> {
         );
         quote! {
             #item
-            impl ::cdp_runtime::Event for #name {
+            impl __cdp::Event for #name {
                 const METHOD: &'static str = #method;
             }
         }

@@ -1,8 +1,10 @@
 //! Stage 4: token streams for the model, one unit per item kind.
 //!
-//! Generated code names every outside item by its full path (`::std::option::Option`,
-//! `::cdp_runtime::codegen::serde`), so no type of the protocol can shadow it, and the crate that
-//! holds the bindings needs `cdp_runtime` alone.
+//! Generated code names every outside item through one path that no protocol name can shadow:
+//! inside a domain module, `__cdp` (`use ::cdp_runtime::codegen as __cdp`, which re-exports the
+//! standard items too: `__cdp::Option`, `__cdp::serde::Serialize`); at the root, where an
+//! import would leak into the including crate, full paths. The crate that holds the bindings
+//! needs `cdp_runtime` alone.
 
 mod derives;
 mod docs;
@@ -19,22 +21,42 @@ use crate::naming;
 
 use derives::Derives;
 
-/// The whole output: every domain module and the root `Event`.
-pub fn emit(model: &Model) -> TokenStream {
-    let derives = Derives::analyse(model);
-    let ctx = Ctx { model, derives };
-    let modules = model.domains.iter().map(|domain| ctx.domain_module(domain));
-    let version = model.version.as_ref().map(|version| {
-        quote! {
-            /// The protocol version of the schema these bindings were generated from.
-            pub const PROTOCOL_VERSION: &str = #version;
+/// Emits the output one unit at a time (the version constant, each domain module, the root
+/// `Event`), so that units can be formatted independently and in parallel.
+pub struct Emitter<'a> {
+    ctx: Ctx<'a>,
+}
+
+impl<'a> Emitter<'a> {
+    /// Prepares emission for `model`.
+    pub fn new(model: &'a Model) -> Self {
+        Emitter {
+            ctx: Ctx {
+                model,
+                derives: Derives::analyse(model),
+            },
         }
-    });
-    let root_event = events::root_event(&ctx);
-    quote! {
-        #version
-        #(#modules)*
-        #root_event
+    }
+
+    /// The items before the domain modules: the protocol version.
+    pub fn prelude(&self) -> TokenStream {
+        match &self.ctx.model.version {
+            Some(version) => quote! {
+                /// The protocol version of the schema these bindings were generated from.
+                pub const PROTOCOL_VERSION: &str = #version;
+            },
+            None => TokenStream::new(),
+        }
+    }
+
+    /// The module of one domain.
+    pub fn domain(&self, domain: &Domain) -> TokenStream {
+        self.ctx.domain_module(domain)
+    }
+
+    /// The root `Event` and its impls.
+    pub fn root(&self) -> TokenStream {
+        events::root_event(&self.ctx)
     }
 }
 
@@ -75,6 +97,7 @@ impl Ctx<'_> {
                 clippy::upper_case_acronyms
             )]
             pub mod #module {
+                use ::cdp_runtime::codegen as __cdp;
                 #(#types)*
                 #(#commands)*
                 #(#events)*
@@ -86,21 +109,21 @@ impl Ctx<'_> {
     /// The Rust type of `ty`, as written inside the module of `domain`.
     pub fn rust_type(&self, domain: &str, ty: &Ty) -> TokenStream {
         match ty {
-            Ty::String => quote!(::std::string::String),
+            Ty::String => quote!(__cdp::String),
             Ty::Integer => quote!(i64),
             Ty::Number => quote!(f64),
             Ty::Boolean => quote!(bool),
-            Ty::Any => quote!(::cdp_runtime::codegen::serde_json::Value),
+            Ty::Any => quote!(__cdp::serde_json::Value),
             Ty::Map => quote!(
-                ::cdp_runtime::codegen::serde_json::Map<
-                    ::std::string::String,
-                    ::cdp_runtime::codegen::serde_json::Value,
+                __cdp::serde_json::Map<
+                    __cdp::String,
+                    __cdp::serde_json::Value,
                 >
             ),
-            Ty::Binary => quote!(::cdp_runtime::codegen::Binary),
+            Ty::Binary => quote!(__cdp::Binary),
             Ty::Array(item) => {
                 let item = self.rust_type(domain, item);
-                quote!(::std::vec::Vec<#item>)
+                quote!(__cdp::Vec<#item>)
             }
             Ty::Named(id) => type_path(domain, id),
         }

@@ -28,7 +28,7 @@ pub fn struct_impls(name: &Ident, fields: &[Field], what: &str) -> TokenStream {
         let key = &field.name;
         if field.optional {
             quote! {
-                if let ::std::option::Option::Some(value) = &self.#ident {
+                if let __cdp::Some(value) = &self.#ident {
                     map.serialize_entry(#key, value)?;
                 }
             }
@@ -41,7 +41,7 @@ pub fn struct_impls(name: &Ident, fields: &[Field], what: &str) -> TokenStream {
         if field.optional {
             quote!(#key => #slot = map.next_value()?,)
         } else {
-            quote!(#key => #slot = ::std::option::Option::Some(map.next_value()?),)
+            quote!(#key => #slot = __cdp::Some(map.next_value()?),)
         }
     });
     let values = fields.iter().zip(&slots).map(|(field, slot)| {
@@ -49,46 +49,46 @@ pub fn struct_impls(name: &Ident, fields: &[Field], what: &str) -> TokenStream {
         if field.optional {
             quote!(#slot)
         } else {
-            quote!(::cdp_runtime::codegen::required::<_, A::Error>(#slot, #key)?)
+            quote!(__cdp::required::<_, A::Error>(#slot, #key)?)
         }
     });
     quote! {
-        impl ::cdp_runtime::codegen::serde::Serialize for #name {
-            fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        impl __cdp::serde::Serialize for #name {
+            fn serialize<S>(&self, serializer: S) -> __cdp::Result<S::Ok, S::Error>
             where
-                S: ::cdp_runtime::codegen::serde::Serializer,
+                S: __cdp::serde::Serializer,
             {
-                use ::cdp_runtime::codegen::serde::ser::SerializeMap as _;
-                let mut map = serializer.serialize_map(::std::option::Option::None)?;
+                use __cdp::serde::ser::SerializeMap as _;
+                let mut map = serializer.serialize_map(__cdp::None)?;
                 #(#writes)*
                 map.end()
             }
         }
-        impl<'de> ::cdp_runtime::codegen::serde::Deserialize<'de> for #name {
-            fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        impl<'de> __cdp::serde::Deserialize<'de> for #name {
+            fn deserialize<D>(deserializer: D) -> __cdp::Result<Self, D::Error>
             where
-                D: ::cdp_runtime::codegen::serde::Deserializer<'de>,
+                D: __cdp::serde::Deserializer<'de>,
             {
                 struct Visitor;
-                impl<'de> ::cdp_runtime::codegen::serde::de::Visitor<'de> for Visitor {
+                impl<'de> __cdp::serde::de::Visitor<'de> for Visitor {
                     type Value = #name;
-                    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    fn expecting(&self, f: &mut __cdp::Formatter<'_>) -> __cdp::FmtResult {
                         f.write_str(#what)
                     }
-                    fn visit_map<A>(self, mut map: A) -> ::std::result::Result<#name, A::Error>
+                    fn visit_map<A>(self, mut map: A) -> __cdp::Result<#name, A::Error>
                     where
-                        A: ::cdp_runtime::codegen::serde::de::MapAccess<'de>,
+                        A: __cdp::serde::de::MapAccess<'de>,
                     {
-                        #(let mut #slots = ::std::option::Option::None;)*
-                        while let ::std::option::Option::Some(key) =
-                            map.next_key::<::cdp_runtime::codegen::FieldKey<'de>>()?
+                        #(let mut #slots = __cdp::None;)*
+                        while let __cdp::Some(key) =
+                            map.next_key::<__cdp::FieldKey<'de>>()?
                         {
                             match key.as_str() {
                                 #(#reads)*
-                                _ => ::cdp_runtime::codegen::skip_value(&mut map)?,
+                                _ => __cdp::skip_value(&mut map)?,
                             }
                         }
-                        ::std::result::Result::Ok(#name {
+                        __cdp::Ok(#name {
                             #(#idents: #values,)*
                         })
                     }
@@ -101,20 +101,20 @@ pub fn struct_impls(name: &Ident, fields: &[Field], what: &str) -> TokenStream {
 
 fn empty_impls(name: &Ident, what: &str) -> TokenStream {
     quote! {
-        impl ::cdp_runtime::codegen::serde::Serialize for #name {
-            fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        impl __cdp::serde::Serialize for #name {
+            fn serialize<S>(&self, serializer: S) -> __cdp::Result<S::Ok, S::Error>
             where
-                S: ::cdp_runtime::codegen::serde::Serializer,
+                S: __cdp::serde::Serializer,
             {
-                ::cdp_runtime::codegen::serialize_empty(serializer)
+                __cdp::serialize_empty(serializer)
             }
         }
-        impl<'de> ::cdp_runtime::codegen::serde::Deserialize<'de> for #name {
-            fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        impl<'de> __cdp::serde::Deserialize<'de> for #name {
+            fn deserialize<D>(deserializer: D) -> __cdp::Result<Self, D::Error>
             where
-                D: ::cdp_runtime::codegen::serde::Deserializer<'de>,
+                D: __cdp::serde::Deserializer<'de>,
             {
-                ::cdp_runtime::codegen::deserialize_empty(deserializer, #what).map(|()| #name {})
+                __cdp::deserialize_empty(deserializer, #what).map(|()| #name {})
             }
         }
     }
@@ -123,20 +123,20 @@ fn empty_impls(name: &Ident, what: &str) -> TokenStream {
 /// `Serialize` and `Deserialize` for a newtype: exactly those of the wrapped type.
 pub fn newtype_impls(name: &Ident) -> TokenStream {
     quote! {
-        impl ::cdp_runtime::codegen::serde::Serialize for #name {
-            fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        impl __cdp::serde::Serialize for #name {
+            fn serialize<S>(&self, serializer: S) -> __cdp::Result<S::Ok, S::Error>
             where
-                S: ::cdp_runtime::codegen::serde::Serializer,
+                S: __cdp::serde::Serializer,
             {
-                ::cdp_runtime::codegen::serde::Serialize::serialize(&self.0, serializer)
+                __cdp::serde::Serialize::serialize(&self.0, serializer)
             }
         }
-        impl<'de> ::cdp_runtime::codegen::serde::Deserialize<'de> for #name {
-            fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        impl<'de> __cdp::serde::Deserialize<'de> for #name {
+            fn deserialize<D>(deserializer: D) -> __cdp::Result<Self, D::Error>
             where
-                D: ::cdp_runtime::codegen::serde::Deserializer<'de>,
+                D: __cdp::serde::Deserializer<'de>,
             {
-                ::cdp_runtime::codegen::serde::Deserialize::deserialize(deserializer).map(Self)
+                __cdp::serde::Deserialize::deserialize(deserializer).map(Self)
             }
         }
     }

@@ -45,22 +45,19 @@ impl Ctx<'_> {
         let eq = self
             .derives
             .ty_eq(inner)
-            .then(|| quote!(::std::cmp::Eq, ::std::hash::Hash,));
-        let copy = (!boxed && self.derives.ty_copy(inner)).then(|| quote!(::std::marker::Copy,));
+            .then(|| quote!(__cdp::Eq, __cdp::Hash,));
+        let copy = (!boxed && self.derives.ty_copy(inner)).then(|| quote!(__cdp::Copy,));
         let (stored, wrap) = if boxed {
-            (
-                quote!(::std::boxed::Box<#rust>),
-                quote!(::std::boxed::Box::new(value)),
-            )
+            (quote!(__cdp::Box<#rust>), quote!(__cdp::Box::new(value)))
         } else {
             (rust.clone(), quote!(value))
         };
         let serde = super::serde_impls::newtype_impls(name);
         let from_str = (*inner == Ty::String).then(|| {
             quote! {
-                impl ::std::convert::From<&str> for #name {
+                impl __cdp::From<&str> for #name {
                     fn from(value: &str) -> Self {
-                        Self(::std::string::String::from(value))
+                        Self(__cdp::String::from(value))
                     }
                 }
             }
@@ -68,15 +65,15 @@ impl Ctx<'_> {
         quote! {
             #docs
             #[derive(
-                ::std::fmt::Debug,
-                ::std::clone::Clone,
-                ::std::cmp::PartialEq,
+                __cdp::Debug,
+                __cdp::Clone,
+                __cdp::PartialEq,
                 #eq
                 #copy
             )]
             pub struct #name(pub #stored);
             #serde
-            impl ::std::convert::From<#rust> for #name {
+            impl __cdp::From<#rust> for #name {
                 fn from(value: #rust) -> Self {
                     Self(#wrap)
                 }
@@ -107,17 +104,17 @@ fn string_enum(name: &proc_macro2::Ident, docs: TokenStream, values: &[String]) 
     quote! {
         #docs
         #[derive(
-            ::std::fmt::Debug,
-            ::std::clone::Clone,
-            ::std::cmp::PartialEq,
-            ::std::cmp::Eq,
-            ::std::hash::Hash,
+            __cdp::Debug,
+            __cdp::Clone,
+            __cdp::PartialEq,
+            __cdp::Eq,
+            __cdp::Hash,
         )]
         #[non_exhaustive]
         pub enum #name {
             #(#variant_docs #variants,)*
             /// A value these bindings do not know, kept as it was sent.
-            #fallback(::std::string::String),
+            #fallback(__cdp::String),
         }
         impl #name {
             /// Every value these bindings know, in schema order.
@@ -129,51 +126,51 @@ fn string_enum(name: &proc_macro2::Ident, docs: TokenStream, values: &[String]) 
                     Self::#fallback(value) => value,
                 }
             }
-            fn known(value: &str) -> ::std::option::Option<Self> {
+            fn known(value: &str) -> __cdp::Option<Self> {
                 match value {
-                    #(#values => ::std::option::Option::Some(Self::#variants),)*
-                    _ => ::std::option::Option::None,
+                    #(#values => __cdp::Some(Self::#variants),)*
+                    _ => __cdp::None,
                 }
             }
         }
-        impl ::std::convert::From<&str> for #name {
+        impl __cdp::From<&str> for #name {
             fn from(value: &str) -> Self {
                 Self::known(value).unwrap_or_else(|| Self::#fallback(value.into()))
             }
         }
-        impl ::std::convert::From<::std::string::String> for #name {
-            fn from(value: ::std::string::String) -> Self {
+        impl __cdp::From<__cdp::String> for #name {
+            fn from(value: __cdp::String) -> Self {
                 match Self::known(&value) {
-                    ::std::option::Option::Some(known) => known,
-                    ::std::option::Option::None => Self::#fallback(value),
+                    __cdp::Some(known) => known,
+                    __cdp::None => Self::#fallback(value),
                 }
             }
         }
-        impl ::std::str::FromStr for #name {
-            type Err = ::std::convert::Infallible;
-            fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-                ::std::result::Result::Ok(Self::from(value))
+        impl __cdp::FromStr for #name {
+            type Err = __cdp::Infallible;
+            fn from_str(value: &str) -> __cdp::Result<Self, Self::Err> {
+                __cdp::Ok(Self::from(value))
             }
         }
-        impl ::std::fmt::Display for #name {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        impl __cdp::Display for #name {
+            fn fmt(&self, f: &mut __cdp::Formatter<'_>) -> __cdp::FmtResult {
                 f.write_str(self.as_str())
             }
         }
-        impl ::cdp_runtime::codegen::serde::Serialize for #name {
-            fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        impl __cdp::serde::Serialize for #name {
+            fn serialize<S>(&self, serializer: S) -> __cdp::Result<S::Ok, S::Error>
             where
-                S: ::cdp_runtime::codegen::serde::Serializer,
+                S: __cdp::serde::Serializer,
             {
                 serializer.serialize_str(self.as_str())
             }
         }
-        impl<'de> ::cdp_runtime::codegen::serde::Deserialize<'de> for #name {
-            fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        impl<'de> __cdp::serde::Deserialize<'de> for #name {
+            fn deserialize<D>(deserializer: D) -> __cdp::Result<Self, D::Error>
             where
-                D: ::cdp_runtime::codegen::serde::Deserializer<'de>,
+                D: __cdp::serde::Deserializer<'de>,
             {
-                ::cdp_runtime::codegen::deserialize_string_enum(deserializer)
+                __cdp::deserialize_string_enum(deserializer)
             }
         }
     }
