@@ -80,15 +80,31 @@ impl fmt::Display for Diagnostics {
 
 impl std::error::Error for Diagnostics {}
 
-/// The known name closest to `wanted`, when one is close enough to be a likely typo.
+/// The known name closest to `wanted`, when one is close enough to be a likely typo: a few
+/// letters apart (a third of its length at most), or else the only known name it abbreviates
+/// (`int` for `integer`).
 pub fn closest<'a>(wanted: &str, known: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let limit = (wanted.len() / 3).max(1);
-    known
-        .into_iter()
-        .map(|name| (edit_distance(wanted, name), name))
-        .filter(|(distance, _)| *distance <= limit)
-        .min()
-        .map(|(_, name)| name)
+    let mut nearest: Option<(usize, &str)> = None;
+    let mut abbreviated: Vec<&str> = Vec::new();
+    let lowercase = wanted.to_lowercase();
+    for name in known {
+        let distance = edit_distance(wanted, name);
+        if distance <= limit && nearest.is_none_or(|best| (distance, name) < best) {
+            nearest = Some((distance, name));
+        }
+        if wanted.len() >= 3
+            && name.len() > wanted.len()
+            && name.to_lowercase().starts_with(&lowercase)
+        {
+            abbreviated.push(name);
+        }
+    }
+    match (nearest, abbreviated.as_slice()) {
+        (Some((_, name)), _) => Some(name),
+        (None, [only]) => Some(only),
+        (None, _) => None,
+    }
 }
 
 fn edit_distance(a: &str, b: &str) -> usize {
@@ -118,5 +134,19 @@ mod tests {
             Some("Network.TimeSinceEpoch")
         );
         assert_eq!(closest("Page.FrameId", known), None);
+    }
+
+    #[test]
+    fn closest_finds_the_one_name_an_abbreviation_stands_for() {
+        let kinds = ["string", "integer", "number", "boolean"];
+        assert_eq!(closest("int", kinds), Some("integer"));
+        assert_eq!(closest("bool", kinds), Some("boolean"));
+        assert_eq!(closest("Strin", kinds), Some("string"));
+        // Too short, or standing for several names: no guess.
+        assert_eq!(closest("in", kinds), None);
+        assert_eq!(
+            closest("Network.Req", ["Network.Request", "Network.RequestId"]),
+            None
+        );
     }
 }

@@ -25,8 +25,10 @@
 
 mod cycles;
 pub mod diagnostics;
+pub mod diff;
 mod emit;
 pub mod features;
+pub mod fetch;
 mod format;
 pub mod model;
 pub mod naming;
@@ -312,11 +314,19 @@ impl Config {
         for source in sources {
             let (name, text) = match source {
                 Source::File(path) => {
-                    let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
+                    let bytes = std::fs::read(path).map_err(|source| Error::Read {
                         path: path.clone(),
                         source,
                     })?;
-                    (path.display().to_string(), text)
+                    let name = path.display().to_string();
+                    // Text that is not UTF-8 is a bad schema (status 2), not a failed read.
+                    match parse::utf8_text(bytes, &name) {
+                        Ok(text) => (name, text),
+                        Err(found) => {
+                            diagnostics.0.extend(found.0);
+                            continue;
+                        }
+                    }
                 }
                 Source::Text { name, text } => (name.clone(), text.clone()),
             };

@@ -190,21 +190,37 @@ impl Model {
         // Ids first: every type of every domain, so references resolve in one pass.
         let mut domains: BTreeMap<&str, &parse::Domain> = BTreeMap::new();
         let mut ids: BTreeSet<TypeId> = BTreeSet::new();
-        for domain in schemas.iter().flat_map(|schema| &schema.domains) {
+        for (index, domain) in schemas
+            .iter()
+            .flat_map(|schema| schema.domains.iter().enumerate())
+        {
             if domain.domain.is_empty() {
-                diagnostics.push("<domain>", "a domain needs a non-empty `domain` name");
+                diagnostics.push(
+                    format!("domains[{index}]"),
+                    "a domain needs a non-empty `domain` name",
+                );
                 continue;
             }
-            if domains.insert(&domain.domain, domain).is_some() {
-                diagnostics.push(&domain.domain, "the domain is defined twice");
+            match domains.entry(&domain.domain) {
+                // The first definition is the one checked further.
+                std::collections::btree_map::Entry::Occupied(_) => {
+                    diagnostics.push(&domain.domain, "the domain is defined twice");
+                    continue;
+                }
+                std::collections::btree_map::Entry::Vacant(slot) => {
+                    slot.insert(domain);
+                }
             }
-            for ty in &domain.types {
+            for (index, ty) in domain.types.iter().enumerate() {
                 let id = TypeId {
                     domain: domain.domain.clone(),
                     name: ty.id.clone(),
                 };
                 if ty.id.is_empty() {
-                    diagnostics.push(&domain.domain, "a type needs a non-empty `id`");
+                    diagnostics.push(
+                        format!("{}.types[{index}]", domain.domain),
+                        "a type needs a non-empty `id`",
+                    );
                 } else if !ids.insert(id) {
                     diagnostics.push(
                         format!("{}.{}", domain.domain, ty.id),
@@ -235,6 +251,15 @@ impl Model {
             .map(|domain| converter.domain(domain))
             .collect();
         if !diagnostics.is_empty() {
+            // Names that collide in Rust are found on the model, so look for them on what did
+            // convert: one run then lists them with the other problems, not after those.
+            let mut partial = Model {
+                version,
+                domains: converted,
+            };
+            filter_flags(&mut partial.domains, selection);
+            partial.select(&selection.domains);
+            diagnostics.0.extend(crate::naming::check(&partial).0);
             return Err(diagnostics);
         }
 
@@ -424,6 +449,11 @@ fn filter_flags(domains: &mut Vec<Domain>, selection: &Selection) {
     domains.retain(|domain| !drop(&domain.meta) || !domain.types.is_empty());
 }
 
+/// The values `type` may take.
+const KINDS: [&str; 8] = [
+    "string", "integer", "number", "boolean", "object", "array", "any", "binary",
+];
+
 struct Converter<'a> {
     ids: &'a BTreeSet<TypeId>,
     lifted: BTreeSet<TypeId>,
@@ -470,15 +500,18 @@ impl Converter<'_> {
         let commands = domain
             .commands
             .iter()
-            .map(|command| {
+            .enumerate()
+            .map(|(index, command)| {
                 let path = format!("{name}.{}", command.name);
-                self.check_member_name(&path, &command.name, "command", &mut seen);
+                let place = format!("{name}.commands[{index}]");
+                self.check_member_name(&path, &place, &command.name, "command", &mut seen);
                 let owner = upper_first(&command.name);
                 let params = self.fields(
                     name,
                     &owner,
                     &format!("{path}.parameters"),
                     &command.parameters,
+                    None,
                     &mut types,
                 );
                 let returns = self.fields(
@@ -486,6 +519,7 @@ impl Converter<'_> {
                     &owner,
                     &format!("{path}.returns"),
                     &command.returns,
+                    None,
                     &mut types,
                 );
                 Command {
@@ -505,9 +539,11 @@ impl Converter<'_> {
         let events = domain
             .events
             .iter()
-            .map(|event| {
+            .enumerate()
+            .map(|(index, event)| {
                 let path = format!("{name}.{}", event.name);
-                self.check_member_name(&path, &event.name, "event", &mut seen);
+                let place = format!("{name}.events[{index}]");
+                self.check_member_name(&path, &place, &event.name, "event", &mut seen);
                 let owner = upper_first(&event.name);
                 Event {
                     name: event.name.clone(),
@@ -517,6 +553,7 @@ impl Converter<'_> {
                         &owner,
                         &format!("{path}.parameters"),
                         &event.parameters,
+                        None,
                         &mut types,
                     ),
                 }
@@ -532,16 +569,26 @@ impl Converter<'_> {
         }
     }
 
+    /// Reports an empty or repeated name. `path` places a named member, `unnamed` one
+    /// without a name (by its index).
     fn check_member_name(
         &mut self,
         path: &str,
+        unnamed: &str,
         name: &str,
         what: &str,
         seen: &mut BTreeSet<String>,
     ) {
         if name.is_empty() {
-            self.diagnostics
-                .push(path, format!("a {what} needs a non-empty `name`"));
+            let article = if what.starts_with(['a', 'e', 'i', 'o', 'u']) {
+                "an"
+            } else {
+                "a"
+            };
+            self.diagnostics.push(
+                unnamed,
+                format!("{article} {what} needs a non-empty `name`"),
+            );
         } else if !seen.insert(name.to_owned()) {
             self.diagnostics
                 .push(path, format!("the {what} is defined twice"));
@@ -560,9 +607,9 @@ impl Converter<'_> {
             (Some("string"), Some(values), _) if shape.reference.is_none() => {
                 TypeKind::Enum(self.enum_values(path, values))
             }
-            (Some("object"), _, Some(properties)) if shape.reference.is_none() => {
-                TypeKind::Object(self.fields(domain, owner, path, properties, lifted))
-            }
+            (Some("object"), _, Some(properties)) if shape.reference.is_none() => TypeKind::Object(
+                self.fields(domain, owner, path, properties, Some("properties"), lifted),
+            ),
             _ => TypeKind::Alias {
                 ty: self.ty(domain, owner, path, shape, lifted),
                 boxed: false,
@@ -584,20 +631,29 @@ impl Converter<'_> {
         values.to_vec()
     }
 
+    /// The fields of an object or a command's or event's list. `path` places them (a field
+    /// is `path.name`); `list_key` is the schema key that holds them when `path` does not end
+    /// in it (`properties` of an object), to place a field without a name by its index.
     fn fields(
         &mut self,
         domain: &str,
         owner: &str,
         path: &str,
         properties: &[parse::Property],
+        list_key: Option<&str>,
         lifted: &mut Vec<TypeDef>,
     ) -> Vec<Field> {
         let mut seen = BTreeSet::new();
         properties
             .iter()
-            .map(|property| {
+            .enumerate()
+            .map(|(index, property)| {
                 let field_path = format!("{path}.{}", property.name);
-                self.check_member_name(&field_path, &property.name, "field", &mut seen);
+                let unnamed = match list_key {
+                    Some(key) => format!("{path}.{key}[{index}]"),
+                    None => format!("{path}[{index}]"),
+                };
+                self.check_member_name(&field_path, &unnamed, &property.name, "field", &mut seen);
                 let lifted_owner = format!("{owner}{}", upper_first(&property.name));
                 Field {
                     name: property.name.clone(),
@@ -623,6 +679,7 @@ impl Converter<'_> {
         shape: &parse::Shape,
         lifted: &mut Vec<TypeDef>,
     ) -> Ty {
+        self.check_stray_keys(path, shape);
         if let Some(reference) = &shape.reference {
             if shape.kind.is_some() {
                 self.diagnostics.push(
@@ -664,14 +721,40 @@ impl Converter<'_> {
                 }
             },
             other => {
+                let hint = closest(other, KINDS)
+                    .map(|near| format!("; did you mean `{near}`?"))
+                    .unwrap_or_default();
                 self.diagnostics.push(
                     path,
                     format!(
-                        "unknown type `{other}`; expected one of string, integer, number, \
-                         boolean, object, array, any, binary"
+                        "unknown type `{other}` (expected one of {}){hint}",
+                        KINDS.join(", ")
                     ),
                 );
                 Ty::Any
+            }
+        }
+    }
+
+    /// Reports `enum`, `items` or `properties` given to a type they do not apply to, where
+    /// they would otherwise be dropped without a word.
+    fn check_stray_keys(&mut self, path: &str, shape: &parse::Shape) {
+        let kind = match (&shape.reference, shape.kind.as_deref()) {
+            (Some(_), _) => "a `$ref`".to_owned(),
+            (None, Some(kind)) => format!("`type: {kind}`"),
+            (None, None) => return,
+        };
+        let stray = [
+            ("enum", "string", shape.values.is_some()),
+            ("items", "array", shape.items.is_some()),
+            ("properties", "object", shape.properties.is_some()),
+        ];
+        for (key, owner, present) in stray {
+            if present && (shape.reference.is_some() || shape.kind.as_deref() != Some(owner)) {
+                self.diagnostics.push(
+                    path,
+                    format!("`{key}` belongs to `type: {owner}`, not to {kind}"),
+                );
             }
         }
     }

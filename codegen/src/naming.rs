@@ -105,29 +105,28 @@ fn legal_start(name: String, prefix: &str) -> String {
     }
 }
 
-/// Reports every pair of schema names that would become the same Rust name.
+/// Reports every pair of schema names that would become the same Rust name, and every name
+/// that gives no usable Rust identifier.
 pub fn check(model: &Model) -> Diagnostics {
     let mut diagnostics = Diagnostics::default();
     let mut modules = Names::default();
+    // The root `Event` has a variant per domain with events, beside its own `Unknown`.
+    let mut root_variants = Names::default();
+    root_variants.reserve("Unknown", "the root `Event`'s variant for unknown events");
     for domain in &model.domains {
-        modules.add(
-            module(&domain.name),
-            &domain.name,
-            "domain",
-            &mut diagnostics,
-        );
+        let name = &domain.name;
+        modules.add(module(name), name, name, "domain", &mut diagnostics);
+        if !domain.events.is_empty() {
+            root_variants.add(domain_variant(name), name, name, "domain", &mut diagnostics);
+        }
         let mut items = Names::default();
         if !domain.events.is_empty() {
-            items.add(
-                "Event".to_owned(),
-                &format!("{}.<events>", domain.name),
-                "item",
-                &mut diagnostics,
-            );
+            items.reserve("Event", "the domain's `Event` enum");
         }
         for ty in &domain.types {
             let place = ty.id.to_string();
-            items.add(type_name(&ty.id.name), &place, "type", &mut diagnostics);
+            let id = &ty.id.name;
+            items.add(type_name(id), id, &place, "type", &mut diagnostics);
             match &ty.kind {
                 TypeKind::Object(fields) => check_fields(&place, fields, true, &mut diagnostics),
                 TypeKind::Enum(values) => {
@@ -135,6 +134,7 @@ pub fn check(model: &Model) -> Diagnostics {
                     for value in values {
                         variants.add(
                             variant(value),
+                            value,
                             &format!("{place}.{value}"),
                             "enum value",
                             &mut diagnostics,
@@ -145,9 +145,22 @@ pub fn check(model: &Model) -> Diagnostics {
             }
         }
         for command in &domain.commands {
-            let place = format!("{}.{}", domain.name, command.name);
-            items.add(params(&command.name), &place, "command", &mut diagnostics);
-            items.add(returns(&command.name), &place, "command", &mut diagnostics);
+            let place = format!("{name}.{}", command.name);
+            let schema_name = &command.name;
+            items.add(
+                params(schema_name),
+                schema_name,
+                &place,
+                "command",
+                &mut diagnostics,
+            );
+            items.add(
+                returns(schema_name),
+                schema_name,
+                &place,
+                "command",
+                &mut diagnostics,
+            );
             check_fields(
                 &format!("{place}.parameters"),
                 &command.params,
@@ -162,8 +175,14 @@ pub fn check(model: &Model) -> Diagnostics {
             );
         }
         for item in &domain.events {
-            let place = format!("{}.{}", domain.name, item.name);
-            items.add(event(&item.name), &place, "event", &mut diagnostics);
+            let place = format!("{name}.{}", item.name);
+            items.add(
+                event(&item.name),
+                &item.name,
+                &place,
+                "event",
+                &mut diagnostics,
+            );
             check_fields(
                 &format!("{place}.parameters"),
                 &item.params,
@@ -178,12 +197,7 @@ pub fn check(model: &Model) -> Diagnostics {
 fn check_fields(place: &str, fields: &[Field], builder: bool, diagnostics: &mut Diagnostics) {
     let mut names = Names::default();
     if builder {
-        names.add(
-            "new".to_owned(),
-            &format!("{place}.<constructor>"),
-            "method",
-            diagnostics,
-        );
+        names.reserve("new", "the constructor");
     }
     for member in fields {
         let rust = field(&member.name);
@@ -193,6 +207,7 @@ fn check_fields(place: &str, fields: &[Field], builder: bool, diagnostics: &mut 
         }
         names.add(
             rust,
+            &member.name,
             &format!("{place}.{}", member.name),
             "field",
             diagnostics,
@@ -200,21 +215,82 @@ fn check_fields(place: &str, fields: &[Field], builder: bool, diagnostics: &mut 
     }
 }
 
-/// Rust names taken so far in one namespace, with the schema place that took each.
+/// Rust names taken so far in one namespace, with what took each.
 #[derive(Default)]
-struct Names(BTreeMap<String, String>);
+struct Names(BTreeMap<String, Taker>);
+
+enum Taker {
+    /// The schema place of a name.
+    Schema(String),
+    /// Something the generator writes itself, described.
+    Generator(&'static str),
+}
 
 impl Names {
-    fn add(&mut self, rust: String, place: &str, what: &str, diagnostics: &mut Diagnostics) {
-        if let Some(first) = self.0.get(&rust) {
-            diagnostics.push(
+    /// Takes `rust` for something the generator writes itself.
+    fn reserve(&mut self, rust: &str, what: &'static str) {
+        self.0.insert(rust.to_owned(), Taker::Generator(what));
+    }
+
+    /// Takes `rust`, the Rust name of the schema name `name` (a `what`) at `place`, or
+    /// reports why it cannot.
+    fn add(
+        &mut self,
+        rust: String,
+        name: &str,
+        place: &str,
+        what: &str,
+        diagnostics: &mut Diagnostics,
+    ) {
+        if name.is_empty() {
+            return; // The model reports the empty name.
+        }
+        if let Some(problem) = not_an_identifier(&rust, what) {
+            diagnostics.push(place, format!("this {what} becomes `{rust}`, {problem}"));
+            return;
+        }
+        match self.0.get(&rust) {
+            // The same schema name twice: the model reports it as defined twice.
+            Some(Taker::Schema(first)) if first == place => {}
+            Some(Taker::Schema(first)) => diagnostics.push(
                 place,
-                format!("this {what} becomes the Rust name `{rust}`, which `{first}` already has; rename one of them"),
-            );
-        } else {
-            self.0.insert(rust, place.to_owned());
+                format!(
+                    "this {what} becomes the Rust name `{rust}`, which `{first}` already has; \
+                     rename one of them"
+                ),
+            ),
+            Some(Taker::Generator(generated)) => diagnostics.push(
+                place,
+                format!(
+                    "this {what} becomes the Rust name `{rust}`, which {generated} has; rename it"
+                ),
+            ),
+            None => {
+                self.0.insert(rust, Taker::Schema(place.to_owned()));
+            }
         }
     }
+}
+
+/// Why `rust`, the name of a `what`, cannot be written as an identifier, if it cannot. Fields
+/// and enum values go through [`ident`], which escapes keywords; the others are written as
+/// they are.
+fn not_an_identifier(rust: &str, what: &str) -> Option<&'static str> {
+    let mut chars = rust.chars();
+    let Some(first) = chars.next() else {
+        return Some("an empty name; use a name with letters in it");
+    };
+    if !rust.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+        return Some("which is not a Rust identifier; expected only ASCII letters, digits and `_`");
+    }
+    if !(first.is_ascii_alphabetic() || first == '_') || rust == "_" {
+        return Some("which is not a Rust identifier; use a name that starts with a letter");
+    }
+    let escaped = matches!(what, "field" | "enum value");
+    if !escaped && KEYWORDS.contains(&rust) {
+        return Some("a Rust keyword; rename it");
+    }
+    None
 }
 
 #[cfg(test)]

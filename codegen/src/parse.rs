@@ -7,6 +7,8 @@ use serde::Deserialize;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
 
+mod shape_errors;
+
 /// A whole schema file: `{"version": {..}, "domains": [..]}`.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct Schema {
@@ -56,6 +58,7 @@ pub struct Domain {
 
 /// A named type (`"id"` plus a type description).
 #[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(from = "FlatTypeDef")]
 pub struct TypeDef {
     /// The type's id, unique within its domain.
     pub id: String,
@@ -69,7 +72,6 @@ pub struct TypeDef {
     #[serde(default)]
     pub deprecated: bool,
     /// The shape of the type.
-    #[serde(flatten)]
     pub shape: Shape,
 }
 
@@ -95,6 +97,7 @@ pub struct Shape {
 
 /// A field of an object, or a parameter or return value of a command or event.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(from = "FlatProperty")]
 pub struct Property {
     /// The name as it appears in messages.
     pub name: String,
@@ -111,8 +114,92 @@ pub struct Property {
     #[serde(default)]
     pub deprecated: bool,
     /// The field's type.
-    #[serde(flatten)]
     pub shape: Shape,
+}
+
+// `TypeDef` and `Property` are read through these flat twins rather than with
+// `#[serde(flatten)]`, which buffers the keys it does not know and so loses the path of a bad
+// value inside them (`domains[0].types[0]` instead of `domains[0].types[0].enum[1]`).
+
+#[derive(Deserialize)]
+struct FlatTypeDef {
+    id: String,
+    #[serde(default)]
+    description: Option<String>,
+    #[serde(default)]
+    experimental: bool,
+    #[serde(default)]
+    deprecated: bool,
+    #[serde(rename = "$ref", default)]
+    reference: Option<String>,
+    #[serde(rename = "type", default)]
+    kind: Option<String>,
+    #[serde(rename = "enum", default)]
+    values: Option<Vec<String>>,
+    #[serde(default)]
+    items: Option<Box<Shape>>,
+    #[serde(default)]
+    properties: Option<Vec<Property>>,
+}
+
+impl From<FlatTypeDef> for TypeDef {
+    fn from(flat: FlatTypeDef) -> Self {
+        TypeDef {
+            id: flat.id,
+            description: flat.description,
+            experimental: flat.experimental,
+            deprecated: flat.deprecated,
+            shape: Shape {
+                reference: flat.reference,
+                kind: flat.kind,
+                values: flat.values,
+                items: flat.items,
+                properties: flat.properties,
+            },
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct FlatProperty {
+    name: String,
+    #[serde(default)]
+    description: Option<String>,
+    #[serde(default)]
+    optional: bool,
+    #[serde(default)]
+    experimental: bool,
+    #[serde(default)]
+    deprecated: bool,
+    #[serde(rename = "$ref", default)]
+    reference: Option<String>,
+    #[serde(rename = "type", default)]
+    kind: Option<String>,
+    #[serde(rename = "enum", default)]
+    values: Option<Vec<String>>,
+    #[serde(default)]
+    items: Option<Box<Shape>>,
+    #[serde(default)]
+    properties: Option<Vec<Property>>,
+}
+
+impl From<FlatProperty> for Property {
+    fn from(flat: FlatProperty) -> Self {
+        Property {
+            name: flat.name,
+            description: flat.description,
+            optional: flat.optional,
+            experimental: flat.experimental,
+            deprecated: flat.deprecated,
+            shape: Shape {
+                reference: flat.reference,
+                kind: flat.kind,
+                values: flat.values,
+                items: flat.items,
+                properties: flat.properties,
+            },
+        }
+    }
 }
 
 /// A command.
@@ -161,20 +248,64 @@ pub struct Event {
 
 /// Reads a schema from JSON text. `origin` names the text in diagnostics (a path, or
 /// `<embedded>`).
+///
+/// A syntax error is placed at `origin:line:column`. Values of the wrong type are all listed,
+/// each placed by its schema path (`Domain.Type.field.optional`).
 pub fn parse_json(text: &str, origin: &str) -> Result<Schema, Diagnostics> {
     let mut de = serde_json::Deserializer::from_str(text);
     let schema: Schema = serde_path_to_error::deserialize(&mut de).map_err(|err| {
         let path = err.path().to_string();
-        json_diagnostic(origin, &path, err.into_inner())
+        let err = err.into_inner();
+        if err.classify() == serde_json::error::Category::Data {
+            if let Ok(value) = serde_json::from_str::<serde_json::Value>(text) {
+                let found = shape_errors::shape_errors(&value, origin);
+                if !found.is_empty() {
+                    return found;
+                }
+            }
+        }
+        // A syntax error, or a problem the walk does not see (a key given twice).
+        json_diagnostic(origin, &path, err)
     })?;
     de.end().map_err(|err| json_diagnostic(origin, "", err))?;
     Ok(schema)
+}
+
+/// The text of a schema file, or the `origin:line:column` of its first byte that is not
+/// UTF-8.
+pub fn utf8_text(bytes: Vec<u8>, origin: &str) -> Result<String, Diagnostics> {
+    String::from_utf8(bytes).map_err(|err| {
+        let bytes = err.as_bytes();
+        let valid = &bytes[..err.utf8_error().valid_up_to()];
+        let line = valid.iter().filter(|&&byte| byte == b'\n').count() + 1;
+        let line_start = valid
+            .iter()
+            .rposition(|&byte| byte == b'\n')
+            .map_or(0, |newline| newline + 1);
+        // Columns count characters, as the PDL reader's do.
+        let column = String::from_utf8_lossy(&valid[line_start..])
+            .chars()
+            .count()
+            + 1;
+        let bad = bytes[valid.len()];
+        Diagnostics::from(Diagnostic::new(
+            format!("{origin}:{line}:{column}"),
+            format!("the file is not UTF-8 text (byte 0x{bad:02X}); expected UTF-8 JSON or PDL"),
+        ))
+    })
 }
 
 fn json_diagnostic(origin: &str, path: &str, err: serde_json::Error) -> Diagnostics {
     let full = err.to_string();
     let position = format!(" at line {} column {}", err.line(), err.column());
     let reason = full.strip_suffix(&position).unwrap_or(&full);
+    // serde_json's depth limit (128 open arrays and objects) keeps reading off the stack's
+    // edge; its own words do not say what was too deep.
+    let reason = if reason == "recursion limit exceeded" {
+        "arrays and objects nest deeper than the limit of 127"
+    } else {
+        reason
+    };
     // Only a value of the wrong shape has a meaningful path; a syntax error has its position.
     let data_error = err.classify() == serde_json::error::Category::Data;
     let place = if !data_error || path.is_empty() || path == "." {
@@ -182,8 +313,10 @@ fn json_diagnostic(origin: &str, path: &str, err: serde_json::Error) -> Diagnost
     } else {
         format!(" (in `{path}`)")
     };
+    // At the end of a text that ends with a newline serde_json says column 0: the place is
+    // then the start of the (empty) last line.
     Diagnostics::from(Diagnostic::new(
-        format!("{origin}:{}:{}", err.line(), err.column()),
+        format!("{origin}:{}:{}", err.line(), err.column().max(1)),
         format!("{reason}{place}"),
     ))
 }

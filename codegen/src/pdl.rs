@@ -170,6 +170,14 @@ impl Line<'_> {
     }
 }
 
+/// `; did you mean `x`?` when `found` looks like a typo of the keyword `x`, else nothing.
+fn did_you_mean(found: &str, keywords: &[&str]) -> String {
+    crate::diagnostics::closest(found, keywords.iter().copied())
+        .filter(|&keyword| keyword != found)
+        .map(|keyword| format!("; did you mean `{keyword}`?"))
+        .unwrap_or_default()
+}
+
 /// Splits text into code lines, each carrying the comment block right above it.
 fn lex<'t>(text: &'t str, origin: &str, diagnostics: &mut Diagnostics) -> Vec<Line<'t>> {
     let mut lines = Vec::new();
@@ -437,7 +445,10 @@ impl<'t> File<'_, 't, '_> {
             let result = match part.first() {
                 "major" => version_number(&mut cursor, &mut major),
                 "minor" => version_number(&mut cursor, &mut minor),
-                other => Err(cursor.error_here(format!("expected {expected}, found `{other}`"))),
+                other => Err(cursor.error_here(format!(
+                    "expected {expected}, found `{other}`{}",
+                    did_you_mean(other, &["major", "minor"])
+                ))),
             };
             if let Err(diagnostic) = result {
                 broken = true;
@@ -507,9 +518,11 @@ impl<'t> File<'_, 't, '_> {
         let mut cursor = Cursor::new(self.origin, line);
         let flags = cursor.flags(false)?;
         if cursor.peek() != Some("domain") {
+            let found = cursor.peek().unwrap_or_default();
+            let known = ["version", "include", "domain", "experimental", "deprecated"];
             return Err(cursor.error_here(format!(
-                "expected {expected_here}, found `{}`",
-                cursor.peek().unwrap_or_default()
+                "expected {expected_here}, found `{found}`{}",
+                did_you_mean(found, &known)
             )));
         }
         cursor.keyword("domain", "the flags")?;
@@ -564,10 +577,19 @@ impl<'t> File<'_, 't, '_> {
                 domain.events.push(event);
             }
             other => {
+                let found = other.unwrap_or_default();
+                let known = [
+                    "depends",
+                    "type",
+                    "command",
+                    "event",
+                    "experimental",
+                    "deprecated",
+                ];
                 return Err(cursor.error_here(format!(
-                    "expected {expected}, found `{}`",
-                    other.unwrap_or_default()
-                )))
+                    "expected {expected}, found `{found}`{}",
+                    did_you_mean(found, &known)
+                )));
             }
         }
         Ok(())
@@ -643,7 +665,10 @@ impl<'t> File<'_, 't, '_> {
                 )),
                 (other, _) => Err(Diagnostic::new(
                     self.place(&part, part.indent + 1),
-                    format!("expected `properties` or `enum`, found `{other}`"),
+                    format!(
+                        "expected `properties` or `enum`, found `{other}`{}",
+                        did_you_mean(other, &["properties", "enum"])
+                    ),
                 )),
             };
             if let Err(diagnostic) = result {
@@ -693,7 +718,10 @@ impl<'t> File<'_, 't, '_> {
                 )),
                 other => Err(Diagnostic::new(
                     self.place(&part, part.indent + 1),
-                    format!("expected {expected}, found `{other}`"),
+                    format!(
+                        "expected {expected}, found `{other}`{}",
+                        did_you_mean(other, &["parameters", "returns", "redirect"])
+                    ),
                 )),
             };
             if let Err(diagnostic) = result {
@@ -742,7 +770,10 @@ impl<'t> File<'_, 't, '_> {
                 )),
                 other => Err(Diagnostic::new(
                     self.place(&part, part.indent + 1),
-                    format!("expected `parameters` (an event has no other block), found `{other}`"),
+                    format!(
+                        "expected `parameters` (an event has no other block), found `{other}`{}",
+                        did_you_mean(other, &["parameters"])
+                    ),
                 )),
             };
             if let Err(diagnostic) = result {

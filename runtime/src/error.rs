@@ -14,12 +14,15 @@ pub enum DecodeErrorKind {
     /// The text ends in the middle of a value.
     Truncated,
     /// The JSON is well formed, but a value does not have the shape the protocol defines
-    /// (a missing field, a wrong type, nesting deeper than the limit).
+    /// (a missing field, a wrong type).
     Data,
     /// The JSON is not a protocol message: neither a response nor an event.
     Envelope,
     /// The message is larger than [`MAX_MESSAGE_LEN`](crate::MAX_MESSAGE_LEN).
     TooLarge,
+    /// A value to decode nests arrays and objects deeper than
+    /// [`MAX_NESTING_DEPTH`](crate::MAX_NESTING_DEPTH).
+    TooDeep,
     /// The browser answered the request with an error; see [`DecodeError::protocol_error`].
     Protocol,
 }
@@ -69,14 +72,22 @@ impl DecodeError {
         method: Option<String>,
         prefix: &str,
     ) -> Self {
-        let kind = match err.classify() {
+        let mut kind = match err.classify() {
             serde_json::error::Category::Syntax => DecodeErrorKind::Syntax,
             serde_json::error::Category::Eof => DecodeErrorKind::Truncated,
             _ => DecodeErrorKind::Data,
         };
         let full = err.to_string();
         let position = format!(" at line {} column {}", err.line(), err.column());
-        let reason = full.strip_suffix(&position).unwrap_or(&full).to_owned();
+        let mut reason = full.strip_suffix(&position).unwrap_or(&full).to_owned();
+        // serde_json files its depth limit under syntax and names it only in its message.
+        if reason == "recursion limit exceeded" {
+            kind = DecodeErrorKind::TooDeep;
+            reason = format!(
+                "arrays and objects nest deeper than the limit of {}",
+                crate::MAX_NESTING_DEPTH
+            );
+        }
         let mut path = String::from(prefix);
         if err.line() > 0 {
             let inner = path_at(text, offset_of(text, err.line(), err.column()));

@@ -30,7 +30,7 @@ pub use client::{Client, ClientError, Incoming, OutgoingRequest, PendingResponse
 pub use error::{DecodeError, DecodeErrorKind};
 pub use message::{
     decode_message, encode_request, try_encode_request, Message, ProtocolError, Response,
-    UnknownEvent, MAX_MESSAGE_LEN,
+    UnknownEvent, MAX_MESSAGE_LEN, MAX_NESTING_DEPTH,
 };
 pub use traits::{Command, Event, EventSet};
 

@@ -13,10 +13,30 @@ use crate::traits::{Command, EventSet};
 
 /// The largest message [`decode_message`] accepts, in bytes (256 MiB).
 ///
-/// Chromium's own limit for a message on its DevTools pipe is of the same order. Nesting is
-/// bounded too: `serde_json` refuses values nested deeper than 128 levels, and that refusal is
-/// reported as a [`DecodeError`], never as a stack overflow.
+/// A longer text is refused before any of it is read, with a [`DecodeError`] of kind
+/// [`DecodeErrorKind::TooLarge`] that keeps only the message's first kilobyte. Chromium's own
+/// limit for a message on its DevTools pipe is of the same order, so no real message comes near
+/// it. Decoding takes time and memory in proportion to the length, so this bound also bounds
+/// them.
 pub const MAX_MESSAGE_LEN: usize = 256 * 1024 * 1024;
+
+/// The deepest nesting of arrays and objects that [`decode_message`] decodes (127).
+///
+/// This is `serde_json`'s recursion limit, which bounds the stack that decoding uses. It counts
+/// the containers open around a value that is decoded into a type, the message's own object
+/// included (when `params` comes before `method`, counting starts at `params`). Going deeper
+/// is a [`DecodeError`] of kind [`DecodeErrorKind::TooDeep`], never a stack overflow.
+///
+/// The stack that the deepest decodable value needs depends on the types: with bindings for
+/// the whole protocol, a `DOM.setChildNodes` tree of 61 nested `DOM.Node`s (the most the limit
+/// lets through) took about 1.3 MiB unoptimised and far less optimised, so a thread's default
+/// 2 MiB is enough; a thread with a smaller stack should decode optimised code or be given
+/// more.
+///
+/// Values that are skipped or kept as raw text, such as keys the bindings do not know and the
+/// params of an [`UnknownEvent`], are walked without recursion: they may nest as deep as the
+/// message's length allows, which costs no stack.
+pub const MAX_NESTING_DEPTH: usize = 127;
 
 /// One message from the browser: the answer to a request, or an event.
 #[derive(Debug, Clone, PartialEq)]
@@ -172,28 +192,46 @@ pub fn try_encode_request<C: Command>(
 /// params are decoded in the same pass straight into the typed event; when they come first they
 /// are kept as raw text and decoded as soon as the method is known. Keys the protocol does not
 /// define are ignored.
+///
+/// # Limits
+///
+/// Whatever the input, decoding returns a message or an error, without panicking or
+/// overflowing the stack, in time proportional to the input's length. A message longer than [`MAX_MESSAGE_LEN`] bytes is a
+/// [`DecodeErrorKind::TooLarge`] error, and a decoded value nested deeper than
+/// [`MAX_NESTING_DEPTH`] is a [`DecodeErrorKind::TooDeep`] error.
+///
+/// A message that cannot be decoded is a [`DecodeError`] that keeps the raw text and names
+/// the method whenever the envelope got as far as reading it, even when the JSON is cut short
+/// or invalid further on. Two shapes are refused as [`DecodeErrorKind::Envelope`] errors rather
+/// than guessed at:
+///
+/// - a message with both `id` and `method` is neither a response nor an event (the error names
+///   the method; a transport can still read the `id` to fail the request it answers);
+/// - an `error` without an `id` answers no request (the error keeps the browser's error text).
 pub fn decode_message<E: EventSet>(text: &str) -> Result<Message<E>, DecodeError> {
     if text.len() > MAX_MESSAGE_LEN {
         return Err(DecodeError::too_large(text, MAX_MESSAGE_LEN));
     }
+    // The method as the envelope visitor read it, kept outside the envelope so that an error
+    // later in the message can still name it. Borrowed from `text` unless it has escapes: the
+    // success path allocates nothing for it; only the error path turns it into a `String`.
+    let mut method = None;
     let mut de = serde_json::Deserializer::from_str(text);
-    let envelope = EnvelopeSeed::<E>(PhantomData)
-        .deserialize(&mut de)
-        .and_then(|envelope| de.end().map(|()| envelope))
-        .map_err(|err| {
-            let method = method_of(text);
-            DecodeError::from_json(err, text, method, "")
-        })?;
-    envelope.into_message(text)
-}
-
-/// Finds the method of a message that failed to decode, for the error text only.
-fn method_of(text: &str) -> Option<String> {
-    #[derive(Deserialize)]
-    struct MethodOnly {
-        method: Option<String>,
+    let envelope = EnvelopeSeed::<E> {
+        method: &mut method,
+        marker: PhantomData,
     }
-    serde_json::from_str::<MethodOnly>(text).ok()?.method
+    .deserialize(&mut de)
+    .and_then(|envelope| de.end().map(|()| envelope));
+    match envelope {
+        Ok(envelope) => envelope.into_message(method, text),
+        Err(err) => Err(DecodeError::from_json(
+            err,
+            text,
+            method.map(Cow::into_owned),
+            "",
+        )),
+    }
 }
 
 enum Params<'de, E> {
@@ -204,7 +242,6 @@ enum Params<'de, E> {
 
 struct Envelope<'de, E> {
     id: Option<u64>,
-    method: Option<Cow<'de, str>>,
     session_id: Option<String>,
     params: Params<'de, E>,
     result: Option<&'de RawValue>,
@@ -212,26 +249,43 @@ struct Envelope<'de, E> {
 }
 
 impl<'de, E: EventSet> Envelope<'de, E> {
-    fn into_message(self, text: &str) -> Result<Message<E>, DecodeError> {
-        let envelope_error = |method: Option<&str>, reason: &str| {
+    fn into_message(
+        self,
+        method: Option<Cow<'de, str>>,
+        text: &str,
+    ) -> Result<Message<E>, DecodeError> {
+        let envelope_error = |method: Option<&str>, reason: String| {
             Err(DecodeError::new(
                 DecodeErrorKind::Envelope,
                 method.map(str::to_owned),
                 String::new(),
-                reason.to_owned(),
+                reason,
                 text,
             ))
         };
-        match (self.id, self.method) {
-            (Some(id), _) => {
+        match (self.id, method) {
+            // Not a response whose event part could be dropped, nor an event whose id could
+            // be: refused whole, so that nothing is lost without a word.
+            (Some(_), Some(method)) => envelope_error(
+                Some(&method),
+                "a message has both `id` and `method`: it is neither a response nor an event"
+                    .to_owned(),
+            ),
+            (Some(id), None) => {
                 let result = match (self.result, self.error) {
                     (Some(result), None) => Ok(result.to_owned()),
                     (None, Some(error)) => Err(error),
                     (Some(_), Some(_)) => {
-                        return envelope_error(None, "a response has both `result` and `error`")
+                        return envelope_error(
+                            None,
+                            "a response has both `result` and `error`".to_owned(),
+                        )
                     }
                     (None, None) => {
-                        return envelope_error(None, "a response needs `result` or `error`")
+                        return envelope_error(
+                            None,
+                            "a response needs `result` or `error`".to_owned(),
+                        )
                     }
                 };
                 Ok(Message::Response(Response {
@@ -251,10 +305,17 @@ impl<'de, E: EventSet> Envelope<'de, E> {
                     event,
                 })
             }
-            (None, None) => envelope_error(
-                None,
-                "expected a response (with `id`) or an event (with `method`)",
-            ),
+            (None, None) => match self.error {
+                // What the browser says is the one useful part of such a message: keep it.
+                Some(error) => envelope_error(
+                    None,
+                    format!("an error answers no request (it has no `id`): {error}"),
+                ),
+                None => envelope_error(
+                    None,
+                    "expected a response (with `id`) or an event (with `method`)".to_owned(),
+                ),
+            },
         }
     }
 }
@@ -267,19 +328,29 @@ fn decode_params<E: EventSet>(method: &str, params: &str, text: &str) -> Result<
         .map_err(|err| err.with_raw(text))
 }
 
-struct EnvelopeSeed<E>(PhantomData<E>);
+/// Reads the envelope; the method goes to a slot the caller owns, so that it outlives an error.
+struct EnvelopeSeed<'s, 'de, E> {
+    method: &'s mut Option<Cow<'de, str>>,
+    marker: PhantomData<E>,
+}
 
-impl<'de, E: EventSet> DeserializeSeed<'de> for EnvelopeSeed<E> {
+impl<'de, E: EventSet> DeserializeSeed<'de> for EnvelopeSeed<'_, 'de, E> {
     type Value = Envelope<'de, E>;
 
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
-        deserializer.deserialize_map(EnvelopeVisitor(PhantomData))
+        deserializer.deserialize_map(EnvelopeVisitor {
+            method: self.method,
+            marker: PhantomData,
+        })
     }
 }
 
-struct EnvelopeVisitor<E>(PhantomData<E>);
+struct EnvelopeVisitor<'s, 'de, E> {
+    method: &'s mut Option<Cow<'de, str>>,
+    marker: PhantomData<E>,
+}
 
-impl<'de, E: EventSet> Visitor<'de> for EnvelopeVisitor<E> {
+impl<'de, E: EventSet> Visitor<'de> for EnvelopeVisitor<'_, 'de, E> {
     type Value = Envelope<'de, E>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -289,7 +360,6 @@ impl<'de, E: EventSet> Visitor<'de> for EnvelopeVisitor<E> {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
         let mut envelope = Envelope {
             id: None,
-            method: None,
             session_id: None,
             params: Params::Absent,
             result: None,
@@ -300,7 +370,7 @@ impl<'de, E: EventSet> Visitor<'de> for EnvelopeVisitor<E> {
                 Key::Id => set_once(&mut envelope.id, "id", map.next_value()?)?,
                 Key::Method => {
                     let method = map.next_value::<StrCow<'de>>()?.0;
-                    set_once(&mut envelope.method, "method", method)?;
+                    set_once(self.method, "method", method)?;
                 }
                 Key::SessionId => {
                     set_once(&mut envelope.session_id, "sessionId", map.next_value()?)?
@@ -311,7 +381,7 @@ impl<'de, E: EventSet> Visitor<'de> for EnvelopeVisitor<E> {
                     if !matches!(envelope.params, Params::Absent) {
                         return Err(de::Error::duplicate_field("params"));
                     }
-                    envelope.params = match &envelope.method {
+                    envelope.params = match self.method.as_deref() {
                         Some(method) => Params::Decoded(map.next_value_seed(EventSeed {
                             method,
                             marker: PhantomData::<E>,
@@ -409,5 +479,55 @@ impl<'de> Deserialize<'de> for StrCow<'de> {
             }
         }
         deserializer.deserialize_str(StrVisitor)
+    }
+}
+
+#[cfg(test)]
+mod envelope_tests {
+    use super::*;
+
+    fn error(text: &str) -> DecodeError {
+        decode_message::<UnknownEvent>(text).unwrap_err()
+    }
+
+    #[test]
+    fn invalid_or_truncated_json_names_the_method_read_before_the_fault() {
+        for text in [
+            r#"{"method":"X.y","params":{"a":"#,
+            r#"{"method":"X.y","params":{"a":1} trailing"#,
+            r#"{"sessionId":"S","method":"X.y","params":{"a":tru}}"#,
+            r#"{"method":"X\u002ey","params":{"#,
+        ] {
+            let err = error(text);
+            assert_eq!(err.method(), Some("X.y"), "{text}: {err}");
+            assert!(err.to_string().starts_with("cannot decode `X.y`"), "{err}");
+            assert_eq!(err.raw(), text);
+        }
+        // A method that comes after the fault is not known.
+        assert_eq!(
+            error(r#"{"params":{"a":tru},"method":"X.y"}"#).method(),
+            None
+        );
+    }
+
+    #[test]
+    fn a_message_with_both_id_and_method_is_refused_naming_the_method() {
+        let text = r#"{"id":3,"method":"X.y","params":{"a":1}}"#;
+        let err = error(text);
+        assert_eq!(err.kind(), DecodeErrorKind::Envelope);
+        assert_eq!(err.method(), Some("X.y"));
+        assert!(err.reason().contains("both `id` and `method`"), "{err}");
+        assert_eq!(err.raw(), text);
+    }
+
+    #[test]
+    fn an_error_without_an_id_keeps_the_browser_s_error() {
+        let err = error(r#"{"error":{"code":-32700,"message":"Parse error","data":"at 3"}}"#);
+        assert_eq!(err.kind(), DecodeErrorKind::Envelope);
+        assert_eq!(
+            err.reason(),
+            "an error answers no request (it has no `id`): protocol error -32700: Parse error \
+             (at 3)"
+        );
     }
 }

@@ -12,6 +12,7 @@ use cdp_bindings::background_service::{
 };
 use cdp_bindings::Event;
 use cdp_runtime::transport::protocol::browser::GetVersionParams;
+use cdp_runtime::transport::protocol::target::CreateTargetParams;
 use cdp_runtime::transport::{Connection, Error, LaunchOptions, SessionEvent};
 
 use common::WAIT;
@@ -148,12 +149,16 @@ fn a_timeout_names_the_command_and_a_late_answer_is_ignored() {
         ),
         "{err}"
     );
-    // The late answer to the first request arrives first and is skipped.
-    let version = connection.call(&GetVersionParams::new()).unwrap();
-    assert!(version.product.starts_with("Chrome/"));
+    // The late answer to the first request arrives first and is skipped: taken for the answer
+    // to this other command, it would not decode (a getVersion answer has no `targetId`).
+    let created = connection
+        .call(&CreateTargetParams::new("about:blank"))
+        .unwrap();
+    assert!(!created.target_id.0.is_empty(), "{created:?}");
+    // The late answer is expected, so it is not reported in the event stream either.
     // Waiting for an event that does not come is bounded too.
     let err = connection
-        .next_event(Duration::from_millis(50))
+        .next_event(Duration::from_millis(200))
         .unwrap_err();
     assert!(err.is_timeout(), "{err}");
 }
@@ -184,11 +189,17 @@ fn commands_after_the_browser_dies_fail_with_its_exit_status() {
         err.to_string().starts_with("the browser exited (signal: 9"),
         "{err}"
     );
-    // And it stays failed, without hanging.
-    assert!(connection
-        .call(&GetVersionParams::new())
-        .unwrap_err()
-        .is_closed());
+    // It says how the connection ended, as the pipe saw it.
+    assert!(
+        err.to_string().contains("the browser closed the pipe"),
+        "{err}"
+    );
+    // And it stays failed, without hanging: the exit was awaited once, and is known now.
+    let started = std::time::Instant::now();
+    let again = connection.call(&GetVersionParams::new()).unwrap_err();
+    assert!(again.is_closed(), "{again}");
+    assert_eq!(again.to_string(), err.to_string());
+    assert!(started.elapsed() < Duration::from_secs(1));
 }
 
 #[test]
@@ -229,6 +240,16 @@ fn close_asks_the_browser_to_exit_and_removes_the_profile() {
     };
     let connection = launch(&options);
     let profile = connection.browser().unwrap().user_data_dir().to_owned();
-    connection.close().unwrap();
+    let status = connection
+        .close()
+        .unwrap()
+        .expect("the status of the launched browser");
+    // It exited on its own, on `Browser.close`, and was not killed after the grace period.
+    assert_eq!(
+        std::os::unix::process::ExitStatusExt::signal(&status),
+        None,
+        "{status}"
+    );
+    assert!(status.success(), "{status}");
     assert!(!profile.exists());
 }

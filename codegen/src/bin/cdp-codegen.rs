@@ -1,10 +1,15 @@
-//! The `cdp-codegen` command: generate bindings, or check that generated bindings are current.
+//! The `cdp-codegen` command: generate bindings, check that generated bindings are current, or
+//! fetch the protocol a browser or an npm package version speaks.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{ArgGroup, Args, Parser, Subcommand};
 use similar::TextDiff;
+
+// Beside this file rather than in `src/bin/`, where cargo would take it for a binary of its own.
+#[path = "cdp-codegen/diff_command.rs"]
+mod diff_command;
 
 /// Generates Rust bindings for the Chrome DevTools Protocol.
 ///
@@ -22,6 +27,11 @@ enum Command {
     Generate(GenerateArgs),
     /// Exit with status 1 and a short diff when --out is not what `generate` would write.
     Check(CheckArgs),
+    /// Write the protocol of a browser or of a devtools-protocol version to --out, as stable
+    /// JSON that records where it came from.
+    Fetch(FetchArgs),
+    /// Compare two protocols and class each change as breaking or not for generated code.
+    Diff(diff_command::DiffArgs),
 }
 
 #[derive(Args)]
@@ -58,6 +68,29 @@ struct CheckArgs {
     out: PathBuf,
 }
 
+#[derive(Args)]
+#[command(group(ArgGroup::new("from").required(true).args(["browser", "url", "npm"])))]
+struct FetchArgs {
+    /// Launch this browser binary headless and read its /json/protocol.
+    #[arg(long, value_name = "PATH")]
+    browser: Option<PathBuf>,
+    /// Ask a browser already running with --remote-debugging-port, e.g. http://127.0.0.1:9222.
+    #[arg(long, value_name = "URL")]
+    url: Option<String>,
+    /// The devtools-protocol npm package at this version (browser + js protocol, merged).
+    #[arg(long, value_name = "VERSION")]
+    npm: Option<String>,
+    /// The JSON file to write.
+    #[arg(long, value_name = "FILE")]
+    out: PathBuf,
+    /// Give up on the browser (--browser, --url) after this many seconds.
+    #[arg(long, value_name = "SECONDS", default_value_t = 60)]
+    timeout: u64,
+    /// Where unpacked npm packages are kept [default: $XDG_CACHE_HOME/cdp-codegen/npm].
+    #[arg(long, value_name = "DIR")]
+    cache_dir: Option<PathBuf>,
+}
+
 impl Selection {
     fn config(&self) -> cdp_codegen::Config {
         let mut config = cdp_codegen::Config::new();
@@ -86,6 +119,8 @@ fn fail(err: &cdp_codegen::Error) -> ExitCode {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
+        Command::Fetch(args) => fetch(&args),
+        Command::Diff(args) => diff_command::run(&args),
         Command::Generate(args) => {
             let config = args.selection.config();
             let code = match config.generate_string() {
@@ -143,6 +178,63 @@ fn main() -> ExitCode {
             ExitCode::from(1)
         }
     }
+}
+
+/// `cdp-codegen fetch`: exit 2 for a bad argument, 1 when fetching or writing fails.
+fn fetch(args: &FetchArgs) -> ExitCode {
+    use cdp_codegen::fetch;
+    if args.cache_dir.is_some() && args.npm.is_none() {
+        eprintln!("error: --cache-dir applies to --npm only");
+        return ExitCode::from(2);
+    }
+    let timeout = std::time::Duration::from_secs(args.timeout);
+    let fetched = if let Some(binary) = &args.browser {
+        fetch::browser(binary, timeout)
+    } else if let Some(url) = &args.url {
+        fetch::url(url, timeout)
+    } else if let Some(version) = &args.npm {
+        let cache_dir = args
+            .cache_dir
+            .clone()
+            .unwrap_or_else(fetch::default_cache_dir);
+        fetch::npm(version, &cache_dir).and_then(|package| package.to_stable_json())
+    } else {
+        // clap's group already demands one of them.
+        eprintln!("error: give one of --browser, --url, --npm");
+        return ExitCode::from(2);
+    };
+    let json = match fetched {
+        Ok(json) => json,
+        Err(err) => {
+            eprintln!("error: {err}");
+            return ExitCode::from(if err.is_bad_input() { 2 } else { 1 });
+        }
+    };
+    if let Err(err) = write_atomically(&args.out, json.as_bytes()) {
+        eprintln!("error: cannot write `{}`: {err}", args.out.display());
+        return ExitCode::from(1);
+    }
+    ExitCode::SUCCESS
+}
+
+/// Writes `bytes` to a temporary file beside `path` and renames it over `path`, so a reader
+/// never sees half a file; leaves `path` alone when it already holds `bytes`.
+fn write_atomically(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
+    if std::fs::read(path).is_ok_and(|current| current == bytes) {
+        return Ok(());
+    }
+    let dir = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => std::path::Path::new("."),
+    };
+    std::fs::create_dir_all(dir)?;
+    let name = path.file_name().unwrap_or_default().to_string_lossy();
+    let temp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let written = std::fs::write(&temp, bytes).and_then(|()| std::fs::rename(&temp, path));
+    if written.is_err() {
+        let _ = std::fs::remove_file(&temp);
+    }
+    written
 }
 
 /// A unified diff of at most 40 lines.

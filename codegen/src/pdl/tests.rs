@@ -241,7 +241,8 @@ fn syntax_errors_say_where_and_what_was_expected() {
         ),
         (
             "domian A\n",
-            "test.pdl:1:1: expected `version`, `include` or a `domain`, found `domian`",
+            "test.pdl:1:1: expected `version`, `include` or a `domain`, found `domian`; did you \
+             mean `domain`?",
         ),
         (
             "domain A\n  type T string\n",

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use std::process::ExitStatus;
 use std::time::Duration;
 
+use crate::client::ClientError;
 use crate::error::DecodeError;
 use crate::message::ProtocolError;
 
@@ -49,14 +50,21 @@ pub enum Error {
         /// How long it was awaited.
         after: Duration,
     },
-    /// The browser process this connection launched has exited.
+    /// The connection to the browser this connection launched has ended, and the browser has
+    /// exited, or did not within 2 s.
     BrowserExited {
-        /// How it exited; `None` when it closed the connection but had not exited yet.
+        /// How it exited; `None` when it had not exited 2 s after the connection ended (or was
+        /// reaped by someone else, so that its status is unknown).
         status: Option<ExitStatus>,
         /// The last lines it wrote to its standard error.
         stderr: String,
+        /// Why the connection ended, as the transport saw it, e.g. "the browser closed the
+        /// pipe" or "the browser sent a message longer than 268435456 bytes".
+        reason: String,
     },
-    /// The connection was closed (end of the pipe, WebSocket close) by the other side.
+    /// The connection is closed: the other side ended it (end of the pipe, WebSocket close),
+    /// or the stream of messages cannot go on (a message over the size limit, a WebSocket
+    /// protocol violation, a message cut short by a write timeout).
     Closed {
         /// How it was closed.
         reason: String,
@@ -68,8 +76,15 @@ pub enum Error {
         /// The browser's error, e.g. code -32602 "Invalid service name".
         error: ProtocolError,
     },
-    /// A message from the browser could not be decoded.
+    /// A message from the browser could not be decoded. In the event stream (and when it
+    /// answers no request), the connection stays usable.
     Decode(DecodeError),
+    /// A response from the browser that answers no request waiting for one: its id was never
+    /// sent ([`ClientError::UnknownId`]), or was answered already
+    /// ([`ClientError::DuplicateId`]). Reported in the event stream, in its place; the
+    /// connection stays usable. (The late answer to a request given up after its timeout is
+    /// not reported: it is expected.)
+    UnexpectedResponse(ClientError),
     /// A command's params could not be encoded (hand-written params only).
     Encode {
         /// The method of the command.
@@ -121,6 +136,13 @@ impl Error {
         matches!(self, Error::Closed { .. } | Error::BrowserExited { .. })
     }
 
+    /// Whether this reports one bad message from the browser ([`Error::Decode`],
+    /// [`Error::UnexpectedResponse`]), after which the connection stays usable: a program
+    /// reading events can log it and read on.
+    pub fn is_bad_message(&self) -> bool {
+        matches!(self, Error::Decode(_) | Error::UnexpectedResponse(_))
+    }
+
     pub(crate) fn io(context: impl Into<String>, source: io::Error) -> Self {
         Error::Io {
             context: context.into(),
@@ -153,16 +175,21 @@ impl fmt::Display for Error {
             Error::Timeout { waiting_for, after } => {
                 write!(f, "timed out after {after:?} waiting for {waiting_for}")
             }
-            Error::BrowserExited { status, stderr } => {
+            Error::BrowserExited {
+                status,
+                stderr,
+                reason,
+            } => {
                 match status {
-                    Some(status) => write!(f, "the browser exited ({status})")?,
-                    None => write!(f, "the browser closed the connection")?,
+                    Some(status) => write!(f, "the browser exited ({status}): {reason}")?,
+                    None => write!(f, "the connection to the browser ended: {reason}")?,
                 }
                 write_stderr(f, stderr)
             }
             Error::Closed { reason } => write!(f, "the connection is closed: {reason}"),
             Error::Protocol { method, error } => write!(f, "`{method}` failed: {error}"),
             Error::Decode(err) => err.fmt(f),
+            Error::UnexpectedResponse(err) => write!(f, "unexpected message: {err}"),
             Error::Encode { method, source } => {
                 write!(f, "cannot encode the params of `{method}`: {source}")
             }
@@ -189,6 +216,7 @@ impl std::error::Error for Error {
             Error::Launch { source, .. } | Error::Io { source, .. } => Some(source),
             Error::Protocol { error, .. } => Some(error),
             Error::Decode(err) => Some(err),
+            Error::UnexpectedResponse(err) => Some(err),
             Error::Encode { source, .. } => Some(source),
             #[cfg(feature = "websocket")]
             Error::WebSocket { source, .. } => Some(source.as_ref()),

@@ -3,7 +3,7 @@
 
 use std::collections::VecDeque;
 use std::ffi::OsString;
-use std::io::{self, BufRead, BufReader};
+use std::io::{self, BufRead, BufReader, Read};
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStderr, Command, ExitStatus, Stdio};
@@ -14,7 +14,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use super::error::Error;
-use super::temp_dir::TempDir;
+use super::temp_dir::{remove_tree, TempDir};
 
 /// The arguments every launch passes by default, in this order: headless and quiet on a closed
 /// network. `--no-sandbox` because Chromium's sandbox cannot start as root or in most
@@ -47,6 +47,10 @@ pub const DEFAULT_STARTUP_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// How many of the browser's last standard-error lines are kept for error messages.
 const STDERR_LINES: usize = 40;
+
+/// The longest standard-error line kept, in bytes; the rest of a longer line is skipped. With
+/// [`STDERR_LINES`], this bounds the memory the tail takes.
+const MAX_STDERR_LINE: usize = 16 * 1024;
 
 /// How to launch the browser.
 ///
@@ -236,6 +240,76 @@ pub struct BrowserProcess {
     stderr: Arc<Mutex<StderrTail>>,
     devtools_url: Option<Receiver<String>>,
     status: Option<ExitStatus>,
+    /// Whether the browser (the group's leader) is reaped, shared with the [`KillHandle`]s:
+    /// from then on its process id and group id may name other processes, and nothing may be
+    /// sent to them. The lock is held across each kill-and-reap, so that a handle never kills
+    /// a group that is being reaped.
+    reaped: Arc<Mutex<bool>>,
+}
+
+/// A handle that kills a [`BrowserProcess`] and removes its temporary profile from another
+/// thread, when its owner cannot: typically the signal handler of a program that is about to
+/// exit without running destructors (`std::process::exit`).
+///
+/// ```no_run
+/// # #[cfg(feature = "pipe")]
+/// # fn main() -> Result<(), cdp_runtime::transport::Error> {
+/// use cdp_runtime::transport::{Connection, LaunchOptions};
+/// use cdp_runtime::UnknownEvent;
+///
+/// let connection = Connection::<UnknownEvent>::launch(&LaunchOptions::new())?;
+/// let handle = connection.browser().map(|browser| browser.kill_handle());
+/// // In a signal handler thread, instead of leaving a browser and a profile behind:
+/// if let Some(handle) = &handle {
+///     handle.kill_and_remove_profile();
+/// }
+/// std::process::exit(130);
+/// # }
+/// # #[cfg(not(feature = "pipe"))]
+/// # fn main() {}
+/// ```
+#[derive(Debug, Clone)]
+pub struct KillHandle {
+    pid: u32,
+    reaped: Arc<Mutex<bool>>,
+    temporary_profile: Option<PathBuf>,
+}
+
+impl KillHandle {
+    /// Sends SIGKILL to the browser's process group, unless the browser is reaped already
+    /// (its group id may then name someone else's processes), and removes its temporary
+    /// profile, if it has one. Best effort, for a program on its way out: failures are
+    /// ignored.
+    pub fn kill_and_remove_profile(&self) {
+        {
+            let reaped = lock(&self.reaped);
+            if !*reaped {
+                kill_group(self.pid);
+            }
+        }
+        if let Some(profile) = &self.temporary_profile {
+            // The killed processes write nothing more; a crash handler outside the group may
+            // for a moment, which `remove_tree` retries.
+            let _ = remove_tree(profile);
+        }
+    }
+}
+
+/// What became of the browser, the group's leader.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Leader {
+    Running,
+    /// It exited (and, except on Linux, was reaped: see `leader`).
+    Exited,
+    /// There is nothing to wait for (ECHILD): someone else reaped it, so its status is unknown
+    /// and its group id may be anyone's by now.
+    Gone,
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 impl BrowserProcess {
@@ -327,6 +401,7 @@ impl BrowserProcess {
             stderr: Arc::default(),
             devtools_url: None,
             status: None,
+            reaped: Arc::default(),
         }
     }
 
@@ -392,6 +467,16 @@ impl BrowserProcess {
         self.temp_dir.is_some()
     }
 
+    /// A handle that can kill this browser and remove its temporary profile from any thread:
+    /// see [`KillHandle`].
+    pub fn kill_handle(&self) -> KillHandle {
+        KillHandle {
+            pid: self.child.id(),
+            reaped: Arc::clone(&self.reaped),
+            temporary_profile: self.temp_dir.as_ref().map(|dir| dir.path().to_owned()),
+        }
+    }
+
     /// The last lines (up to 40) the browser wrote to its standard error.
     pub fn stderr_tail(&self) -> String {
         match self.stderr.lock() {
@@ -401,23 +486,33 @@ impl BrowserProcess {
     }
 
     /// How the browser exited, if it has. Once it has, its helper processes are killed too.
+    ///
+    /// `None` as well when someone else reaped it (its status is then unknown, and its helpers
+    /// are left alone: their group id may name other processes by now).
     pub fn poll_exit(&mut self) -> Option<ExitStatus> {
-        if self.status.is_none() && self.has_exited() {
-            // The exited leader is not reaped yet, so its process group id still names our
-            // group and no other: kill the helpers first, then reap.
-            self.kill();
+        if !self.is_reaped() {
+            match self.leader() {
+                Leader::Running => {}
+                // The exited leader is not reaped yet (on Linux), so its process group id
+                // still names our group and no other: kill the helpers first, then reap.
+                Leader::Exited => {
+                    self.kill();
+                }
+                Leader::Gone => *lock(&self.reaped) = true,
+            }
         }
         self.status
     }
 
-    /// Waits up to `timeout` for the browser to exit by itself.
+    /// Waits up to `timeout` for the browser to exit by itself. `None` when it did not, or
+    /// when someone else reaped it (see [`poll_exit`](BrowserProcess::poll_exit)).
     pub fn wait_for_exit(&mut self, timeout: Duration) -> Option<ExitStatus> {
         let deadline = Instant::now() + timeout;
         loop {
             if let Some(status) = self.poll_exit() {
                 return Some(status);
             }
-            if Instant::now() >= deadline {
+            if self.is_reaped() || Instant::now() >= deadline {
                 return None;
             }
             std::thread::sleep(Duration::from_millis(10));
@@ -425,13 +520,22 @@ impl BrowserProcess {
     }
 
     /// Kills the browser and every process of its group, and waits for it. Does nothing when
-    /// it was already reaped. Returns how it exited.
+    /// it was already reaped, by us or by someone else. Returns how it exited.
     pub fn kill(&mut self) -> Option<ExitStatus> {
-        if self.status.is_none() {
-            kill_group(self.child.id());
-            self.status = self.child.wait().ok();
+        let reaped = Arc::clone(&self.reaped);
+        let mut reaped = lock(&reaped);
+        if !*reaped {
+            if self.leader() != Leader::Gone {
+                kill_group(self.child.id());
+                self.status = self.child.wait().ok();
+            }
+            *reaped = true;
         }
         self.status
+    }
+
+    fn is_reaped(&self) -> bool {
+        *lock(&self.reaped)
     }
 
     /// Kills the browser (see [`BrowserProcess::kill`]) and removes its temporary profile,
@@ -452,35 +556,55 @@ impl BrowserProcess {
         Ok(status)
     }
 
-    /// Whether the leader has exited, without reaping it.
+    /// What became of the leader, without reaping it.
     #[cfg(target_os = "linux")]
-    fn has_exited(&mut self) -> bool {
+    fn leader(&mut self) -> Leader {
         let pid: libc::id_t = self.child.id();
-        // SAFETY: `waitid` only writes into `info`, a zeroed `siginfo_t` we own; `WNOWAIT`
-        // leaves the child waitable, so `Child::wait` still reaps it later.
-        unsafe {
-            let mut info: libc::siginfo_t = std::mem::zeroed();
-            let flags = libc::WEXITED | libc::WNOHANG | libc::WNOWAIT;
-            if libc::waitid(libc::P_PID, pid, &mut info, flags) != 0 {
-                // ECHILD: there is nothing left to wait for.
-                return true;
+        loop {
+            // SAFETY: `waitid` only writes into `info`, a zeroed `siginfo_t` we own; `WNOWAIT`
+            // leaves the child waitable, so `Child::wait` still reaps it later.
+            let (result, info) = unsafe {
+                let mut info: libc::siginfo_t = std::mem::zeroed();
+                let flags = libc::WEXITED | libc::WNOHANG | libc::WNOWAIT;
+                (libc::waitid(libc::P_PID, pid, &mut info, flags), info)
+            };
+            if result == 0 {
+                // SAFETY: `waitid` succeeded, so `info` is initialised (zeroed when no child
+                // has exited, `si_pid` included).
+                return if unsafe { info.si_pid() } != 0 {
+                    Leader::Exited
+                } else {
+                    Leader::Running
+                };
             }
-            info.si_pid() != 0
+            match io::Error::last_os_error().raw_os_error() {
+                Some(libc::EINTR) => continue,
+                Some(libc::ECHILD) => return Leader::Gone,
+                // Nothing says it exited: treat it as running (a kill reaps it in any case).
+                _ => return Leader::Running,
+            }
         }
     }
 
-    /// Whether the leader has exited. Elsewhere than on Linux it is reaped at once, so its
-    /// helpers are killed by a group id that is, for a short while, free for reuse.
+    /// What became of the leader. Elsewhere than on Linux it is reaped at once when it has
+    /// exited, so its helpers are killed by a group id that is, for a short while, free for
+    /// reuse.
     #[cfg(not(target_os = "linux"))]
-    fn has_exited(&mut self) -> bool {
+    fn leader(&mut self) -> Leader {
         match self.child.try_wait() {
             Ok(Some(status)) => {
-                kill_group(self.child.id());
-                self.status = Some(status);
-                true
+                let reaped = Arc::clone(&self.reaped);
+                let mut reaped = lock(&reaped);
+                if !*reaped {
+                    kill_group(self.child.id());
+                    self.status = Some(status);
+                    *reaped = true;
+                }
+                Leader::Exited
             }
-            Ok(None) => false,
-            Err(_) => true,
+            Ok(None) => Leader::Running,
+            Err(err) if err.raw_os_error() == Some(libc::ECHILD) => Leader::Gone,
+            Err(_) => Leader::Running,
         }
     }
 }
@@ -514,14 +638,13 @@ fn read_stderr(
     const PREFIX: &str = "DevTools listening on ";
     let mut reader = BufReader::new(pipe);
     let mut bytes = Vec::new();
-    loop {
-        bytes.clear();
-        match reader.read_until(b'\n', &mut bytes) {
-            Ok(0) | Err(_) => return,
-            Ok(_) => {}
-        }
+    // Stops at the end of the pipe, or when it cannot be read.
+    while let Ok(Some(cut)) = read_capped_line(&mut reader, &mut bytes, MAX_STDERR_LINE) {
         let line = String::from_utf8_lossy(&bytes);
-        let line = line.trim_end_matches(['\r', '\n']);
+        let mut line = line.trim_end_matches(['\r', '\n']).to_owned();
+        if cut {
+            line.push_str(" [cut: the line goes on]");
+        }
         if echo {
             eprintln!("{line}");
         }
@@ -529,9 +652,45 @@ fn read_stderr(
             // Only the first address matters; a full channel means it was sent already.
             let _ = devtools_url.try_send(url.trim().to_owned());
         }
-        match tail.lock() {
-            Ok(mut tail) => tail.push(line.to_owned()),
-            Err(poisoned) => poisoned.into_inner().push(line.to_owned()),
+        lock(tail).push(line);
+    }
+}
+
+/// Reads one line (up to and with its `\n`) into `line`, but no more than `limit` bytes of it:
+/// the rest of a longer line is skipped. `Ok(None)` at the end of the input; otherwise whether
+/// the line was cut.
+fn read_capped_line(
+    reader: &mut impl BufRead,
+    line: &mut Vec<u8>,
+    limit: usize,
+) -> io::Result<Option<bool>> {
+    line.clear();
+    let limit = u64::try_from(limit).unwrap_or(u64::MAX);
+    if reader.by_ref().take(limit).read_until(b'\n', line)? == 0 {
+        return Ok(None);
+    }
+    if line.last() == Some(&b'\n') || (line.len() as u64) < limit {
+        // A whole line, or the last one, without its `\n`.
+        return Ok(Some(false));
+    }
+    loop {
+        let available = match reader.fill_buf() {
+            Ok(available) => available,
+            Err(err) if err.kind() == io::ErrorKind::Interrupted => continue,
+            Err(err) => return Err(err),
+        };
+        if available.is_empty() {
+            return Ok(Some(true));
+        }
+        match available.iter().position(|&byte| byte == b'\n') {
+            Some(end) => {
+                reader.consume(end + 1);
+                return Ok(Some(true));
+            }
+            None => {
+                let len = available.len();
+                reader.consume(len);
+            }
         }
     }
 }
@@ -555,6 +714,108 @@ mod tests {
         }
         assert_eq!(options.binary, None);
         assert_eq!(options.user_data_dir, None);
+    }
+
+    #[test]
+    fn stderr_lines_are_read_up_to_a_limit_and_the_rest_is_skipped() {
+        let long = "x".repeat(100);
+        let input = format!("short\n{long}\nnext\nlast");
+        let mut reader = io::Cursor::new(input.into_bytes());
+        let mut line = Vec::new();
+        let mut lines = Vec::new();
+        while let Some(cut) = read_capped_line(&mut reader, &mut line, 10).unwrap() {
+            lines.push((String::from_utf8(line.clone()).unwrap(), cut));
+        }
+        assert_eq!(
+            lines,
+            [
+                ("short\n".to_owned(), false),
+                ("x".repeat(10), true),
+                ("next\n".to_owned(), false),
+                ("last".to_owned(), false),
+            ]
+        );
+    }
+
+    /// A "browser" that is a shell running `script`, with the launch's arguments as `$0..`.
+    #[cfg(target_os = "linux")]
+    fn fake_browser(script: &str) -> BrowserProcess {
+        let mut options = LaunchOptions::new().binary("/bin/sh");
+        options.args = vec!["-c".into(), script.into()];
+        BrowserProcess::spawn(&options, &[], |_| {}).unwrap()
+    }
+
+    /// Whether the process group `pgid` still has a live member (zombies aside: whether they
+    /// are reaped soon depends on the system's init).
+    #[cfg(target_os = "linux")]
+    fn group_exists(pgid: u32) -> bool {
+        let Ok(entries) = std::fs::read_dir("/proc") else {
+            return false;
+        };
+        entries.flatten().any(|entry| {
+            let Ok(stat) = std::fs::read_to_string(entry.path().join("stat")) else {
+                return false;
+            };
+            // `pid (comm) state ppid pgrp ..`; `comm` may hold anything, so split after it.
+            let Some((_, rest)) = stat.rsplit_once(')') else {
+                return false;
+            };
+            let fields: Vec<&str> = rest.split_whitespace().collect();
+            fields.len() > 2 && fields[0] != "Z" && fields[2] == pgid.to_string()
+        })
+    }
+
+    #[test]
+    #[cfg(target_os = "linux")]
+    fn a_browser_reaped_elsewhere_is_not_killed_by_group() {
+        // The leader exits at once, leaving a helper in its group.
+        let mut browser = fake_browser("sleep 30 & exit 3");
+        let pid = browser.pid();
+        let mut status = 0;
+        // Someone else reaps the leader: its group id is no longer ours to use.
+        // SAFETY: `waitpid` writes into the `c_int` we own.
+        let reaped = unsafe { libc::waitpid(pid as libc::pid_t, &mut status, 0) };
+        assert_eq!(reaped, pid as libc::pid_t);
+        assert!(group_exists(pid));
+
+        assert_eq!(browser.poll_exit(), None);
+        assert_eq!(browser.wait_for_exit(Duration::from_secs(5)), None);
+        assert_eq!(browser.kill(), None);
+        browser.kill_handle().kill_and_remove_profile();
+        let profile = browser.user_data_dir().to_owned();
+        drop(browser);
+        assert!(
+            group_exists(pid),
+            "the group was killed after its leader was reaped"
+        );
+        assert!(!profile.exists());
+        // SAFETY: as in `group_exists`; this test's own helper.
+        unsafe { libc::kill(-(pid as libc::pid_t), libc::SIGKILL) };
+    }
+
+    #[test]
+    #[cfg(target_os = "linux")]
+    fn a_kill_handle_kills_the_group_and_removes_the_profile() {
+        let mut browser = fake_browser("sleep 30 & exec sleep 30");
+        let pid = browser.pid();
+        let profile = browser.user_data_dir().to_owned();
+        assert!(profile.is_dir());
+        let handle = browser.kill_handle();
+        std::thread::spawn(move || handle.kill_and_remove_profile())
+            .join()
+            .unwrap();
+        assert!(!profile.exists());
+        let status = browser.wait_for_exit(Duration::from_secs(5)).unwrap();
+        assert_eq!(
+            std::os::unix::process::ExitStatusExt::signal(&status),
+            Some(libc::SIGKILL)
+        );
+        // Helpers die with the leader (give the kernel a moment to finish them).
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while group_exists(pid) && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        assert!(!group_exists(pid));
     }
 
     #[test]

@@ -5,7 +5,8 @@
 //!
 //! - **pipe** ([`Connection::launch`]): launches Chromium with `--remote-debugging-pipe`; the
 //!   protocol travels as NUL-terminated JSON on the browser's file descriptors 3 (commands)
-//!   and 4 (answers and events).
+//!   and 4 (answers and events). A program that does not ignore SIGPIPE (Rust programs do)
+//!   must, or a write to a browser that has gone kills it: see [`PipeTransport`].
 //! - **websocket** ([`Connection::connect`]): connects to a running browser, given
 //!   `ws://127.0.0.1:PORT/devtools/browser/..` or `http://127.0.0.1:PORT` (resolved through
 //!   `/json/version`); [`Connection::launch_websocket`] launches one with
@@ -34,7 +35,9 @@
 //! let loaded = connection.wait_for_event(Duration::from_secs(20), |event| {
 //!     (event.event.method == "Page.loadEventFired").then_some(())
 //! })?;
-//! connection.close()
+//! let status = connection.close()?;
+//! println!("the browser exited: {status:?}");
+//! # Ok(())
 //! # }
 //! # #[cfg(not(feature = "pipe"))]
 //! # fn main() {}
@@ -50,6 +53,7 @@ mod http;
 mod launch;
 #[cfg(feature = "pipe")]
 mod pipe;
+mod probe;
 pub mod protocol;
 mod temp_dir;
 #[cfg(feature = "websocket")]
@@ -57,11 +61,13 @@ mod websocket;
 
 use std::time::Duration;
 
+use crate::error::{DecodeError, DecodeErrorKind};
+
 pub use connection::{Connection, PageSession, SessionEvent, DEFAULT_TIMEOUT};
 pub use error::Error;
 pub use launch::{
-    find_browser, BrowserProcess, LaunchOptions, BINARY_ENV, BINARY_NAMES, DEFAULT_ARGS,
-    DEFAULT_STARTUP_TIMEOUT,
+    find_browser, BrowserProcess, KillHandle, LaunchOptions, BINARY_ENV, BINARY_NAMES,
+    DEFAULT_ARGS, DEFAULT_STARTUP_TIMEOUT,
 };
 #[cfg(feature = "pipe")]
 pub use pipe::PipeTransport;
@@ -72,14 +78,41 @@ pub use websocket::{resolve_endpoint, WebSocketTransport};
 ///
 /// [`Connection`] builds the typed API on top of any implementation.
 pub trait Transport: Send {
-    /// Sends one message.
+    /// Sends one message, waiting up to `timeout` for the other side to take it.
     ///
-    /// Fails with [`Error::Closed`] when the other side is gone.
-    fn send(&mut self, message: &str) -> Result<(), Error>;
+    /// Fails with [`Error::Timeout`] when it does not take it in time. A message cut short by
+    /// the timeout leaves the transport closed (the rest of it could not be told apart from
+    /// the next message); one that was not written at all, or that the transport keeps to
+    /// send later, leaves it usable. Fails with [`Error::Closed`] when the other side is gone.
+    fn send(&mut self, message: &str, timeout: Duration) -> Result<(), Error>;
 
     /// Waits up to `timeout` for the next message; `Ok(None)` when none came in time. A zero
     /// `timeout` returns a message that has already arrived, or `None`.
     ///
-    /// Fails with [`Error::Closed`] when the other side is gone, and keeps failing so.
+    /// Fails with [`Error::Decode`] for one message that arrived but is not text (not UTF-8):
+    /// the error keeps the message decoded lossily, and the transport stays usable, so the
+    /// next call returns the next message. Fails with [`Error::Closed`] when the other side is
+    /// gone, or the stream of messages cannot go on (a message over
+    /// [`MAX_MESSAGE_LEN`](crate::MAX_MESSAGE_LEN), a protocol violation), and keeps failing
+    /// so, with the same reason.
     fn receive(&mut self, timeout: Duration) -> Result<Option<String>, Error>;
+}
+
+/// The error a transport returns for one message that is not UTF-8 text: a [`DecodeError`]
+/// of kind [`Syntax`](DecodeErrorKind::Syntax) (JSON text is UTF-8) that keeps the message
+/// with each invalid sequence replaced by U+FFFD, and names its method when that is readable.
+#[allow(dead_code)] // Used by whichever transports are enabled.
+pub(crate) fn not_utf8(bytes: &[u8]) -> Error {
+    let text = String::from_utf8_lossy(bytes);
+    let probed = probe::probe(&text);
+    Error::Decode(DecodeError::new(
+        DecodeErrorKind::Syntax,
+        probed.method,
+        String::new(),
+        format!(
+            "the message is not UTF-8 ({} bytes; shown with U+FFFD for each invalid sequence)",
+            bytes.len()
+        ),
+        &text,
+    ))
 }

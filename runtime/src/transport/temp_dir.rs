@@ -1,12 +1,14 @@
 //! A fresh directory that is removed when dropped: the browser's throwaway profile.
 
 use std::io;
+use std::os::unix::fs::DirBuilderExt;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
 
-/// A directory created empty under the system's temporary directory, removed with all its
-/// content on drop.
+/// A directory created empty under the system's temporary directory, readable by its owner
+/// only (mode 0700: a profile holds cookies and credentials), removed with all its content on
+/// drop.
 #[derive(Debug)]
 pub(crate) struct TempDir {
     path: PathBuf,
@@ -31,7 +33,8 @@ impl TempDir {
                 COUNTER.fetch_add(1, Ordering::Relaxed)
             );
             let path = base.join(name);
-            match std::fs::create_dir(&path) {
+            // Created private, not narrowed after the fact: no other user ever sees it open.
+            match std::fs::DirBuilder::new().mode(0o700).create(&path) {
                 Ok(()) => return Ok(TempDir { path }),
                 Err(err) if err.kind() == io::ErrorKind::AlreadyExists => last_error = Some(err),
                 Err(err) => return Err(err),
@@ -44,20 +47,26 @@ impl TempDir {
         &self.path
     }
 
-    /// Removes the directory now. A process that is still dying may create a file while the
-    /// tree is being removed, so a failure is retried a few times before it is reported.
+    /// Removes the directory now; see [`remove_tree`].
     pub(crate) fn remove(&mut self) -> io::Result<()> {
-        let mut attempt = 0;
-        loop {
-            match std::fs::remove_dir_all(&self.path) {
-                Ok(()) => return Ok(()),
-                Err(err) if err.kind() == io::ErrorKind::NotFound => return Ok(()),
-                Err(_) if attempt < 5 => {
-                    attempt += 1;
-                    std::thread::sleep(std::time::Duration::from_millis(20 * attempt));
-                }
-                Err(err) => return Err(err),
+        remove_tree(&self.path)
+    }
+}
+
+/// Removes `path` and everything in it; a path that is gone already is fine. A process that is
+/// still dying may create a file while the tree is being removed, so a failure is retried a
+/// few times before it is reported.
+pub(crate) fn remove_tree(path: &Path) -> io::Result<()> {
+    let mut attempt = 0;
+    loop {
+        match std::fs::remove_dir_all(path) {
+            Ok(()) => return Ok(()),
+            Err(err) if err.kind() == io::ErrorKind::NotFound => return Ok(()),
+            Err(_) if attempt < 5 => {
+                attempt += 1;
+                std::thread::sleep(std::time::Duration::from_millis(20 * attempt));
             }
+            Err(err) => return Err(err),
         }
     }
 }
@@ -83,5 +92,13 @@ mod tests {
         let path = first.path().to_owned();
         drop(first);
         assert!(!path.exists());
+    }
+
+    #[test]
+    fn a_temp_dir_is_private_to_its_owner() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = TempDir::new().unwrap();
+        let mode = dir.path().metadata().unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o700, "{mode:o}");
     }
 }

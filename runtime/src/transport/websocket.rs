@@ -16,12 +16,21 @@ use crate::message::MAX_MESSAGE_LEN;
 /// A blocking WebSocket connection to a browser's DevTools endpoint.
 ///
 /// Each wait sets the socket's read timeout to what is left of it; `tungstenite` keeps a
-/// frame that is cut by a timeout and completes it on the next read.
+/// frame that is cut by a timeout and completes it on the next read. A send that times out
+/// keeps the rest of its message, which goes out before the next one.
+///
+/// A binary message is taken as text when it is UTF-8, and reported as one undecodable
+/// message ([`Error::Decode`]) when it is not. After anything that leaves the stream of
+/// messages unusable (the browser closing it, a message over
+/// [`MAX_MESSAGE_LEN`], a protocol violation, a text message that is
+/// not UTF-8, an I/O error), the transport is closed and says why on every later call.
 #[derive(Debug)]
 pub struct WebSocketTransport {
     socket: WebSocket<TcpStream>,
     url: String,
     closed: Option<String>,
+    /// The socket's write timeout, as last set.
+    write_timeout: Option<Duration>,
 }
 
 /// The part of `/json/version` that names the browser's WebSocket.
@@ -109,6 +118,7 @@ impl WebSocketTransport {
             socket,
             url,
             closed: None,
+            write_timeout: Some(timeout),
         })
     }
 
@@ -126,11 +136,12 @@ impl WebSocketTransport {
         }
     }
 
+    /// Turns an error of `tungstenite` (other than a timeout) into ours. Whatever leaves the
+    /// stream of messages unusable closes the transport, with the reason.
     fn fail(&mut self, err: tungstenite::Error) -> Error {
-        match err {
+        let reason = match err {
             tungstenite::Error::ConnectionClosed | tungstenite::Error::AlreadyClosed => {
-                self.closed = Some("the browser closed the WebSocket".into());
-                self.closed()
+                "the browser closed the WebSocket".to_owned()
             }
             tungstenite::Error::Io(err)
                 if matches!(
@@ -141,25 +152,66 @@ impl WebSocketTransport {
                         | io::ErrorKind::UnexpectedEof
                 ) =>
             {
-                self.closed = Some(format!("the WebSocket connection ended: {err}"));
-                self.closed()
+                format!("the WebSocket connection ended: {err}")
             }
-            err => Error::WebSocket {
-                url: self.url.clone(),
-                source: Box::new(err),
-            },
-        }
+            // Apart from timeouts (handled by the callers), I/O errors on the socket are fatal.
+            tungstenite::Error::Io(err) => format!("the WebSocket connection failed: {err}"),
+            tungstenite::Error::Capacity(err) => format!(
+                "the browser sent a message over the limit of {MAX_MESSAGE_LEN} bytes ({err})"
+            ),
+            tungstenite::Error::Protocol(err) => {
+                format!("the browser broke the WebSocket protocol: {err}")
+            }
+            // RFC 6455 fails the connection on such a message; its frames may not even be
+            // over (`tungstenite` cannot resume in the middle of one).
+            tungstenite::Error::Utf8(err) => {
+                format!("the browser sent a text message that is not UTF-8: {err}")
+            }
+            err => {
+                return Error::WebSocket {
+                    url: self.url.clone(),
+                    source: Box::new(err),
+                }
+            }
+        };
+        self.closed = Some(reason);
+        self.closed()
     }
 }
 
 impl Transport for WebSocketTransport {
-    fn send(&mut self, message: &str) -> Result<(), Error> {
+    fn send(&mut self, message: &str, timeout: Duration) -> Result<(), Error> {
         if self.closed.is_some() {
             return Err(self.closed());
         }
-        self.socket
-            .send(Message::text(message))
-            .map_err(|err| self.fail(err))
+        // A zero write timeout is refused by the OS call, so allow at least a millisecond.
+        let timeout = timeout.max(Duration::from_millis(1));
+        if self.write_timeout != Some(timeout) {
+            if let Err(err) = self.socket.get_mut().set_write_timeout(Some(timeout)) {
+                return Err(Error::io(format!("WebSocket {}", self.url), err));
+            }
+            self.write_timeout = Some(timeout);
+        }
+        match self.socket.send(Message::text(message)) {
+            Ok(()) => Ok(()),
+            // `tungstenite` queued the whole frame before writing: what is left goes out with
+            // the next message.
+            Err(tungstenite::Error::Io(err))
+                if matches!(
+                    err.kind(),
+                    io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+                ) =>
+            {
+                Err(Error::Timeout {
+                    waiting_for: format!(
+                        "the browser to read a message of {} bytes from its WebSocket",
+                        message.len()
+                    ),
+                    after: timeout,
+                })
+            }
+            Err(err) => Err(self.fail(err)),
+        }
     }
 
     fn receive(&mut self, timeout: Duration) -> Result<Option<String>, Error> {
@@ -178,12 +230,11 @@ impl Transport for WebSocketTransport {
             match self.socket.read() {
                 Ok(Message::Text(text)) => return Ok(Some(text.as_str().to_owned())),
                 Ok(Message::Binary(bytes)) => {
-                    return String::from_utf8(bytes.to_vec()).map(Some).map_err(|_| {
-                        Error::io(
-                            format!("a binary WebSocket message from {}", self.url),
-                            io::Error::new(io::ErrorKind::InvalidData, "it is not UTF-8"),
-                        )
-                    })
+                    // One bad message; the next one is read as usual.
+                    return match std::str::from_utf8(&bytes) {
+                        Ok(text) => Ok(Some(text.to_owned())),
+                        Err(_) => Err(super::not_utf8(&bytes)),
+                    };
                 }
                 Ok(Message::Close(frame)) => {
                     self.closed = Some(match frame {
@@ -223,6 +274,98 @@ impl Drop for WebSocketTransport {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::io::Write;
+    use std::net::TcpListener;
+
+    /// A WebSocket server on 127.0.0.1 that plays `script` with the one client it accepts;
+    /// returns its address.
+    fn serve(script: impl FnOnce(WebSocket<TcpStream>) + Send + 'static) -> String {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!(
+            "ws://{}/devtools/browser/test",
+            listener.local_addr().unwrap()
+        );
+        std::thread::spawn(move || {
+            let (stream, _) = listener.accept().unwrap();
+            script(tungstenite::accept(stream).unwrap());
+        });
+        url
+    }
+
+    const WAIT: Duration = Duration::from_secs(5);
+
+    #[test]
+    fn a_binary_message_that_is_not_utf8_is_one_bad_message_and_the_next_ones_arrive() {
+        let (done, finished) = std::sync::mpsc::channel::<()>();
+        let url = serve(move |mut socket| {
+            socket
+                .send(Message::binary(
+                    &b"{\"method\":\"X.y\",\"params\":\"\xff\"}"[..],
+                ))
+                .unwrap();
+            socket
+                .send(Message::binary(&b"{\"id\":1,\"result\":{}}"[..]))
+                .unwrap();
+            socket
+                .send(Message::text(r#"{"id":2,"result":{}}"#))
+                .unwrap();
+            let _ = finished.recv();
+        });
+        let mut transport = WebSocketTransport::connect(&url, WAIT).unwrap();
+        let err = transport.receive(WAIT).unwrap_err();
+        let Error::Decode(err) = &err else {
+            panic!("expected a decode error, got {err:?}");
+        };
+        assert_eq!(err.method(), Some("X.y"));
+        assert_eq!(err.raw(), "{\"method\":\"X.y\",\"params\":\"\u{fffd}\"}");
+        for expected in [r#"{"id":1,"result":{}}"#, r#"{"id":2,"result":{}}"#] {
+            assert_eq!(transport.receive(WAIT).unwrap().as_deref(), Some(expected));
+        }
+        drop(done);
+    }
+
+    #[test]
+    fn a_protocol_violation_closes_the_transport_with_its_reason() {
+        let (done, finished) = std::sync::mpsc::channel::<()>();
+        let url = serve(move |mut socket| {
+            // A text frame with a reserved bit set, which no extension was agreed for.
+            socket.get_mut().write_all(&[0xC1, 0x00]).unwrap();
+            let _ = finished.recv();
+        });
+        let mut transport = WebSocketTransport::connect(&url, WAIT).unwrap();
+        let err = transport.receive(WAIT).unwrap_err();
+        assert!(err.is_closed(), "{err:?}");
+        let first = err.to_string();
+        assert!(first.contains("broke the WebSocket protocol"), "{first}");
+        // Every later call says the same, without touching the socket again.
+        let err = transport.receive(WAIT).unwrap_err();
+        assert_eq!(err.to_string(), first);
+        let err = transport.send("{}", WAIT).unwrap_err();
+        assert_eq!(err.to_string(), first);
+        drop(done);
+    }
+
+    #[test]
+    fn a_browser_that_does_not_read_makes_a_send_time_out() {
+        let (done, finished) = std::sync::mpsc::channel::<()>();
+        let url = serve(move |socket| {
+            // Reads nothing until the test is over.
+            let _ = finished.recv();
+            drop(socket);
+        });
+        let mut transport = WebSocketTransport::connect(&url, WAIT).unwrap();
+        // More than the socket buffers on both sides hold.
+        let large = "x".repeat(64 << 20);
+        let started = Instant::now();
+        let err = transport
+            .send(&large, Duration::from_millis(200))
+            .unwrap_err();
+        assert!(err.is_timeout(), "{err:?}");
+        assert!(started.elapsed() < WAIT);
+        // The transport goes on: it keeps the rest of the message to send.
+        assert_eq!(transport.receive(Duration::from_millis(10)).unwrap(), None);
+        drop(done);
+    }
 
     #[test]
     fn a_port_is_added_only_when_missing() {

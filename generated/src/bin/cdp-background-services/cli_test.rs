@@ -1,6 +1,15 @@
-//! The recorder's command line, run as a process: bad arguments exit with status 2 and say
-//! what was expected; a browser that cannot be launched exits with status 1 and says why.
-//! None of these needs a browser; tests/tests/e2e_recorder.rs runs the recorder against one.
+//! The recorder, run as a process. Here its command line: bad arguments exit with status 2
+//! and say what was expected; a browser that cannot be launched exits with status 1 and says
+//! why. None of these needs a browser; [`e2e`] runs the recorder against a real Chromium.
+//!
+//! The recorder they run is `CARGO_BIN_EXE_cdp-background-services`, which cargo builds afresh
+//! for this test target (its `required-features` include `recorder`).
+
+// Shared with the workspace's end-to-end tests (tests/tests/): finding Chromium or skipping,
+// and the page that registers a background sync.
+#[path = "../../../../tests/tests/common/mod.rs"]
+mod common;
+mod e2e;
 
 use std::process::{Command, Output};
 

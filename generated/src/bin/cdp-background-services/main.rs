@@ -8,7 +8,7 @@ mod output;
 use std::io;
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use cdp_bindings::background_service::{
@@ -16,7 +16,9 @@ use cdp_bindings::background_service::{
     StopObservingParams,
 };
 use cdp_bindings::cdp_runtime::transport::protocol::{page, target};
-use cdp_bindings::cdp_runtime::transport::{Connection, Error, LaunchOptions, PageSession};
+use cdp_bindings::cdp_runtime::transport::{
+    BrowserProcess, Connection, Error, KillHandle, LaunchOptions, PageSession,
+};
 use cdp_bindings::Event;
 use clap::Parser;
 
@@ -73,18 +75,36 @@ impl From<io::Error> for RunError {
     }
 }
 
+/// The exit status after a second Ctrl-C: 128 + SIGINT, as shells report a death by SIGINT.
+const INTERRUPTED: i32 = 130;
+
 fn run(args: &Args) -> Result<(), RunError> {
+    // The first Ctrl-C (SIGINT), SIGTERM or SIGHUP stops the recording: the browser is left as
+    // it was found, closed, and its temporary profile removed. A second one stops at once.
     let stop = Arc::new(AtomicBool::new(false));
+    let browser: Arc<Mutex<Option<KillHandle>>> = Arc::default();
     let handler_stop = Arc::clone(&stop);
+    let handler_browser = Arc::clone(&browser);
     ctrlc::set_handler(move || {
         if handler_stop.swap(true, Ordering::SeqCst) {
-            // A second Ctrl-C: the user does not want to wait for the clean-up.
-            std::process::exit(130);
+            // The user does not want to wait for the clean-up. `exit` runs no destructors,
+            // so the launched browser and its profile are dealt with here, or they would be
+            // left behind.
+            let handle = handler_browser
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner);
+            if let Some(handle) = handle.as_ref() {
+                handle.kill_and_remove_profile();
+            }
+            eprintln!("interrupted: stopped without cleaning up the page");
+            std::process::exit(INTERRUPTED);
         }
     })
     .map_err(RunError::Signal)?;
 
     let mut connection = connect(args)?;
+    *browser.lock().unwrap_or_else(PoisonError::into_inner) =
+        connection.browser().map(BrowserProcess::kill_handle);
     connection.set_timeout(args.timeout);
     let services = args.services();
     let page = connection.new_page()?;
@@ -163,8 +183,9 @@ fn record(
         let received = match connection.next_event(wait) {
             Ok(received) => received,
             Err(err) if err.is_timeout() => continue,
-            Err(Error::Decode(err)) => {
-                eprintln!("warning: skipped an event that does not decode: {err}");
+            // One bad message (it does not decode, or it answers no request): say so, read on.
+            Err(err) if err.is_bad_message() => {
+                eprintln!("warning: skipped a message: {err}");
                 continue;
             }
             Err(err) => return Err(err.into()),

@@ -1,0 +1,594 @@
+//! The walk over two models that finds every change, in a fixed order.
+//!
+//! Only declared types are compared as types. A type lifted out of a field (an enum or object
+//! written inline) has a name that depends on its owner, so it is compared through the field
+//! that holds it, and its changes are reported under that field's path.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::rules::{classify, Container};
+use super::{Change, ChangeKind, Item};
+use crate::model::{Command, Domain, Event, Field, Meta, Model, Ty, TypeDef, TypeId, TypeKind};
+
+pub(super) fn compare(old: &Model, new: &Model, domains: &[String]) -> Vec<Change> {
+    let scope = Scope::new(old, new, domains);
+    let mut walk = Walk {
+        old: Index::new(old),
+        new: Index::new(new),
+        changes: Vec::new(),
+    };
+    let old_domains = by_name(&old.domains, |domain| &domain.name);
+    let new_domains = by_name(&new.domains, |domain| &domain.name);
+    for name in union(&old_domains, &new_domains) {
+        match (old_domains.get(name), new_domains.get(name)) {
+            (Some(old), Some(new)) => walk.domain(old, new, &scope),
+            (Some(_), None) if scope.selected(name) => walk.push(
+                ChangeKind::DomainRemoved,
+                Item::Domain,
+                name.to_owned(),
+                format!("Domain `{name}` was removed."),
+                None,
+            ),
+            (None, Some(_)) if scope.selected(name) => walk.push(
+                ChangeKind::DomainAdded,
+                Item::Domain,
+                name.to_owned(),
+                format!("Domain `{name}` was added."),
+                None,
+            ),
+            // A domain that is not selected only lends types: report those alone.
+            (old, new) => walk.types(old.copied(), new.copied(), &scope),
+        }
+    }
+    walk.changes
+}
+
+/// Which domains and types are compared.
+struct Scope {
+    /// Selected domains; empty selects all.
+    selected: BTreeSet<String>,
+    /// Types of other domains that selected domains use, in either version.
+    used: BTreeSet<TypeId>,
+}
+
+impl Scope {
+    fn new(old: &Model, new: &Model, domains: &[String]) -> Scope {
+        let selected: BTreeSet<String> = domains.iter().cloned().collect();
+        let mut used = BTreeSet::new();
+        if !selected.is_empty() {
+            used_types(old, &selected, &mut used);
+            used_types(new, &selected, &mut used);
+        }
+        Scope { selected, used }
+    }
+
+    fn selected(&self, domain: &str) -> bool {
+        self.selected.is_empty() || self.selected.contains(domain)
+    }
+
+    fn has_type(&self, id: &TypeId) -> bool {
+        self.selected(&id.domain) || self.used.contains(id)
+    }
+}
+
+/// Adds to `used` every type reachable from the selected domains of `model`.
+fn used_types(model: &Model, selected: &BTreeSet<String>, used: &mut BTreeSet<TypeId>) {
+    let index = Index::new(model);
+    let mut queue: Vec<TypeId> = Vec::new();
+    for domain in model
+        .domains
+        .iter()
+        .filter(|domain| selected.contains(&domain.name))
+    {
+        queue.extend(domain.types.iter().map(|ty| ty.id.clone()));
+        let fields = domain
+            .commands
+            .iter()
+            .flat_map(|command| command.params.iter().chain(&command.returns))
+            .chain(domain.events.iter().flat_map(|event| &event.params));
+        for field in fields {
+            field.ty.named(&mut |id| queue.push(id.clone()));
+        }
+    }
+    // Visited per model: a type the other model reached may use other types in this one.
+    let mut seen: BTreeSet<TypeId> = BTreeSet::new();
+    while let Some(id) = queue.pop() {
+        if let Some(ty) = index.types.get(&id).filter(|_| !seen.contains(&id)) {
+            ty.kind.named(&mut |next| queue.push(next.clone()));
+        }
+        seen.insert(id);
+    }
+    used.extend(seen);
+}
+
+/// Every type of a model by id, lifted ones included.
+struct Index<'a> {
+    types: BTreeMap<&'a TypeId, &'a TypeDef>,
+}
+
+impl<'a> Index<'a> {
+    fn new(model: &'a Model) -> Index<'a> {
+        Index {
+            types: model
+                .domains
+                .iter()
+                .flat_map(|domain| &domain.types)
+                .map(|ty| (&ty.id, ty))
+                .collect(),
+        }
+    }
+
+    /// The type lifted out of a field, when `id` is one.
+    fn lifted(&self, id: &TypeId) -> Option<&'a TypeDef> {
+        self.types
+            .get(id)
+            .copied()
+            .filter(|ty| ty.lifted_from.is_some())
+    }
+
+    /// A type as a message shows it.
+    fn describe(&self, ty: &Ty) -> String {
+        match ty {
+            Ty::String => "`string`".to_owned(),
+            Ty::Integer => "`integer`".to_owned(),
+            Ty::Number => "`number`".to_owned(),
+            Ty::Boolean => "`boolean`".to_owned(),
+            Ty::Any => "`any`".to_owned(),
+            Ty::Map => "`object`".to_owned(),
+            Ty::Binary => "`binary`".to_owned(),
+            Ty::Array(item) => format!("array of {}", self.describe(item)),
+            Ty::Named(id) => match self.lifted(id).map(|ty| &ty.kind) {
+                Some(TypeKind::Enum(_)) => format!("an inline enum (`{}`)", id.name),
+                Some(_) => format!("an inline object (`{}`)", id.name),
+                None => format!("`{id}`"),
+            },
+        }
+    }
+}
+
+/// The fields of one struct: where they are, and how messages name them.
+struct Owner {
+    container: Container,
+    /// The item the struct belongs to, for changes to the struct as a whole.
+    item: Item,
+    /// The schema path that field names are appended to.
+    path: String,
+    /// How a message names the struct: `type `Network.Cookie``.
+    what: String,
+}
+
+struct Walk<'a> {
+    old: Index<'a>,
+    new: Index<'a>,
+    changes: Vec<Change>,
+}
+
+impl Walk<'_> {
+    fn push(
+        &mut self,
+        kind: ChangeKind,
+        item: Item,
+        path: String,
+        message: String,
+        container: Option<Container>,
+    ) {
+        let rule = classify(kind, container);
+        self.changes.push(Change {
+            kind,
+            item,
+            path,
+            message,
+            breaking: rule.breaking,
+            reason: rule.reason,
+        });
+    }
+
+    fn domain(&mut self, old: &Domain, new: &Domain, scope: &Scope) {
+        if !scope.selected(&old.name) {
+            self.types(Some(old), Some(new), scope);
+            return;
+        }
+        let subject = format!("Domain `{}`", old.name);
+        self.flags(&old.meta, &new.meta, Item::Domain, &old.name, &subject);
+        self.types(Some(old), Some(new), scope);
+
+        let old_commands = by_name(&old.commands, |command| &command.name);
+        let new_commands = by_name(&new.commands, |command| &command.name);
+        for name in union(&old_commands, &new_commands) {
+            let path = format!("{}.{name}", old.name);
+            match (old_commands.get(name), new_commands.get(name)) {
+                (Some(old), Some(new)) => self.command(old, new, path),
+                (Some(_), None) => self.push(
+                    ChangeKind::CommandRemoved,
+                    Item::Command,
+                    path.clone(),
+                    format!("Command `{path}` was removed."),
+                    None,
+                ),
+                (None, _) => self.push(
+                    ChangeKind::CommandAdded,
+                    Item::Command,
+                    path.clone(),
+                    format!("Command `{path}` was added."),
+                    None,
+                ),
+            }
+        }
+
+        let old_events = by_name(&old.events, |event| &event.name);
+        let new_events = by_name(&new.events, |event| &event.name);
+        for name in union(&old_events, &new_events) {
+            let path = format!("{}.{name}", old.name);
+            match (old_events.get(name), new_events.get(name)) {
+                (Some(old), Some(new)) => self.event(old, new, path),
+                (Some(_), None) => self.push(
+                    ChangeKind::EventRemoved,
+                    Item::Event,
+                    path.clone(),
+                    format!("Event `{path}` was removed."),
+                    None,
+                ),
+                (None, _) => self.push(
+                    ChangeKind::EventAdded,
+                    Item::Event,
+                    path.clone(),
+                    format!("Event `{path}` was added."),
+                    None,
+                ),
+            }
+        }
+    }
+
+    /// The declared types in scope of a domain present in either version or both.
+    fn types(&mut self, old: Option<&Domain>, new: Option<&Domain>, scope: &Scope) {
+        let (old_by, new_by) = (declared(old, scope), declared(new, scope));
+        for name in union(&old_by, &new_by) {
+            match (old_by.get(name), new_by.get(name)) {
+                (Some(old), Some(new)) => self.type_def(old, new),
+                (Some(old), None) => self.push(
+                    ChangeKind::TypeRemoved,
+                    Item::Type,
+                    old.id.to_string(),
+                    format!("Type `{}` was removed.", old.id),
+                    None,
+                ),
+                (None, Some(new)) => self.push(
+                    ChangeKind::TypeAdded,
+                    Item::Type,
+                    new.id.to_string(),
+                    format!("Type `{}` was added.", new.id),
+                    None,
+                ),
+                (None, None) => {}
+            }
+        }
+    }
+
+    fn type_def(&mut self, old: &TypeDef, new: &TypeDef) {
+        let path = old.id.to_string();
+        self.flags(
+            &old.meta,
+            &new.meta,
+            Item::Type,
+            &path,
+            &format!("Type `{path}`"),
+        );
+        match (&old.kind, &new.kind) {
+            (TypeKind::Enum(old_values), TypeKind::Enum(new_values)) => {
+                self.enum_values(old_values, new_values, &path, &format!("enum `{path}`"));
+            }
+            (TypeKind::Object(old_fields), TypeKind::Object(new_fields)) => {
+                let owner = Owner {
+                    container: Container::Object,
+                    item: Item::Type,
+                    what: format!("type `{path}`"),
+                    path,
+                };
+                self.fields(old_fields, new_fields, &owner);
+            }
+            (
+                TypeKind::Alias {
+                    ty: old_ty,
+                    boxed: old_boxed,
+                },
+                TypeKind::Alias {
+                    ty: new_ty,
+                    boxed: new_boxed,
+                },
+            ) => {
+                if !self.same_ty(old_ty, new_ty, &path) {
+                    let message = format!(
+                        "Type `{path}` changed from {} to {}.",
+                        self.old.describe(old_ty),
+                        self.new.describe(new_ty)
+                    );
+                    self.push(ChangeKind::TypeChanged, Item::Type, path, message, None);
+                } else if old_boxed != new_boxed {
+                    let message = format!(
+                        "Type `{path}` is {} boxed.",
+                        if *new_boxed { "now" } else { "no longer" }
+                    );
+                    self.push(ChangeKind::BoxingChanged, Item::Type, path, message, None);
+                }
+            }
+            (old_kind, new_kind) => {
+                let message = format!(
+                    "Type `{path}` changed from {} to {}.",
+                    kind_name(old_kind),
+                    kind_name(new_kind)
+                );
+                self.push(ChangeKind::TypeChanged, Item::Type, path, message, None);
+            }
+        }
+    }
+
+    fn command(&mut self, old: &Command, new: &Command, path: String) {
+        self.flags(
+            &old.meta,
+            &new.meta,
+            Item::Command,
+            &path,
+            &format!("Command `{path}`"),
+        );
+        let params = Owner {
+            container: Container::Params,
+            item: Item::Command,
+            path: format!("{path}.parameters"),
+            what: format!("the parameters of command `{path}`"),
+        };
+        self.fields(&old.params, &new.params, &params);
+        let returns = Owner {
+            container: Container::Returns,
+            item: Item::Command,
+            path: format!("{path}.returns"),
+            what: format!("the result of command `{path}`"),
+        };
+        self.fields(&old.returns, &new.returns, &returns);
+    }
+
+    fn event(&mut self, old: &Event, new: &Event, path: String) {
+        self.flags(
+            &old.meta,
+            &new.meta,
+            Item::Event,
+            &path,
+            &format!("Event `{path}`"),
+        );
+        let owner = Owner {
+            container: Container::Event,
+            item: Item::Event,
+            path: format!("{path}.parameters"),
+            what: format!("event `{path}`"),
+        };
+        self.fields(&old.params, &new.params, &owner);
+    }
+
+    fn fields(&mut self, old: &[Field], new: &[Field], owner: &Owner) {
+        let container = Some(owner.container);
+        if matches!(owner.container, Container::Params | Container::Object) {
+            self.argument_order(old, new, owner);
+        }
+        let old_by = by_name(old, |field| &field.name);
+        let new_by = by_name(new, |field| &field.name);
+        for name in union(&old_by, &new_by) {
+            let path = format!("{}.{name}", owner.path);
+            match (old_by.get(name), new_by.get(name)) {
+                (Some(old), Some(new)) => self.field(old, new, path, owner),
+                (Some(_), None) => self.push(
+                    ChangeKind::FieldRemoved,
+                    Item::Field,
+                    path,
+                    format!("Field `{name}` was removed from {}.", owner.what),
+                    container,
+                ),
+                (None, Some(new)) => {
+                    let (kind, adjective) = if new.optional {
+                        (ChangeKind::OptionalFieldAdded, "Optional")
+                    } else {
+                        (ChangeKind::RequiredFieldAdded, "Required")
+                    };
+                    let message =
+                        format!("{adjective} field `{name}` was added to {}.", owner.what);
+                    self.push(kind, Item::Field, path, message, container);
+                }
+                (None, None) => {}
+            }
+        }
+    }
+
+    /// `new` takes the required fields in schema order: a reordering of those present in both
+    /// versions changes its signature even when no field was added or removed.
+    fn argument_order(&mut self, old: &[Field], new: &[Field], owner: &Owner) {
+        let required_in = |fields: &[Field], name: &str| {
+            fields
+                .iter()
+                .any(|field| field.name == name && !field.optional)
+        };
+        let kept = |fields: &[Field], other: &[Field]| -> Vec<String> {
+            fields
+                .iter()
+                .filter(|field| !field.optional && required_in(other, &field.name))
+                .map(|field| field.name.clone())
+                .collect()
+        };
+        let (before, after) = (kept(old, new), kept(new, old));
+        if before != after {
+            let message = format!(
+                "The required fields of {} changed order, and so did the arguments of `new`: \
+                 `{}` became `{}`.",
+                owner.what,
+                before.join(", "),
+                after.join(", ")
+            );
+            self.push(
+                ChangeKind::ArgumentOrderChanged,
+                owner.item,
+                owner.path.clone(),
+                message,
+                Some(owner.container),
+            );
+        }
+    }
+
+    fn field(&mut self, old: &Field, new: &Field, path: String, owner: &Owner) {
+        let container = Some(owner.container);
+        let subject = format!("Field `{}` of {}", old.name, owner.what);
+        self.flags(&old.meta, &new.meta, Item::Field, &path, &subject);
+        if old.optional != new.optional {
+            let (kind, state) = if new.optional {
+                (ChangeKind::FieldBecameOptional, "optional")
+            } else {
+                (ChangeKind::FieldBecameRequired, "required")
+            };
+            let message = format!("{subject} became {state}.");
+            self.push(kind, Item::Field, path.clone(), message, container);
+        }
+        if !self.same_ty(&old.ty, &new.ty, &path) {
+            let message = format!(
+                "The type of field `{}` of {} changed from {} to {}.",
+                old.name,
+                owner.what,
+                self.old.describe(&old.ty),
+                self.new.describe(&new.ty)
+            );
+            self.push(
+                ChangeKind::TypeChanged,
+                Item::Field,
+                path,
+                message,
+                container,
+            );
+        } else if old.boxed != new.boxed {
+            let message = format!(
+                "{subject} is {} boxed.",
+                if new.boxed { "now" } else { "no longer" }
+            );
+            self.push(
+                ChangeKind::BoxingChanged,
+                Item::Field,
+                path,
+                message,
+                container,
+            );
+        }
+    }
+
+    /// Whether two types give the same Rust type. An inline enum or object is compared by its
+    /// contents, whose changes are reported under `path`.
+    fn same_ty(&mut self, old: &Ty, new: &Ty, path: &str) -> bool {
+        match (old, new) {
+            (Ty::Array(old), Ty::Array(new)) => self.same_ty(old, new, path),
+            (Ty::Named(old_id), Ty::Named(new_id)) if old_id == new_id => {
+                match (self.old.lifted(old_id), self.new.lifted(new_id)) {
+                    (None, None) => true,
+                    (Some(old), Some(new)) => match (&old.kind, &new.kind) {
+                        (TypeKind::Enum(old_values), TypeKind::Enum(new_values)) => {
+                            let what = format!("the inline enum of `{path}`");
+                            self.enum_values(old_values, new_values, path, &what);
+                            true
+                        }
+                        (TypeKind::Object(old_fields), TypeKind::Object(new_fields)) => {
+                            let owner = Owner {
+                                container: Container::Object,
+                                item: Item::Field,
+                                path: path.to_owned(),
+                                what: format!("the inline object of `{path}`"),
+                            };
+                            self.fields(old_fields, new_fields, &owner);
+                            true
+                        }
+                        _ => false,
+                    },
+                    // A declared type took the place of an inline one, or the reverse.
+                    _ => false,
+                }
+            }
+            (old, new) => old == new,
+        }
+    }
+
+    fn enum_values(&mut self, old: &[String], new: &[String], path: &str, what: &str) {
+        let old_set: BTreeSet<&str> = old.iter().map(String::as_str).collect();
+        let new_set: BTreeSet<&str> = new.iter().map(String::as_str).collect();
+        for value in old_set.union(&new_set) {
+            let (kind, message) = match (old_set.contains(value), new_set.contains(value)) {
+                (true, false) => (
+                    ChangeKind::EnumValueRemoved,
+                    format!("Value `{value}` was removed from {what}."),
+                ),
+                (false, true) => (
+                    ChangeKind::EnumValueAdded,
+                    format!("Value `{value}` was added to {what}."),
+                ),
+                _ => continue,
+            };
+            self.push(
+                kind,
+                Item::EnumValue,
+                format!("{path}.{value}"),
+                message,
+                None,
+            );
+        }
+    }
+
+    /// The experimental and deprecated flags of an item; `subject` names it in a sentence.
+    fn flags(&mut self, old: &Meta, new: &Meta, item: Item, path: &str, subject: &str) {
+        let flags = [
+            (
+                old.experimental,
+                new.experimental,
+                ChangeKind::BecameExperimental,
+                ChangeKind::NoLongerExperimental,
+                "experimental",
+            ),
+            (
+                old.deprecated,
+                new.deprecated,
+                ChangeKind::BecameDeprecated,
+                ChangeKind::NoLongerDeprecated,
+                "deprecated",
+            ),
+        ];
+        for (before, after, became, no_longer, flag) in flags {
+            if before == after {
+                continue;
+            }
+            let (kind, message) = if after {
+                (became, format!("{subject} is now {flag}."))
+            } else {
+                (no_longer, format!("{subject} is no longer {flag}."))
+            };
+            self.push(kind, item, path.to_owned(), message, None);
+        }
+    }
+}
+
+/// The declared types of a domain that are in scope, by name.
+fn declared<'a>(domain: Option<&'a Domain>, scope: &Scope) -> BTreeMap<&'a str, &'a TypeDef> {
+    domain
+        .into_iter()
+        .flat_map(|domain| &domain.types)
+        .filter(|ty| ty.lifted_from.is_none() && scope.has_type(&ty.id))
+        .map(|ty| (ty.id.name.as_str(), ty))
+        .collect()
+}
+
+fn kind_name(kind: &TypeKind) -> &'static str {
+    match kind {
+        TypeKind::Enum(_) => "an enum",
+        TypeKind::Object(_) => "an object",
+        TypeKind::Alias { .. } => "an alias",
+    }
+}
+
+fn by_name<'a, T>(items: &'a [T], name: impl Fn(&'a T) -> &'a String) -> BTreeMap<&'a str, &'a T> {
+    items
+        .iter()
+        .map(|item| (name(item).as_str(), item))
+        .collect()
+}
+
+fn union<'a, T>(old: &BTreeMap<&'a str, T>, new: &BTreeMap<&'a str, T>) -> BTreeSet<&'a str> {
+    old.keys().chain(new.keys()).copied().collect()
+}

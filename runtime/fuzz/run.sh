@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# A bounded fuzzing run of decode_message over the full protocol's root Event:
+#
+#   runtime/fuzz/run.sh [SECONDS]          (default 60)
+#
+# It installs cargo-fuzz when it is missing, fetches the pinned devtools-protocol npm package
+# (protocol/PINNED) into target/devtools-protocol/ when npm is there (build.rs falls back to the
+# BackgroundService bindings otherwise, and says so), and fuzzes for SECONDS from the committed
+# seed corpus. Any input that panics, overflows the stack or runs longer than 5 s fails the run
+# (exit status non-zero) and is saved under runtime/fuzz/artifacts/decode_message/.
+#
+# cargo fuzz needs nightly-only compiler flags (-Zsanitizer=address, coverage passes). A
+# nightly toolchain is used when rustup has one; otherwise the stable compiler is told to accept
+# them with RUSTC_BOOTSTRAP=1, which works (checked with rustc 1.95.0).
+#
+# New inputs libFuzzer finds go to target/fuzz-corpus/decode_message/, not into the committed
+# seeds: copy one there only on purpose (a crash's reproducer, say).
+set -euo pipefail
+
+seconds="${1:-60}"
+case "$seconds" in
+    '' | *[!0-9]*)
+        echo "usage: $0 [SECONDS]" >&2
+        exit 2
+        ;;
+esac
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+
+if ! cargo fuzz --version >/dev/null 2>&1; then
+    cargo install cargo-fuzz --locked
+fi
+
+toolchain=()
+if rustup run nightly rustc --version >/dev/null 2>&1; then
+    toolchain=(+nightly)
+else
+    export RUSTC_BOOTSTRAP=1
+fi
+
+# The full protocol, where the workspace's tests cache it.
+version="$(tr -d '[:space:]' < "$root/protocol/PINNED")"
+package="$root/target/devtools-protocol/$version/package"
+if [ -z "${CDP_FUZZ_PROTOCOL:-}" ] && [ ! -f "$package/json/browser_protocol.json" ]; then
+    if command -v npm >/dev/null 2>&1; then
+        mkdir -p "$root/target"
+        staging="$(mktemp -d "$root/target/devtools-protocol-XXXXXX")"
+        trap 'rm -rf "$staging"' EXIT
+        (cd "$staging" && npm pack --silent "devtools-protocol@$version" >/dev/null && tar xzf ./*.tgz)
+        mkdir -p "$(dirname "$package")"
+        rm -rf "$package"
+        mv "$staging/package" "$package"
+    else
+        echo "warning: no npm: fuzzing the BackgroundService bindings only" >&2
+    fi
+fi
+
+work="$root/target/fuzz-corpus/decode_message"
+mkdir -p "$work"
+cd "$here"
+# The first corpus directory receives new inputs; the committed seeds are only read.
+cargo "${toolchain[@]}" fuzz run decode_message "$work" corpus/decode_message -- \
+    -max_total_time="$seconds" -timeout=5 -print_final_stats=1
