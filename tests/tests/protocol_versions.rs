@@ -191,13 +191,13 @@ fn cargo(scratch: &Scratch, target: &str, args: &[&str], env: &[(&str, &str)]) {
 
 /// Fetches every version, generates its bindings, and writes the scratch crate.
 fn write_scratch() -> Scratch {
-    let started = Instant::now();
     let target = Path::new(env!("CARGO_TARGET_TMPDIR"))
         .parent()
         .expect("the target directory")
         .to_owned();
     let dir = target.join("protocol-versions");
     let lock = lock_scratch(&target.join("protocol-versions.lock"));
+    let started = Instant::now();
     let cache = Path::new(env!("CARGO_TARGET_TMPDIR")).join("npm-cache");
     let workspace = Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()

@@ -143,3 +143,13 @@ fn deprecated_items_still_work() {
         .future("f");
     assert_eq!(options.old.as_deref(), Some("o"));
 }
+
+#[test]
+fn an_explicit_null_in_an_optional_any_field_survives_a_round_trip() {
+    let text = r#"{"mode":"fast","extra":null}"#;
+    let options: quirks::Options = serde_json::from_str(text).unwrap();
+    assert_eq!(options.extra, Some(serde_json::Value::Null));
+    assert_eq!(serde_json::to_string(&options).unwrap(), text);
+    let absent: quirks::Options = serde_json::from_str(r#"{"mode":"fast"}"#).unwrap();
+    assert_eq!(absent.extra, None);
+}

@@ -38,7 +38,9 @@ pub fn struct_impls(name: &Ident, fields: &[Field], what: &str) -> TokenStream {
     });
     let reads = fields.iter().zip(&slots).map(|(field, slot)| {
         let key = &field.name;
-        if field.optional {
+        // An optional `any` keeps an explicit `null` as `Some(Value::Null)`, so it encodes back
+        // as `null` rather than disappearing; other optional fields read `null` as absent.
+        if field.optional && field.ty != crate::model::Ty::Any {
             quote!(#key => #slot = map.next_value()?,)
         } else {
             quote!(#key => #slot = __cdp::Some(map.next_value()?),)
