@@ -311,21 +311,19 @@ impl Model {
         dependencies
     }
 
-    /// Keeps the selected domains whole and, of the others, only the types reached from them.
-    fn select(&mut self, wanted: &[String]) {
-        let keep_all = wanted.is_empty();
-        for domain in &mut self.domains {
-            domain.selected = keep_all || wanted.contains(&domain.name);
-        }
-        let by_id: BTreeMap<TypeId, &TypeDef> = self
+    /// The ids of every type reached from the domains `root` accepts: their own types and the
+    /// types their commands and events use, followed transitively through fields and aliases.
+    /// References that lead nowhere are included too, so callers can tell them apart.
+    pub fn types_reached_from(&self, root: impl Fn(&Domain) -> bool) -> BTreeSet<TypeId> {
+        let by_id: BTreeMap<&TypeId, &TypeDef> = self
             .domains
             .iter()
             .flat_map(|domain| &domain.types)
-            .map(|ty| (ty.id.clone(), ty))
+            .map(|ty| (&ty.id, ty))
             .collect();
         let mut reached: BTreeSet<TypeId> = BTreeSet::new();
         let mut queue: Vec<TypeId> = Vec::new();
-        for domain in self.domains.iter().filter(|domain| domain.selected) {
+        for domain in self.domains.iter().filter(|domain| root(domain)) {
             queue.extend(domain.types.iter().map(|ty| ty.id.clone()));
             let fields = domain
                 .commands
@@ -337,13 +335,21 @@ impl Model {
             }
         }
         while let Some(id) = queue.pop() {
-            if !reached.insert(id.clone()) {
-                continue;
-            }
-            if let Some(ty) = by_id.get(&id) {
+            if let Some(ty) = by_id.get(&id).filter(|_| !reached.contains(&id)) {
                 ty.kind.named(&mut |next| queue.push(next.clone()));
             }
+            reached.insert(id);
         }
+        reached
+    }
+
+    /// Keeps the selected domains whole and, of the others, only the types reached from them.
+    fn select(&mut self, wanted: &[String]) {
+        let keep_all = wanted.is_empty();
+        for domain in &mut self.domains {
+            domain.selected = keep_all || wanted.contains(&domain.name);
+        }
+        let reached = self.types_reached_from(|domain| domain.selected);
         for domain in &mut self.domains {
             if !domain.selected {
                 domain.commands.clear();

@@ -71,34 +71,10 @@ impl Scope {
     }
 }
 
-/// Adds to `used` every type reachable from the selected domains of `model`.
+/// Adds to `used` every type reachable from the selected domains of `model`. Each model is
+/// walked on its own: a type the other model reached may use other types in this one.
 fn used_types(model: &Model, selected: &BTreeSet<String>, used: &mut BTreeSet<TypeId>) {
-    let index = Index::new(model);
-    let mut queue: Vec<TypeId> = Vec::new();
-    for domain in model
-        .domains
-        .iter()
-        .filter(|domain| selected.contains(&domain.name))
-    {
-        queue.extend(domain.types.iter().map(|ty| ty.id.clone()));
-        let fields = domain
-            .commands
-            .iter()
-            .flat_map(|command| command.params.iter().chain(&command.returns))
-            .chain(domain.events.iter().flat_map(|event| &event.params));
-        for field in fields {
-            field.ty.named(&mut |id| queue.push(id.clone()));
-        }
-    }
-    // Visited per model: a type the other model reached may use other types in this one.
-    let mut seen: BTreeSet<TypeId> = BTreeSet::new();
-    while let Some(id) = queue.pop() {
-        if let Some(ty) = index.types.get(&id).filter(|_| !seen.contains(&id)) {
-            ty.kind.named(&mut |next| queue.push(next.clone()));
-        }
-        seen.insert(id);
-    }
-    used.extend(seen);
+    used.extend(model.types_reached_from(|domain| selected.contains(&domain.name)));
 }
 
 /// Every type of a model by id, lifted ones included.
