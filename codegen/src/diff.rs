@@ -35,10 +35,31 @@
 //! `rules` module, and every [`Change`] carries its reason.
 //!
 //! Description-only changes are not reported, nor is a change of a command's `redirect` (it
-//! only changes documentation). Changes to the traits a type derives (`Eq`, `Hash`, `Copy`,
-//! `Default`, which follow from its fields) are not reported either.
+//! only changes documentation).
+//!
+//! # Derived traits
+//!
+//! Every generated type derives `Debug`, `Clone` and `PartialEq`, and `Eq`, `Hash`, `Copy` and
+//! `Default` where its contents allow: no float or JSON value for `Eq` and `Hash`, nothing but
+//! numbers, booleans and `Copy` types (unboxed) for `Copy`, only optional fields for `Default`.
+//! The diff runs the generator's own rule on both versions and reports, for every generated type
+//! (named types, inline objects, `XParams`, `XReturns`, `XEvent`), the traits it loses
+//! ([`ChangeKind::DeriveLost`], breaking: a `HashSet<T>`, an `Eq` bound or a copy stops
+//! compiling) and gains ([`ChangeKind::DeriveGained`], not breaking). Since a type's traits
+//! follow the types it holds, one field that becomes a `number` deep in the type graph shows on
+//! every type that holds it, each with the chain that explains it:
+//!
+//! ```text
+//! `shop::BuyParams` (the parameters of command `Shop.buy`) no longer derives `Eq` and `Hash`:
+//! its field `item` is `Shop.Item`, whose field `price` is `number` (`f64`).
+//! ```
+//!
+//! A lost trait is explained with the new version, a gained one with the old. Gaining a trait
+//! breaks only code in the crate that `include!`s the bindings and implements that trait for the
+//! type itself.
 
 mod compare;
+mod derives;
 mod render;
 mod rules;
 
@@ -52,7 +73,8 @@ pub use render::Format;
 
 /// What changed between two protocols, in a fixed order: domains by name; within a domain, the
 /// domain itself, then its types, commands and events, each by name; within an item, the item
-/// itself, then its fields by name.
+/// itself, then its fields by name, then the traits its Rust type lost and gained (a command's
+/// parameters, then its result).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Diff {
     /// Every change.
@@ -73,7 +95,10 @@ pub struct Change {
     /// `Page.navigate.returns.frameId` (command result), `Page.frameNavigated.parameters.frame`
     /// (event parameter), `BackgroundService.ServiceName.backgroundFetch` (enum value). The
     /// values of an enum written inline in a field, and the fields of an inline object, hang
-    /// off the field's path.
+    /// off the field's path. Changes to a whole struct that is not a named type (the order of
+    /// `new`'s arguments, derived traits) are at `Page.navigate.parameters`,
+    /// `Page.navigate.returns` or `Page.frameNavigated.parameters`; those to an inline object
+    /// at the field's path.
     pub path: String,
     /// The change as a sentence.
     pub message: String,
@@ -134,6 +159,12 @@ pub enum ChangeKind {
     BecameDeprecated,
     /// `no_longer_deprecated`
     NoLongerDeprecated,
+    /// `derive_lost`: the Rust type no longer derives one or more of `Eq`, `Hash`, `Copy` and
+    /// `Default`, because of what it holds now (see [Derived traits](self#derived-traits)).
+    DeriveLost,
+    /// `derive_gained`: the Rust type now derives one or more of `Eq`, `Hash`, `Copy` and
+    /// `Default`.
+    DeriveGained,
 }
 
 impl ChangeKind {
@@ -162,6 +193,8 @@ impl ChangeKind {
             ChangeKind::NoLongerExperimental => "no_longer_experimental",
             ChangeKind::BecameDeprecated => "became_deprecated",
             ChangeKind::NoLongerDeprecated => "no_longer_deprecated",
+            ChangeKind::DeriveLost => "derive_lost",
+            ChangeKind::DeriveGained => "derive_gained",
         }
     }
 }

@@ -36,7 +36,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 pub use browser::{browser, url, BROWSER_FLAGS};
-pub use npm::{default_cache_dir, npm, validate_version, NpmProtocol, NPM_PACKAGE};
+pub use npm::{default_cache_dir, npm, npm_into, validate_version, NpmProtocol, NPM_PACKAGE};
 pub use stable::{merge, to_stable_json, Origin};
 
 /// Why a protocol could not be obtained.

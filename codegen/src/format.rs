@@ -1,11 +1,375 @@
 //! Stage 5: tokens to source text, without an external rustfmt.
+//!
+//! With the `format` feature (on by default) the output is formatted by prettyplease, as
+//! rustfmt would lay it out. Without it, a small printer puts the tokens on lines of their
+//! own (a line per statement, field, match arm and attribute, blocks indented), which keeps
+//! syn and prettyplease out of build scripts that only feed the output to the compiler: they
+//! are most of the time it takes to build and run a build script of the bindings.
 
 use proc_macro2::TokenStream;
 
 /// Formats the tokens of a sequence of items with prettyplease. Items formatted apart and
 /// concatenated read exactly as if formatted together: prettyplease puts no separator between
 /// top-level items.
-pub fn format_items(tokens: TokenStream) -> Result<String, syn::Error> {
-    let file: syn::File = syn::parse2(tokens)?;
+#[cfg(feature = "format")]
+pub fn format_items(tokens: TokenStream) -> Result<String, String> {
+    let file: syn::File = syn::parse2(tokens).map_err(|err| err.to_string())?;
     Ok(prettyplease::unparse(&file))
+}
+
+/// Prints the tokens of a sequence of items a line per statement, field, arm and attribute.
+#[cfg(not(feature = "format"))]
+pub fn format_items(tokens: TokenStream) -> Result<String, String> {
+    let mut printer = plain::Printer::default();
+    printer.body(tokens);
+    printer.newline();
+    Ok(printer.out)
+}
+
+#[cfg(any(not(feature = "format"), test))]
+mod plain {
+    use proc_macro2::{Delimiter, Spacing, TokenStream, TokenTree};
+
+    /// What was printed last, for the spacing of the next token.
+    #[derive(Clone, Copy, PartialEq, Eq)]
+    enum Last {
+        /// The start of a line or of a group's contents: no space.
+        Open,
+        /// A word: an identifier, a literal, a closed group or a closing `>` of generics.
+        Word,
+        /// A keyword that a space always follows (`let (a, b)`, `use ::x`).
+        Keyword,
+        /// A punctuation mark that joins the next one (the `-` of `->`).
+        Joint(char),
+        /// Any other punctuation mark.
+        Punct(char),
+    }
+
+    /// Keywords that a space always follows.
+    const KEYWORDS: &[&str] = &[
+        "as", "dyn", "for", "if", "impl", "in", "let", "match", "mut", "pub", "return", "use",
+        "where", "while",
+    ];
+
+    pub struct Printer {
+        pub out: String,
+        indent: usize,
+        last: Last,
+        /// How many `<` of generics are open on this line: a `,` inside them stays inline.
+        angles: usize,
+    }
+
+    impl Default for Printer {
+        fn default() -> Self {
+            Printer {
+                out: String::new(),
+                indent: 0,
+                last: Last::Open,
+                angles: 0,
+            }
+        }
+    }
+
+    impl Printer {
+        pub fn newline(&mut self) {
+            if !self.out.is_empty() && !self.out.ends_with('\n') {
+                self.out.push('\n');
+            }
+            self.last = Last::Open;
+            self.angles = 0;
+        }
+
+        /// Writes `text` (`punct` if it is a punctuation mark), after a space unless the two
+        /// tokens read better together. A space is only left out where the tokens cannot run
+        /// into one: after an opening delimiter, before `,` `;` `.` `?`, around `::` and
+        /// the angle brackets of generics, after `&`, `#`, `!` and `.`.
+        fn put(&mut self, text: &str, punct: Option<char>) {
+            if self.out.ends_with('\n') || self.out.is_empty() {
+                for _ in 0..self.indent {
+                    self.out.push_str("    ");
+                }
+            } else {
+                let tight = match (self.last, punct) {
+                    (Last::Open | Last::Joint(_), _) => true,
+                    (Last::Keyword, punct) => punct == Some('<') && self.out.ends_with("impl"),
+                    (_, Some(',' | ';' | '.' | '?')) => true,
+                    (Last::Punct('.' | '&' | '#' | '!' | '<'), None | Some('\'')) => true,
+                    (Last::Punct(':'), _) => self.out.ends_with("::"),
+                    (Last::Word, Some(':')) => true,
+                    // Generated code compares nothing: a `<` after a word opens generics.
+                    (Last::Word, Some('<')) => true,
+                    (Last::Word, Some('>')) => self.angles > 0,
+                    (Last::Word, None) => text == "(",
+                    _ => false,
+                };
+                if !tight {
+                    self.out.push(' ');
+                }
+            }
+            self.out.push_str(text);
+        }
+
+        /// The contents of a brace block or the top level: statements, items, fields and arms
+        /// on lines of their own.
+        pub fn body(&mut self, tokens: TokenStream) {
+            let mut tokens = tokens.into_iter().peekable();
+            while let Some(token) = tokens.next() {
+                match token {
+                    TokenTree::Punct(punct) if punct.as_char() == '#' => {
+                        if let Some(TokenTree::Group(attr)) = tokens.peek() {
+                            if attr.delimiter() == Delimiter::Bracket {
+                                let attr = attr.clone();
+                                tokens.next();
+                                self.attribute(&attr);
+                                continue;
+                            }
+                        }
+                        self.token(TokenTree::Punct(punct));
+                    }
+                    TokenTree::Punct(punct) if punct.as_char() == ';' => {
+                        self.token(TokenTree::Punct(punct));
+                        self.newline();
+                    }
+                    TokenTree::Punct(punct) if punct.as_char() == ',' => {
+                        self.token(TokenTree::Punct(punct));
+                        if self.angles == 0 {
+                            self.newline();
+                        }
+                    }
+                    TokenTree::Group(group) if group.delimiter() == Delimiter::Brace => {
+                        self.block(group.stream());
+                        let continues = match tokens.peek() {
+                            Some(TokenTree::Punct(next)) => {
+                                matches!(next.as_char(), ',' | ';' | '.' | '?')
+                            }
+                            Some(TokenTree::Ident(next)) => next == "else",
+                            _ => false,
+                        };
+                        if !continues {
+                            self.newline();
+                        }
+                    }
+                    other => self.token(other),
+                }
+            }
+        }
+
+        /// An outer attribute on a line of its own; a doc attribute whose text needs no
+        /// escapes as a `///` comment.
+        fn attribute(&mut self, attr: &proc_macro2::Group) {
+            let mut parts = attr.stream().into_iter();
+            if let (
+                Some(TokenTree::Ident(name)),
+                Some(TokenTree::Punct(eq)),
+                Some(TokenTree::Literal(text)),
+                None,
+            ) = (parts.next(), parts.next(), parts.next(), parts.next())
+            {
+                let text = text.to_string();
+                let raw = text.strip_prefix('r');
+                let plain =
+                    if raw.is_some() { None } else { Some(&text) }.filter(|t| !t.contains('\\'));
+                if name == "doc" && eq.as_char() == '=' {
+                    if let Some(line) = raw
+                        .or(plain.map(String::as_str))
+                        .and_then(|t| t.strip_prefix('"'))
+                        .and_then(|t| t.strip_suffix('"'))
+                    {
+                        self.newline();
+                        self.put(&format!("///{line}"), None);
+                        self.newline();
+                        return;
+                    }
+                }
+            }
+            self.newline();
+            self.put("#", Some('#'));
+            self.last = Last::Punct('#');
+            self.token(TokenTree::Group(attr.clone()));
+            self.newline();
+        }
+
+        fn block(&mut self, contents: TokenStream) {
+            if contents.is_empty() {
+                self.put("{}", None);
+                self.last = Last::Word;
+                return;
+            }
+            self.put("{", None);
+            self.indent += 1;
+            self.newline();
+            self.body(contents);
+            self.indent -= 1;
+            self.newline();
+            self.put("}", None);
+            self.last = Last::Word;
+        }
+
+        /// One token inside a line; groups other than blocks stay on the line.
+        fn token(&mut self, token: TokenTree) {
+            match token {
+                TokenTree::Group(group) => {
+                    let (open, close) = match group.delimiter() {
+                        Delimiter::Brace => return self.block(group.stream()),
+                        Delimiter::Parenthesis => ("(", ")"),
+                        Delimiter::Bracket => ("[", "]"),
+                        Delimiter::None => ("", ""),
+                    };
+                    self.put(open, None);
+                    self.last = Last::Open;
+                    for inner in group.stream() {
+                        match inner {
+                            TokenTree::Group(block) if block.delimiter() == Delimiter::Brace => {
+                                self.block(block.stream());
+                            }
+                            other => self.token(other),
+                        }
+                    }
+                    self.out.push_str(close);
+                    self.last = Last::Word;
+                }
+                TokenTree::Punct(punct) => {
+                    let ch = punct.as_char();
+                    let after = self.last;
+                    self.put(&ch.to_string(), Some(ch));
+                    self.last = if punct.spacing() == Spacing::Joint {
+                        Last::Joint(ch)
+                    } else {
+                        Last::Punct(ch)
+                    };
+                    match ch {
+                        '<' if matches!(after, Last::Word | Last::Keyword | Last::Punct(':')) => {
+                            self.angles += 1;
+                        }
+                        // `->` and `=>` close nothing.
+                        '>' if self.angles > 0 && !matches!(after, Last::Joint('-' | '=')) => {
+                            self.angles -= 1;
+                            self.last = Last::Word;
+                        }
+                        _ => {}
+                    }
+                }
+                TokenTree::Ident(ident) => {
+                    let text = ident.to_string();
+                    self.put(&text, None);
+                    self.last = if KEYWORDS.contains(&text.as_str()) {
+                        Last::Keyword
+                    } else {
+                        Last::Word
+                    };
+                }
+                TokenTree::Literal(literal) => {
+                    self.put(&literal.to_string(), None);
+                    self.last = Last::Word;
+                }
+            }
+        }
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::Printer;
+        use quote::quote;
+
+        fn print(tokens: proc_macro2::TokenStream) -> String {
+            let mut printer = Printer::default();
+            printer.body(tokens);
+            printer.newline();
+            printer.out
+        }
+
+        #[test]
+        fn items_statements_and_attributes_get_lines_of_their_own() {
+            let printed = print(quote! {
+                #[doc = " A thing."]
+                #[derive(Debug, Clone)]
+                pub struct Thing { pub a: ::std::option::Option<u8>, pub b: Vec<Vec<u8>> }
+                impl<'de> Thing {
+                    fn f(&self, x: &str) -> u8 { let y = x.len(); match y { 0 => 1, _ => { 2 } } }
+                }
+            });
+            assert_eq!(
+                printed,
+                "/// A thing.\n\
+                 #[derive(Debug, Clone)]\n\
+                 pub struct Thing {\n    \
+                     pub a: ::std::option::Option<u8>,\n    \
+                     pub b: Vec<Vec<u8>>\n\
+                 }\n\
+                 impl<'de> Thing {\n    \
+                     fn f(&self, x: &str) -> u8 {\n        \
+                         let y = x.len();\n        \
+                         match y {\n            \
+                             0 => 1,\n            \
+                             _ => {\n                \
+                                 2\n            \
+                             }\n        \
+                         }\n    \
+                     }\n\
+                 }\n"
+            );
+        }
+
+        /// The tokens, without their spacing (which a printer may choose).
+        fn flat(tokens: proc_macro2::TokenStream) -> Vec<String> {
+            let mut out = Vec::new();
+            for token in tokens {
+                match token {
+                    proc_macro2::TokenTree::Group(group) => {
+                        out.push(format!("{:?}", group.delimiter()));
+                        out.extend(flat(group.stream()));
+                        out.push("end".to_owned());
+                    }
+                    // `r" x"` and `" x"` are the same doc text (`///` reads back as the latter).
+                    proc_macro2::TokenTree::Literal(literal) => {
+                        let text = literal.to_string();
+                        match text.strip_prefix('r') {
+                            Some(raw) if !raw.contains('\\') => out.push(raw.to_owned()),
+                            _ => out.push(text),
+                        }
+                    }
+                    other => out.push(other.to_string()),
+                }
+            }
+            out
+        }
+
+        /// Every construct the emitter writes, from the hard cases of `tests/schemas/quirks.json`
+        /// and the embedded schema, prints as exactly its tokens and parses as a file.
+        #[test]
+        fn generated_units_print_as_the_same_tokens() {
+            let quirks = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/schemas/quirks.json");
+            let mut quirks_config = crate::Config::new();
+            quirks_config.protocol(quirks);
+            for config in [crate::Config::new(), quirks_config] {
+                let model = config.model().unwrap();
+                let emitter = crate::emit::Emitter::new(&model);
+                let mut units = vec![emitter.prelude(), emitter.root()];
+                units.extend(model.domains.iter().map(|domain| emitter.domain(domain)));
+                for tokens in units {
+                    let printed = print(tokens.clone());
+                    let file =
+                        syn::parse_file(&printed).unwrap_or_else(|err| panic!("{err}:\n{printed}"));
+                    assert!(!file.items.is_empty());
+                    let reparsed: proc_macro2::TokenStream = printed.parse().unwrap();
+                    assert_eq!(flat(reparsed), flat(tokens));
+                }
+            }
+        }
+
+        #[test]
+        fn the_printed_text_is_the_same_tokens() {
+            let tokens = quote! {
+                #[doc = "needs \"escapes\""]
+                pub fn f<'a>(x: &'a str) -> ::std::result::Result<(), &'a str> {
+                    if let Some(y) = x.strip_prefix("a") { return Err(y); } else { x.len(); }
+                    let z = 1..=2; let w = a::<b>(|c| { c }); w?;
+                    Ok(())
+                }
+            };
+            let printed = print(tokens.clone());
+            let reparsed: proc_macro2::TokenStream = printed.parse().unwrap();
+            assert_eq!(flat(reparsed), flat(tokens), "{printed}");
+        }
+    }
 }

@@ -113,7 +113,7 @@ fn render(model: &model::Model, header: &str) -> Result<String, Error> {
         .map_or(1, |n| n.get())
         .min(domains.len())
         .max(1);
-    let mut modules: Vec<Option<Result<String, syn::Error>>> = Vec::new();
+    let mut modules: Vec<Option<Result<String, String>>> = Vec::new();
     modules.resize_with(domains.len(), || None);
     std::thread::scope(|scope| {
         let workers: Vec<_> = (0..threads)
@@ -139,7 +139,7 @@ fn render(model: &model::Model, header: &str) -> Result<String, Error> {
             }
         }
     });
-    let internal = |err: syn::Error| Error::Internal(err.to_string());
+    let internal = Error::Internal;
     let mut out = String::with_capacity(header.len() + 1);
     out.push_str(header);
     out.push('\n');

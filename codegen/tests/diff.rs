@@ -5,11 +5,11 @@
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
 use cdp_codegen::diff::{diff, Change, ChangeKind, Diff, DiffError, Format, Item};
 use cdp_codegen::model::Model;
 use cdp_codegen::Config;
+use common::{run, stderr, stdout};
 use serde_json::{json, Value};
 
 // ---------------------------------------------------------------------------------------------
@@ -160,6 +160,31 @@ fn assert_sole(diff: &Diff, kind: ChangeKind, path: &str, breaking: bool) -> Cha
     change
 }
 
+/// The kind, path and class of every change, in order.
+fn found(diff: &Diff) -> Vec<(ChangeKind, &str, bool)> {
+    diff.changes
+        .iter()
+        .map(|change| (change.kind, change.path.as_str(), change.breaking))
+        .collect()
+}
+
+/// The change of this kind at `path`.
+fn change_at<'a>(diff: &'a Diff, kind: ChangeKind, path: &str) -> &'a Change {
+    diff.changes
+        .iter()
+        .find(|change| change.kind == kind && change.path == path)
+        .unwrap_or_else(|| panic!("no {kind} at {path} in:\n{}", diff.render(Format::Text)))
+}
+
+/// The paths of the changes of one kind, in order.
+fn paths_of(diff: &Diff, kind: ChangeKind) -> Vec<&str> {
+    diff.changes
+        .iter()
+        .filter(|change| change.kind == kind)
+        .map(|change| change.path.as_str())
+        .collect()
+}
+
 // ---------------------------------------------------------------------------------------------
 // Additions and removals of whole items
 
@@ -260,7 +285,7 @@ fn a_new_required_field_in_an_object_type_breaks_and_an_optional_one_does_not() 
     let required = after(|s| {
         push(
             &mut ty(s, "Shop", "Item")["properties"],
-            json!({ "name": "price", "type": "number" }),
+            json!({ "name": "price", "type": "string" }),
         )
     });
     assert_sole(
@@ -272,7 +297,7 @@ fn a_new_required_field_in_an_object_type_breaks_and_an_optional_one_does_not() 
     let optional = after(|s| {
         push(
             &mut ty(s, "Shop", "Item")["properties"],
-            json!({ "name": "price", "type": "number", "optional": true }),
+            json!({ "name": "price", "type": "string", "optional": true }),
         )
     });
     assert_sole(
@@ -341,7 +366,19 @@ fn a_removed_field_breaks_wherever_it_was() {
         }),
     ];
     for (path, edit) in cases {
-        assert_sole(&after(edit), ChangeKind::FieldRemoved, path, true);
+        let diff = after(edit);
+        if path == "Shop.buy.returns.eta" {
+            // `eta` was the result's only `number`: the result becomes `Eq` and `Hash`.
+            assert_eq!(
+                found(&diff),
+                [
+                    (ChangeKind::FieldRemoved, path, true),
+                    (ChangeKind::DeriveGained, "Shop.buy.returns", false),
+                ]
+            );
+        } else {
+            assert_sole(&diff, ChangeKind::FieldRemoved, path, true);
+        }
     }
 }
 
@@ -462,12 +499,15 @@ fn values_of_an_inline_enum_are_reported_under_the_field_that_holds_it() {
 #[test]
 fn a_primitive_type_change_breaks() {
     let diff = after(|s| field(command(s, "buy"), "parameters", "count")["type"] = "number".into());
-    let change = assert_sole(
-        &diff,
-        ChangeKind::TypeChanged,
-        "Shop.buy.parameters.count",
-        true,
+    assert_eq!(
+        found(&diff),
+        [
+            (ChangeKind::TypeChanged, "Shop.buy.parameters.count", true),
+            // An `f64` is neither `Eq` nor `Hash`.
+            (ChangeKind::DeriveLost, "Shop.buy.parameters", true),
+        ]
     );
+    let change = &diff.changes[0];
     assert!(
         change.message.contains("from `integer` to `number`"),
         "{change:?}"
@@ -517,8 +557,15 @@ fn a_reference_to_another_type_breaks_even_when_both_are_strings_on_the_wire() {
 #[test]
 fn an_alias_whose_inner_type_changes_breaks() {
     let diff = after(|s| ty(s, "Shop", "ItemId")["type"] = "integer".into());
-    let change = assert_sole(&diff, ChangeKind::TypeChanged, "Shop.ItemId", true);
-    assert_eq!(change.item, Item::Type);
+    assert_eq!(
+        found(&diff),
+        [
+            (ChangeKind::TypeChanged, "Shop.ItemId", true),
+            // A newtype over `i64` is `Copy`.
+            (ChangeKind::DeriveGained, "Shop.ItemId", false),
+        ]
+    );
+    assert_eq!(diff.changes[0].item, Item::Type);
 }
 
 #[test]
@@ -586,17 +633,21 @@ fn a_field_that_must_now_be_boxed_breaks() {
             json!({ "name": "parent", "$ref": "Node", "optional": true }),
         )
     });
-    let found: Vec<(ChangeKind, &str, bool)> = diff
-        .changes
-        .iter()
-        .map(|change| (change.kind, change.path.as_str(), change.breaking))
-        .collect();
     assert_eq!(
-        found,
+        found(&diff),
         [
             (ChangeKind::OptionalFieldAdded, "Shop.Leaf.parent", false),
+            // A `Box` is not `Copy`: both ends of the cycle lose it.
+            (ChangeKind::DeriveLost, "Shop.Leaf", true),
             (ChangeKind::BoxingChanged, "Shop.Node.leaf", true),
+            (ChangeKind::DeriveLost, "Shop.Node", true),
         ]
+    );
+    let node = change_at(&diff, ChangeKind::DeriveLost, "Shop.Node");
+    assert_eq!(
+        node.message,
+        "`shop::Node` (type `Shop.Node`) no longer derives `Copy`: its field `leaf` is boxed (it \
+         closes a cycle of types)."
     );
 }
 
@@ -648,6 +699,178 @@ fn description_changes_are_ignored() {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Derived traits
+
+#[test]
+fn a_new_number_field_loses_eq_and_hash_on_its_type_and_on_what_holds_it() {
+    let diff = after(|s| {
+        push(
+            &mut ty(s, "Shop", "Item")["properties"],
+            json!({ "name": "price", "type": "number", "optional": true }),
+        )
+    });
+    // `Shop.sold` holds an `Item` too, but its own `discount` is a `number` already.
+    assert_eq!(
+        found(&diff),
+        [
+            (ChangeKind::OptionalFieldAdded, "Shop.Item.price", false),
+            (ChangeKind::DeriveLost, "Shop.Item", true),
+            (ChangeKind::DeriveLost, "Shop.buy.parameters", true),
+        ]
+    );
+    let item = change_at(&diff, ChangeKind::DeriveLost, "Shop.Item");
+    assert_eq!(item.item, Item::Type);
+    assert_eq!(
+        item.message,
+        "`shop::Item` (type `Shop.Item`) no longer derives `Eq` and `Hash`: its field `price` is \
+         `number` (`f64`)."
+    );
+    assert!(item.reason.contains("`HashSet`"), "{item:?}");
+    let params = change_at(&diff, ChangeKind::DeriveLost, "Shop.buy.parameters");
+    assert_eq!(params.item, Item::Command);
+    assert_eq!(
+        params.message,
+        "`shop::BuyParams` (the parameters of command `Shop.buy`) no longer derives `Eq` and \
+         `Hash`: its field `item` is `Shop.Item`, whose field `price` is `number` (`f64`)."
+    );
+}
+
+/// The base schema with `Shop.Leaf.size` of a new newtype `Shop.Count` over `inner`.
+fn with_count(inner: &str) -> Value {
+    let mut schema = base();
+    push(
+        &mut domain(&mut schema, "Shop")["types"],
+        json!({ "id": "Count", "type": inner }),
+    );
+    *field(ty(&mut schema, "Shop", "Leaf"), "properties", "size") =
+        json!({ "name": "size", "$ref": "Count" });
+    schema
+}
+
+#[test]
+fn a_newtype_over_an_integer_that_becomes_a_string_loses_copy_through_every_holder() {
+    let diff = diff_of(&with_count("integer"), &with_count("string"), &[]);
+    assert_eq!(
+        found(&diff),
+        [
+            (ChangeKind::TypeChanged, "Shop.Count", true),
+            (ChangeKind::DeriveLost, "Shop.Count", true),
+            (ChangeKind::DeriveLost, "Shop.Leaf", true),
+            (ChangeKind::DeriveLost, "Shop.Node", true),
+        ]
+    );
+    assert_eq!(
+        change_at(&diff, ChangeKind::DeriveLost, "Shop.Count").message,
+        "`shop::Count` (type `Shop.Count`) no longer derives `Copy`: it wraps `string` \
+         (`String`)."
+    );
+    assert_eq!(
+        change_at(&diff, ChangeKind::DeriveLost, "Shop.Node").message,
+        "`shop::Node` (type `Shop.Node`) no longer derives `Copy`: its field `leaf` is \
+         `Shop.Leaf`, whose field `size` is `Shop.Count`, which wraps `string` (`String`)."
+    );
+}
+
+#[test]
+fn the_reverse_change_gains_what_the_forward_one_loses_and_breaks_nothing_by_it() {
+    let (integer, string) = (with_count("integer"), with_count("string"));
+    let forward = diff_of(&integer, &string, &[]);
+    let backward = diff_of(&string, &integer, &[]);
+    assert_eq!(
+        paths_of(&forward, ChangeKind::DeriveLost),
+        paths_of(&backward, ChangeKind::DeriveGained)
+    );
+    assert!(paths_of(&forward, ChangeKind::DeriveGained).is_empty());
+    assert!(paths_of(&backward, ChangeKind::DeriveLost).is_empty());
+    assert_eq!(
+        found(&backward),
+        [
+            (ChangeKind::TypeChanged, "Shop.Count", true),
+            (ChangeKind::DeriveGained, "Shop.Count", false),
+            (ChangeKind::DeriveGained, "Shop.Leaf", false),
+            (ChangeKind::DeriveGained, "Shop.Node", false),
+        ]
+    );
+    // A gain is explained with the old version: what kept the trait away then.
+    assert_eq!(
+        change_at(&backward, ChangeKind::DeriveGained, "Shop.Node").message,
+        "`shop::Node` (type `Shop.Node`) now derives `Copy`; before, its field `leaf` was \
+         `Shop.Leaf`, whose field `size` was `Shop.Count`, which wrapped `string` (`String`)."
+    );
+}
+
+#[test]
+fn a_required_field_in_a_result_loses_default_and_copy_though_readers_are_fine() {
+    // `close` returns nothing: `CloseReturns` is empty and derives every optional trait.
+    let diff = after(|s| {
+        command(s, "close")["returns"] = json!([{ "name": "closedAt", "type": "string" }])
+    });
+    assert_eq!(
+        found(&diff),
+        [
+            (
+                ChangeKind::RequiredFieldAdded,
+                "Shop.close.returns.closedAt",
+                false
+            ),
+            (ChangeKind::DeriveLost, "Shop.close.returns", true),
+            (ChangeKind::DeriveLost, "Shop.close.returns", true),
+        ]
+    );
+    let messages: Vec<&str> = diff.changes[1..]
+        .iter()
+        .map(|change| change.message.as_str())
+        .collect();
+    assert_eq!(
+        messages,
+        [
+            "`shop::CloseReturns` (the result of command `Shop.close`) no longer derives `Copy`: \
+             its field `closedAt` is `string` (`String`).",
+            "`shop::CloseReturns` (the result of command `Shop.close`) no longer derives \
+             `Default`: its field `closedAt` is required.",
+        ]
+    );
+}
+
+#[test]
+fn an_inline_object_reports_its_traits_under_the_field_that_holds_it() {
+    let diff = after(|s| {
+        let options = field(command(s, "buy"), "parameters", "options");
+        push(
+            &mut options["properties"],
+            json!({ "name": "ratio", "type": "number", "optional": true }),
+        );
+    });
+    assert_eq!(
+        found(&diff),
+        [
+            (
+                ChangeKind::OptionalFieldAdded,
+                "Shop.buy.parameters.options.ratio",
+                false
+            ),
+            (ChangeKind::DeriveLost, "Shop.buy.parameters.options", true),
+            (ChangeKind::DeriveLost, "Shop.buy.parameters", true),
+        ]
+    );
+    let inline = change_at(&diff, ChangeKind::DeriveLost, "Shop.buy.parameters.options");
+    assert_eq!(inline.item, Item::Field);
+    assert!(
+        inline
+            .message
+            .contains("(the inline object of `Shop.buy.parameters.options`) no longer derives"),
+        "{inline:?}"
+    );
+    let params = change_at(&diff, ChangeKind::DeriveLost, "Shop.buy.parameters");
+    assert!(
+        params
+            .message
+            .contains("its field `options` is an inline object ("),
+        "{params:?}"
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
 // Order, filter, errors
 
 fn many_changes() -> Diff {
@@ -683,6 +906,8 @@ fn changes_come_in_a_fixed_order_domains_then_types_commands_events_by_name() {
         paths,
         [
             "Clock.Time",
+            "Clock.Time",
+            "Clock.now.returns",
             "Clock.reset",
             "Garden",
             "Shop.Color.amber",
@@ -715,7 +940,9 @@ fn a_domain_filter_keeps_the_domain_and_the_types_it_uses_from_others() {
 
     let shop = diff_of(&old, &new, &["Shop"]);
     let paths: Vec<&str> = shop.changes.iter().map(|c| c.path.as_str()).collect();
-    assert_eq!(paths, ["Clock.Time", "Shop.Color.blue"]);
+    // `Clock.Time` changes type and becomes `Eq` (an `i64`); `Clock.now`, which returns it, is
+    // not compared.
+    assert_eq!(paths, ["Clock.Time", "Clock.Time", "Shop.Color.blue"]);
 
     let toys = diff_of(&old, &new, &["Toys"]);
     assert_sole(&toys, ChangeKind::DomainRemoved, "Toys", true);
@@ -743,7 +970,7 @@ fn json_output_follows_the_documented_schema() {
     let value: Value = serde_json::from_str(&rendered).unwrap();
     assert_eq!(value["format_version"], 1);
     assert_eq!(value["summary"]["breaking"], 5);
-    assert_eq!(value["summary"]["non_breaking"], 5);
+    assert_eq!(value["summary"]["non_breaking"], 7);
     let first = &value["changes"][0];
     let keys: Vec<&str> = first
         .as_object()
@@ -858,6 +1085,26 @@ fn real_versions_show_the_changes_chromium_made_with_their_class() {
             "Runtime.evaluate.parameters.generateWebDriverValue",
             false,
         ),
+        // A new field in an event breaks no reader, but the event is no longer `Copy`.
+        (
+            ChangeKind::DeriveLost,
+            "Runtime.executionContextDestroyed.parameters",
+            true,
+        ),
+        // `Target.TargetFilter` is new, and holds a `Vec`.
+        (ChangeKind::DeriveLost, "Target.getTargets.parameters", true),
+        // A required field in a result: no more `Default`.
+        (
+            ChangeKind::DeriveLost,
+            "Debugger.setScriptSource.returns",
+            true,
+        ),
+        // `securityOrigin` became optional: every field is, so `Default` comes.
+        (
+            ChangeKind::DeriveGained,
+            "CacheStorage.requestCacheNames.parameters",
+            false,
+        ),
     ];
     for (kind, path, breaking) in expected {
         let change = find_change(&diff, kind, path);
@@ -873,6 +1120,17 @@ fn real_versions_show_the_changes_chromium_made_with_their_class() {
             .message
             .contains("from `Fetch.RequestId` to `Network.RequestId`"),
         "{networkid:?}"
+    );
+    let filter = find_change(
+        &diff,
+        ChangeKind::DeriveLost,
+        "Target.getTargets.parameters",
+    );
+    assert_eq!(
+        filter.message,
+        "`target::GetTargetsParams` (the parameters of command `Target.getTargets`) no longer \
+         derives `Copy`: its field `filter` is `Target.TargetFilter`, which wraps array of \
+         `Target.FilterEntry` (a `Vec`)."
     );
 
     // With a filter, only BackgroundService and the two types it uses are compared.
@@ -890,23 +1148,53 @@ fn real_versions_show_the_changes_chromium_made_with_their_class() {
     );
 }
 
+#[test]
+fn real_versions_show_a_number_that_costs_eq_and_hash_everywhere_it_is_held() {
+    let (Some(old), Some(new)) = (
+        common::devtools_protocol(NEW_VERSION),
+        common::devtools_protocol(common::DEVTOOLS_PROTOCOL_VERSION),
+    ) else {
+        return;
+    };
+    let diff = diff(&npm_model(&old), &npm_model(&new), &[]).unwrap();
+    // `WebAuthn.Credential.signCount` went from `integer` to `number`.
+    let credential = find_change(&diff, ChangeKind::DeriveLost, "WebAuthn.Credential");
+    assert_eq!(
+        credential.message,
+        "`web_authn::Credential` (type `WebAuthn.Credential`) no longer derives `Eq` and `Hash`: \
+         its field `signCount` is `number` (`f64`)."
+    );
+    let holders = [
+        "WebAuthn.addCredential.parameters",
+        "WebAuthn.getCredential.returns",
+        "WebAuthn.getCredentials.returns",
+        "WebAuthn.credentialAdded.parameters",
+        "WebAuthn.credentialAsserted.parameters",
+    ];
+    for path in holders {
+        let change = find_change(&diff, ChangeKind::DeriveLost, path);
+        assert!(change.breaking, "{change:?}");
+        assert!(
+            change
+                .message
+                .contains("`WebAuthn.Credential`, whose field `signCount` is `number` (`f64`)"),
+            "{change:?}"
+        );
+    }
+    // The same pair the other way round gains what this way loses.
+    let back = cdp_codegen::diff::diff(&npm_model(&new), &npm_model(&old), &[]).unwrap();
+    assert_eq!(
+        paths_of(&diff, ChangeKind::DeriveLost),
+        paths_of(&back, ChangeKind::DeriveGained)
+    );
+    assert_eq!(
+        paths_of(&diff, ChangeKind::DeriveGained),
+        paths_of(&back, ChangeKind::DeriveLost)
+    );
+}
+
 // ---------------------------------------------------------------------------------------------
 // The CLI
-
-fn run(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_cdp-codegen"))
-        .args(args)
-        .output()
-        .expect("the binary runs")
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8(output.stdout.clone()).unwrap()
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8(output.stderr.clone()).unwrap()
-}
 
 fn temp_dir(test: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("cdp-codegen-diff-{}-{test}", std::process::id()));
@@ -1024,6 +1312,67 @@ fn cli_fail_on_breaking_exits_1_only_when_a_change_breaks() {
 }
 
 #[test]
+fn cli_fail_on_breaking_exits_1_when_only_a_derive_is_lost() {
+    // A required `number` in an event breaks no reader, but the event loses `Eq`, `Hash` and
+    // `Default`.
+    let dir = temp_dir("derive");
+    let old = base();
+    let mut new = old.clone();
+    event(&mut new, "opened")["parameters"] = json!([{ "name": "at", "type": "number" }]);
+    let (old_path, new_path) = (dir.join("old.json"), dir.join("new.json"));
+    std::fs::write(&old_path, old.to_string()).unwrap();
+    std::fs::write(&new_path, new.to_string()).unwrap();
+    let (old, new) = (old_path.to_str().unwrap(), new_path.to_str().unwrap());
+
+    let failing = run(&["diff", old, new, "--fail-on-breaking"]);
+    assert_eq!(failing.status.code(), Some(1), "{}", stderr(&failing));
+    assert!(
+        stderr(&failing).contains("2 breaking change"),
+        "{}",
+        stderr(&failing)
+    );
+    let text = stdout(&failing);
+    assert!(
+        text.starts_with("3 changes: 2 breaking, 1 not breaking.\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "BREAKING (2)\n  Shop.opened.parameters  [derive_lost]\n    `shop::OpenedEvent` \
+             (event `Shop.opened`) no longer derives `Eq` and `Hash`: its field `at` is `number` \
+             (`f64`).\n    why: "
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("no longer derives `Default`: its field `at` is required."),
+        "{text}"
+    );
+    assert!(
+        text.contains("NOT BREAKING (1)\n  Shop.opened.parameters.at  [required_field_added]"),
+        "{text}"
+    );
+
+    let markdown = stdout(&run(&["diff", old, new, "--format", "markdown"]));
+    assert!(
+        markdown.contains("| `Shop.opened.parameters` | `derive_lost` | `shop::OpenedEvent`"),
+        "{markdown}"
+    );
+    let json: Value =
+        serde_json::from_str(&stdout(&run(&["diff", old, new, "--format", "json"]))).unwrap();
+    assert_eq!(json["summary"]["breaking"], 2);
+    let lost = &json["changes"][1];
+    assert_eq!(lost["kind"], "derive_lost");
+    assert_eq!(lost["item"], "event");
+    assert_eq!(lost["path"], "Shop.opened.parameters");
+    assert_eq!(lost["breaking"], true);
+
+    // Without the flag the diff is printed and the exit status is 0.
+    let output = run(&["diff", old, new]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+}
+
+#[test]
 fn cli_domain_filter_leaves_other_domains_out() {
     let (old, new) = cli_pair("domain");
     let output = run(&["diff", &old, &new, "--domain", "Toys", "--fail-on-breaking"]);
@@ -1071,8 +1420,25 @@ fn cli_merges_repeated_old_and_new_files() {
     ]);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     let value: Value = serde_json::from_str(&stdout(&output)).unwrap();
-    assert_eq!(value["changes"][0]["path"], "Clock.Time");
-    assert_eq!(value["changes"].as_array().unwrap().len(), 1);
+    let changes: Vec<(&str, &str)> = value["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|change| {
+            (
+                change["kind"].as_str().unwrap(),
+                change["path"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        changes,
+        [
+            ("type_changed", "Clock.Time"),
+            ("derive_gained", "Clock.Time"),
+            ("derive_gained", "Clock.now.returns"),
+        ]
+    );
 }
 
 #[test]

@@ -4,15 +4,15 @@
 //! Tests that need npm or Chromium print `SKIPPED: <why>` and pass where they are missing, but
 //! fail under `CI`, which must run them.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// The devtools-protocol version the project pins.
-const PINNED: &str = include_str!("../../protocol/PINNED");
-
 fn pinned() -> &'static str {
-    PINNED.trim()
+    common::DEVTOOLS_PROTOCOL_VERSION
 }
 
 fn cdp_codegen(args: &[&str], tmpdir: Option<&Path>) -> Output {

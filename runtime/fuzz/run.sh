@@ -39,21 +39,9 @@ else
     export RUSTC_BOOTSTRAP=1
 fi
 
-# The full protocol, where the workspace's tests cache it.
-version="$(tr -d '[:space:]' < "$root/protocol/PINNED")"
-package="$root/target/devtools-protocol/$version/package"
-if [ -z "${CDP_FUZZ_PROTOCOL:-}" ] && [ ! -f "$package/json/browser_protocol.json" ]; then
-    if command -v npm >/dev/null 2>&1; then
-        mkdir -p "$root/target"
-        staging="$(mktemp -d "$root/target/devtools-protocol-XXXXXX")"
-        trap 'rm -rf "$staging"' EXIT
-        (cd "$staging" && npm pack --silent "devtools-protocol@$version" >/dev/null && tar xzf ./*.tgz)
-        mkdir -p "$(dirname "$package")"
-        rm -rf "$package"
-        mv "$staging/package" "$package"
-    else
-        echo "warning: no npm: fuzzing the BackgroundService bindings only" >&2
-    fi
+# The full protocol, where the workspace's tests cache it (protocol/npm-package.sh fetches it).
+if [ -z "${CDP_FUZZ_PROTOCOL:-}" ] && ! "$root/protocol/npm-package.sh" >/dev/null; then
+    echo "warning: fuzzing the BackgroundService bindings only" >&2
 fi
 
 work="$root/target/fuzz-corpus/decode_message"

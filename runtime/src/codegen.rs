@@ -120,9 +120,30 @@ impl<'de> Deserialize<'de> for FieldKey<'de> {
     }
 }
 
-/// A required field's value, or serde's `missing field` error naming it.
-pub fn required<T, E: de::Error>(value: Option<T>, field: &'static str) -> Result<T, E> {
-    value.ok_or_else(|| E::missing_field(field))
+/// Serde's `missing field` error naming a required field the object did not hold.
+pub fn missing_field<E: de::Error>(field: &'static str) -> E {
+    E::missing_field(field)
+}
+
+/// Reads the value of a field into its slot: a required field, or an optional `any` field,
+/// whose explicit `null` is kept as `Some(Value::Null)`.
+pub fn field<'de, A, T>(map: &mut A, slot: &mut Option<T>) -> Result<(), A::Error>
+where
+    A: MapAccess<'de>,
+    T: Deserialize<'de>,
+{
+    *slot = Some(map.next_value()?);
+    Ok(())
+}
+
+/// Reads the value of an optional field into its slot; `null` leaves it unset.
+pub fn optional_field<'de, A, T>(map: &mut A, slot: &mut Option<T>) -> Result<(), A::Error>
+where
+    A: MapAccess<'de>,
+    T: Deserialize<'de>,
+{
+    *slot = map.next_value()?;
+    Ok(())
 }
 
 /// Skips the value of a key the struct does not know.

@@ -20,6 +20,7 @@ mod client;
 pub mod codegen;
 mod error;
 mod json_path;
+mod launch_args;
 mod message;
 mod traits;
 #[cfg(any(feature = "pipe", feature = "websocket"))]
@@ -28,6 +29,7 @@ pub mod transport;
 pub use binary::Binary;
 pub use client::{Client, ClientError, Incoming, OutgoingRequest, PendingResponse};
 pub use error::{DecodeError, DecodeErrorKind};
+pub use launch_args::DEFAULT_BROWSER_ARGS;
 pub use message::{
     decode_message, encode_request, try_encode_request, Message, ProtocolError, Response,
     UnknownEvent, MAX_MESSAGE_LEN, MAX_NESTING_DEPTH,

@@ -148,15 +148,6 @@ impl EventSet for UnknownEvent {
     }
 }
 
-#[derive(Serialize)]
-struct Request<'a, P> {
-    id: u64,
-    method: &'a str,
-    params: &'a P,
-    #[serde(rename = "sessionId", skip_serializing_if = "Option::is_none")]
-    session_id: Option<&'a str>,
-}
-
 /// Writes a command as a protocol request:
 /// `{"id":..,"method":..,"params":..,"sessionId":..}`, with no `sessionId` key when
 /// `session_id` is `None`.
@@ -178,12 +169,78 @@ pub fn try_encode_request<C: Command>(
     session_id: Option<&str>,
     params: &C,
 ) -> Result<String, serde_json::Error> {
-    serde_json::to_string(&Request {
-        id,
-        method: C::METHOD,
-        params,
-        session_id,
-    })
+    // Written by hand around the params: serializing a `{id, method, params, sessionId}` struct
+    // cost more than the params themselves (four keys and two strings escaped byte by byte, and
+    // a reallocation once the text outgrew serde_json's first 128 bytes).
+    let mut out = Vec::with_capacity(
+        PARAMS_CAPACITY + ENVELOPE_LEN + C::METHOD.len() + session_id.map_or(0, str::len),
+    );
+    out.extend_from_slice(b"{\"id\":");
+    serde_json::to_writer(&mut out, &id)?;
+    out.extend_from_slice(b",\"method\":");
+    // Checked once per command type, at compile time.
+    if const { !needs_escape(C::METHOD.as_bytes()) } {
+        write_plain_str(&mut out, C::METHOD);
+    } else {
+        serde_json::to_writer(&mut out, C::METHOD)?;
+    }
+    out.extend_from_slice(b",\"params\":");
+    serde_json::to_writer(&mut out, params)?;
+    if let Some(session_id) = session_id {
+        out.extend_from_slice(b",\"sessionId\":");
+        if needs_escape_fast(session_id.as_bytes()) {
+            serde_json::to_writer(&mut out, session_id)?;
+        } else {
+            write_plain_str(&mut out, session_id);
+        }
+    }
+    out.push(b'}');
+    // SAFETY: serde_json writes UTF-8 (its own `to_string` relies on this in the same way), and
+    // the rest is ASCII or copied whole from a `&str`.
+    Ok(unsafe { String::from_utf8_unchecked(out) })
+}
+
+/// Room for the params that [`try_encode_request`] reserves: what `serde_json::to_string` starts
+/// with, so that encoding a request allocates no more often than serializing its params.
+const PARAMS_CAPACITY: usize = 128;
+
+/// The envelope's own bytes: `{"id":`, 20 digits, `,"method":""`, `,"params":`,
+/// `,"sessionId":""` and `}`.
+const ENVELOPE_LEN: usize = 6 + 20 + 12 + 10 + 15 + 1;
+
+/// Whether JSON needs a byte of `text` escaped: a control character, `"` or `\`.
+const fn needs_escape(text: &[u8]) -> bool {
+    let mut at = 0;
+    while at < text.len() {
+        let b = text[at];
+        if b < 0x20 || b == b'"' || b == b'\\' {
+            return true;
+        }
+        at += 1;
+    }
+    false
+}
+
+/// [`needs_escape`], 16 bytes at a time without branches, which compiles to vector compares.
+/// A session id (32 hex digits from Chromium) never needs escaping, but must be checked.
+fn needs_escape_fast(text: &[u8]) -> bool {
+    let escape = |b: u8| (b < 0x20) | (b == b'"') | (b == b'\\');
+    let mut chunks = text.chunks_exact(16);
+    let mut found = false;
+    for chunk in &mut chunks {
+        found |= chunk.iter().fold(false, |found, &b| found | escape(b));
+    }
+    chunks
+        .remainder()
+        .iter()
+        .fold(found, |found, &b| found | escape(b))
+}
+
+/// Writes a string that needs no escaping as a JSON string.
+fn write_plain_str(out: &mut Vec<u8>, text: &str) {
+    out.push(b'"');
+    out.extend_from_slice(text.as_bytes());
+    out.push(b'"');
 }
 
 /// Decodes one message from the browser.
@@ -216,40 +273,55 @@ pub fn decode_message<E: EventSet>(text: &str) -> Result<Message<E>, DecodeError
     // later in the message can still name it. Borrowed from `text` unless it has escapes: the
     // success path allocates nothing for it; only the error path turns it into a `String`.
     let mut method = None;
+    // The event, when its params follow its method (as Chromium sends them), decoded into a slot
+    // that the envelope only points to. The root `Event` of a whole protocol is as large as its
+    // largest event (3.3 KB with today's protocol), and every move of it is a copy: carried
+    // inside the envelope through serde's return values, it was copied about ten times per
+    // message, which took longer than decoding a small event's params.
+    let mut event = None;
     let mut de = serde_json::Deserializer::from_str(text);
     let envelope = EnvelopeSeed::<E> {
         method: &mut method,
-        marker: PhantomData,
+        event: &mut event,
     }
     .deserialize(&mut de)
     .and_then(|envelope| de.end().map(|()| envelope));
-    match envelope {
-        Ok(envelope) => envelope.into_message(method, text),
-        Err(err) => Err(DecodeError::from_json(
-            err,
-            text,
-            method.map(Cow::into_owned),
-            "",
-        )),
+    let envelope = match envelope {
+        Ok(envelope) => envelope,
+        Err(err) => {
+            return Err(DecodeError::from_json(
+                err,
+                text,
+                method.map(Cow::into_owned),
+                "",
+            ))
+        }
+    };
+    // An event whose params were decoded moves from its slot into the message; everything else
+    // (a response, params before the method or none, a bad envelope) is sorted out below.
+    if envelope.id.is_none() && method.is_some() {
+        if let Some(event) = event {
+            return Ok(Message::Event {
+                session_id: envelope.session_id,
+                event,
+            });
+        }
     }
+    envelope.into_message(method, text)
 }
 
-enum Params<'de, E> {
-    Absent,
-    Decoded(E),
-    Raw(&'de RawValue),
-}
-
-struct Envelope<'de, E> {
+/// The envelope of a message. Params that come after the method are decoded into the caller's
+/// event slot instead (see [`decode_message`]); those that come before it are kept raw here.
+struct Envelope<'de> {
     id: Option<u64>,
     session_id: Option<String>,
-    params: Params<'de, E>,
+    raw_params: Option<&'de RawValue>,
     result: Option<&'de RawValue>,
     error: Option<ProtocolError>,
 }
 
-impl<'de, E: EventSet> Envelope<'de, E> {
-    fn into_message(
+impl<'de> Envelope<'de> {
+    fn into_message<E: EventSet>(
         self,
         method: Option<Cow<'de, str>>,
         text: &str,
@@ -294,13 +366,11 @@ impl<'de, E: EventSet> Envelope<'de, E> {
                     result,
                 }))
             }
+            // Params that came before the method, or none (an event whose params followed its
+            // method never gets here: `decode_message` took it).
             (None, Some(method)) => {
-                let event = match self.params {
-                    Params::Decoded(event) => event,
-                    Params::Raw(raw) => decode_params(&method, raw.get(), text)?,
-                    Params::Absent => decode_params(&method, "{}", text)?,
-                };
-                Ok(Message::Event {
+                let params = self.raw_params.map_or("{}", RawValue::get);
+                decode_params(&method, params, text).map(|event| Message::Event {
                     session_id: self.session_id,
                     event,
                 })
@@ -328,30 +398,31 @@ fn decode_params<E: EventSet>(method: &str, params: &str, text: &str) -> Result<
         .map_err(|err| err.with_raw(text))
 }
 
-/// Reads the envelope; the method goes to a slot the caller owns, so that it outlives an error.
+/// Reads the envelope. The method goes to a slot the caller owns, so that it outlives an error;
+/// the event goes to another, so that it is not copied along with the envelope.
 struct EnvelopeSeed<'s, 'de, E> {
     method: &'s mut Option<Cow<'de, str>>,
-    marker: PhantomData<E>,
+    event: &'s mut Option<E>,
 }
 
 impl<'de, E: EventSet> DeserializeSeed<'de> for EnvelopeSeed<'_, 'de, E> {
-    type Value = Envelope<'de, E>;
+    type Value = Envelope<'de>;
 
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
         deserializer.deserialize_map(EnvelopeVisitor {
             method: self.method,
-            marker: PhantomData,
+            event: self.event,
         })
     }
 }
 
 struct EnvelopeVisitor<'s, 'de, E> {
     method: &'s mut Option<Cow<'de, str>>,
-    marker: PhantomData<E>,
+    event: &'s mut Option<E>,
 }
 
 impl<'de, E: EventSet> Visitor<'de> for EnvelopeVisitor<'_, 'de, E> {
-    type Value = Envelope<'de, E>;
+    type Value = Envelope<'de>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a protocol message (a JSON object)")
@@ -361,7 +432,7 @@ impl<'de, E: EventSet> Visitor<'de> for EnvelopeVisitor<'_, 'de, E> {
         let mut envelope = Envelope {
             id: None,
             session_id: None,
-            params: Params::Absent,
+            raw_params: None,
             result: None,
             error: None,
         };
@@ -378,16 +449,18 @@ impl<'de, E: EventSet> Visitor<'de> for EnvelopeVisitor<'_, 'de, E> {
                 Key::Result => set_once(&mut envelope.result, "result", map.next_value()?)?,
                 Key::Error => set_once(&mut envelope.error, "error", map.next_value()?)?,
                 Key::Params => {
-                    if !matches!(envelope.params, Params::Absent) {
+                    if self.event.is_some() || envelope.raw_params.is_some() {
                         return Err(de::Error::duplicate_field("params"));
                     }
-                    envelope.params = match self.method.as_deref() {
-                        Some(method) => Params::Decoded(map.next_value_seed(EventSeed {
-                            method,
-                            marker: PhantomData::<E>,
-                        })?),
-                        None => Params::Raw(map.next_value()?),
-                    };
+                    match self.method.as_deref() {
+                        Some(method) => {
+                            *self.event = Some(map.next_value_seed(EventSeed {
+                                method,
+                                marker: PhantomData::<E>,
+                            })?)
+                        }
+                        None => envelope.raw_params = Some(map.next_value()?),
+                    }
                 }
                 Key::Other => {
                     map.next_value::<IgnoredAny>()?;

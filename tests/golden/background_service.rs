@@ -156,19 +156,25 @@ pub mod background_service {
                 where
                     A: __cdp::serde::de::MapAccess<'de>,
                 {
-                    let mut f0 = __cdp::None;
-                    let mut f1 = __cdp::None;
+                    let mut f0: __cdp::Option<__cdp::String> = __cdp::None;
+                    let mut f1: __cdp::Option<__cdp::String> = __cdp::None;
                     while let __cdp::Some(key) = map.next_key::<__cdp::FieldKey<'de>>()?
                     {
                         match key.as_str() {
-                            "key" => f0 = __cdp::Some(map.next_value()?),
-                            "value" => f1 = __cdp::Some(map.next_value()?),
-                            _ => __cdp::skip_value(&mut map)?,
-                        }
+                            "key" => __cdp::field(&mut map, &mut f0),
+                            "value" => __cdp::field(&mut map, &mut f1),
+                            _ => __cdp::skip_value(&mut map),
+                        }?;
                     }
+                    let __cdp::Some(f0) = f0 else {
+                        return __cdp::Err(__cdp::missing_field("key"));
+                    };
+                    let __cdp::Some(f1) = f1 else {
+                        return __cdp::Err(__cdp::missing_field("value"));
+                    };
                     __cdp::Ok(EventMetadata {
-                        key: __cdp::required::<_, A::Error>(f0, "key")?,
-                        value: __cdp::required::<_, A::Error>(f1, "value")?,
+                        key: f0,
+                        value: f1,
                     })
                 }
             }
@@ -248,45 +254,65 @@ pub mod background_service {
                 where
                     A: __cdp::serde::de::MapAccess<'de>,
                 {
-                    let mut f0 = __cdp::None;
-                    let mut f1 = __cdp::None;
-                    let mut f2 = __cdp::None;
-                    let mut f3 = __cdp::None;
-                    let mut f4 = __cdp::None;
-                    let mut f5 = __cdp::None;
-                    let mut f6 = __cdp::None;
-                    let mut f7 = __cdp::None;
+                    let mut f0: __cdp::Option<super::network::TimeSinceEpoch> = __cdp::None;
+                    let mut f1: __cdp::Option<__cdp::String> = __cdp::None;
+                    let mut f2: __cdp::Option<super::service_worker::RegistrationId> = __cdp::None;
+                    let mut f3: __cdp::Option<ServiceName> = __cdp::None;
+                    let mut f4: __cdp::Option<__cdp::String> = __cdp::None;
+                    let mut f5: __cdp::Option<__cdp::String> = __cdp::None;
+                    let mut f6: __cdp::Option<__cdp::Vec<EventMetadata>> = __cdp::None;
+                    let mut f7: __cdp::Option<__cdp::String> = __cdp::None;
                     while let __cdp::Some(key) = map.next_key::<__cdp::FieldKey<'de>>()?
                     {
                         match key.as_str() {
-                            "timestamp" => f0 = __cdp::Some(map.next_value()?),
-                            "origin" => f1 = __cdp::Some(map.next_value()?),
+                            "timestamp" => __cdp::field(&mut map, &mut f0),
+                            "origin" => __cdp::field(&mut map, &mut f1),
                             "serviceWorkerRegistrationId" => {
-                                f2 = __cdp::Some(map.next_value()?);
+                                __cdp::field(&mut map, &mut f2)
                             }
-                            "service" => f3 = __cdp::Some(map.next_value()?),
-                            "eventName" => f4 = __cdp::Some(map.next_value()?),
-                            "instanceId" => f5 = __cdp::Some(map.next_value()?),
-                            "eventMetadata" => f6 = __cdp::Some(map.next_value()?),
-                            "storageKey" => f7 = __cdp::Some(map.next_value()?),
-                            _ => __cdp::skip_value(&mut map)?,
-                        }
+                            "service" => __cdp::field(&mut map, &mut f3),
+                            "eventName" => __cdp::field(&mut map, &mut f4),
+                            "instanceId" => __cdp::field(&mut map, &mut f5),
+                            "eventMetadata" => __cdp::field(&mut map, &mut f6),
+                            "storageKey" => __cdp::field(&mut map, &mut f7),
+                            _ => __cdp::skip_value(&mut map),
+                        }?;
                     }
+                    let __cdp::Some(f0) = f0 else {
+                        return __cdp::Err(__cdp::missing_field("timestamp"));
+                    };
+                    let __cdp::Some(f1) = f1 else {
+                        return __cdp::Err(__cdp::missing_field("origin"));
+                    };
+                    let __cdp::Some(f2) = f2 else {
+                        return __cdp::Err(
+                            __cdp::missing_field("serviceWorkerRegistrationId"),
+                        );
+                    };
+                    let __cdp::Some(f3) = f3 else {
+                        return __cdp::Err(__cdp::missing_field("service"));
+                    };
+                    let __cdp::Some(f4) = f4 else {
+                        return __cdp::Err(__cdp::missing_field("eventName"));
+                    };
+                    let __cdp::Some(f5) = f5 else {
+                        return __cdp::Err(__cdp::missing_field("instanceId"));
+                    };
+                    let __cdp::Some(f6) = f6 else {
+                        return __cdp::Err(__cdp::missing_field("eventMetadata"));
+                    };
+                    let __cdp::Some(f7) = f7 else {
+                        return __cdp::Err(__cdp::missing_field("storageKey"));
+                    };
                     __cdp::Ok(BackgroundServiceEvent {
-                        timestamp: __cdp::required::<_, A::Error>(f0, "timestamp")?,
-                        origin: __cdp::required::<_, A::Error>(f1, "origin")?,
-                        service_worker_registration_id: __cdp::required::<
-                            _,
-                            A::Error,
-                        >(f2, "serviceWorkerRegistrationId")?,
-                        service: __cdp::required::<_, A::Error>(f3, "service")?,
-                        event_name: __cdp::required::<_, A::Error>(f4, "eventName")?,
-                        instance_id: __cdp::required::<_, A::Error>(f5, "instanceId")?,
-                        event_metadata: __cdp::required::<
-                            _,
-                            A::Error,
-                        >(f6, "eventMetadata")?,
-                        storage_key: __cdp::required::<_, A::Error>(f7, "storageKey")?,
+                        timestamp: f0,
+                        origin: f1,
+                        service_worker_registration_id: f2,
+                        service: f3,
+                        event_name: f4,
+                        instance_id: f5,
+                        event_metadata: f6,
+                        storage_key: f7,
                     })
                 }
             }
@@ -356,16 +382,19 @@ pub mod background_service {
                 where
                     A: __cdp::serde::de::MapAccess<'de>,
                 {
-                    let mut f0 = __cdp::None;
+                    let mut f0: __cdp::Option<ServiceName> = __cdp::None;
                     while let __cdp::Some(key) = map.next_key::<__cdp::FieldKey<'de>>()?
                     {
                         match key.as_str() {
-                            "service" => f0 = __cdp::Some(map.next_value()?),
-                            _ => __cdp::skip_value(&mut map)?,
-                        }
+                            "service" => __cdp::field(&mut map, &mut f0),
+                            _ => __cdp::skip_value(&mut map),
+                        }?;
                     }
+                    let __cdp::Some(f0) = f0 else {
+                        return __cdp::Err(__cdp::missing_field("service"));
+                    };
                     __cdp::Ok(StartObservingParams {
-                        service: __cdp::required::<_, A::Error>(f0, "service")?,
+                        service: f0,
                     })
                 }
             }
@@ -450,17 +479,18 @@ pub mod background_service {
                 where
                     A: __cdp::serde::de::MapAccess<'de>,
                 {
-                    let mut f0 = __cdp::None;
+                    let mut f0: __cdp::Option<ServiceName> = __cdp::None;
                     while let __cdp::Some(key) = map.next_key::<__cdp::FieldKey<'de>>()?
                     {
                         match key.as_str() {
-                            "service" => f0 = __cdp::Some(map.next_value()?),
-                            _ => __cdp::skip_value(&mut map)?,
-                        }
+                            "service" => __cdp::field(&mut map, &mut f0),
+                            _ => __cdp::skip_value(&mut map),
+                        }?;
                     }
-                    __cdp::Ok(StopObservingParams {
-                        service: __cdp::required::<_, A::Error>(f0, "service")?,
-                    })
+                    let __cdp::Some(f0) = f0 else {
+                        return __cdp::Err(__cdp::missing_field("service"));
+                    };
+                    __cdp::Ok(StopObservingParams { service: f0 })
                 }
             }
             deserializer.deserialize_map(Visitor)
@@ -547,22 +577,25 @@ pub mod background_service {
                 where
                     A: __cdp::serde::de::MapAccess<'de>,
                 {
-                    let mut f0 = __cdp::None;
-                    let mut f1 = __cdp::None;
+                    let mut f0: __cdp::Option<bool> = __cdp::None;
+                    let mut f1: __cdp::Option<ServiceName> = __cdp::None;
                     while let __cdp::Some(key) = map.next_key::<__cdp::FieldKey<'de>>()?
                     {
                         match key.as_str() {
-                            "shouldRecord" => f0 = __cdp::Some(map.next_value()?),
-                            "service" => f1 = __cdp::Some(map.next_value()?),
-                            _ => __cdp::skip_value(&mut map)?,
-                        }
+                            "shouldRecord" => __cdp::field(&mut map, &mut f0),
+                            "service" => __cdp::field(&mut map, &mut f1),
+                            _ => __cdp::skip_value(&mut map),
+                        }?;
                     }
+                    let __cdp::Some(f0) = f0 else {
+                        return __cdp::Err(__cdp::missing_field("shouldRecord"));
+                    };
+                    let __cdp::Some(f1) = f1 else {
+                        return __cdp::Err(__cdp::missing_field("service"));
+                    };
                     __cdp::Ok(SetRecordingParams {
-                        should_record: __cdp::required::<
-                            _,
-                            A::Error,
-                        >(f0, "shouldRecord")?,
-                        service: __cdp::required::<_, A::Error>(f1, "service")?,
+                        should_record: f0,
+                        service: f1,
                     })
                 }
             }
@@ -653,17 +686,18 @@ pub mod background_service {
                 where
                     A: __cdp::serde::de::MapAccess<'de>,
                 {
-                    let mut f0 = __cdp::None;
+                    let mut f0: __cdp::Option<ServiceName> = __cdp::None;
                     while let __cdp::Some(key) = map.next_key::<__cdp::FieldKey<'de>>()?
                     {
                         match key.as_str() {
-                            "service" => f0 = __cdp::Some(map.next_value()?),
-                            _ => __cdp::skip_value(&mut map)?,
-                        }
+                            "service" => __cdp::field(&mut map, &mut f0),
+                            _ => __cdp::skip_value(&mut map),
+                        }?;
                     }
-                    __cdp::Ok(ClearEventsParams {
-                        service: __cdp::required::<_, A::Error>(f0, "service")?,
-                    })
+                    let __cdp::Some(f0) = f0 else {
+                        return __cdp::Err(__cdp::missing_field("service"));
+                    };
+                    __cdp::Ok(ClearEventsParams { service: f0 })
                 }
             }
             deserializer.deserialize_map(Visitor)
@@ -752,19 +786,25 @@ pub mod background_service {
                 where
                     A: __cdp::serde::de::MapAccess<'de>,
                 {
-                    let mut f0 = __cdp::None;
-                    let mut f1 = __cdp::None;
+                    let mut f0: __cdp::Option<bool> = __cdp::None;
+                    let mut f1: __cdp::Option<ServiceName> = __cdp::None;
                     while let __cdp::Some(key) = map.next_key::<__cdp::FieldKey<'de>>()?
                     {
                         match key.as_str() {
-                            "isRecording" => f0 = __cdp::Some(map.next_value()?),
-                            "service" => f1 = __cdp::Some(map.next_value()?),
-                            _ => __cdp::skip_value(&mut map)?,
-                        }
+                            "isRecording" => __cdp::field(&mut map, &mut f0),
+                            "service" => __cdp::field(&mut map, &mut f1),
+                            _ => __cdp::skip_value(&mut map),
+                        }?;
                     }
+                    let __cdp::Some(f0) = f0 else {
+                        return __cdp::Err(__cdp::missing_field("isRecording"));
+                    };
+                    let __cdp::Some(f1) = f1 else {
+                        return __cdp::Err(__cdp::missing_field("service"));
+                    };
                     __cdp::Ok(RecordingStateChangedEvent {
-                        is_recording: __cdp::required::<_, A::Error>(f0, "isRecording")?,
-                        service: __cdp::required::<_, A::Error>(f1, "service")?,
+                        is_recording: f0,
+                        service: f1,
                     })
                 }
             }
@@ -817,21 +857,21 @@ pub mod background_service {
                 where
                     A: __cdp::serde::de::MapAccess<'de>,
                 {
-                    let mut f0 = __cdp::None;
+                    let mut f0: __cdp::Option<BackgroundServiceEvent> = __cdp::None;
                     while let __cdp::Some(key) = map.next_key::<__cdp::FieldKey<'de>>()?
                     {
                         match key.as_str() {
-                            "backgroundServiceEvent" => {
-                                f0 = __cdp::Some(map.next_value()?);
-                            }
-                            _ => __cdp::skip_value(&mut map)?,
-                        }
+                            "backgroundServiceEvent" => __cdp::field(&mut map, &mut f0),
+                            _ => __cdp::skip_value(&mut map),
+                        }?;
                     }
+                    let __cdp::Some(f0) = f0 else {
+                        return __cdp::Err(
+                            __cdp::missing_field("backgroundServiceEvent"),
+                        );
+                    };
                     __cdp::Ok(BackgroundServiceEventReceivedEvent {
-                        background_service_event: __cdp::required::<
-                            _,
-                            A::Error,
-                        >(f0, "backgroundServiceEvent")?,
+                        background_service_event: f0,
                     })
                 }
             }

@@ -6,9 +6,12 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use super::derives::{derive_changes, trait_list};
 use super::rules::{classify, Container};
 use super::{Change, ChangeKind, Item};
+use crate::emit::derives::{Derives, Shape};
 use crate::model::{Command, Domain, Event, Field, Meta, Model, Ty, TypeDef, TypeId, TypeKind};
+use crate::naming;
 
 pub(super) fn compare(old: &Model, new: &Model, domains: &[String]) -> Vec<Change> {
     let scope = Scope::new(old, new, domains);
@@ -77,9 +80,11 @@ fn used_types(model: &Model, selected: &BTreeSet<String>, used: &mut BTreeSet<Ty
     used.extend(model.types_reached_from(|domain| selected.contains(&domain.name)));
 }
 
-/// Every type of a model by id, lifted ones included.
-struct Index<'a> {
-    types: BTreeMap<&'a TypeId, &'a TypeDef>,
+/// Every type of a model by id, lifted ones included, and the traits the emitter derives for
+/// them.
+pub(super) struct Index<'a> {
+    pub(super) types: BTreeMap<&'a TypeId, &'a TypeDef>,
+    pub(super) derives: Derives,
 }
 
 impl<'a> Index<'a> {
@@ -91,6 +96,7 @@ impl<'a> Index<'a> {
                 .flat_map(|domain| &domain.types)
                 .map(|ty| (&ty.id, ty))
                 .collect(),
+            derives: Derives::analyse(model),
         }
     }
 
@@ -103,7 +109,7 @@ impl<'a> Index<'a> {
     }
 
     /// A type as a message shows it.
-    fn describe(&self, ty: &Ty) -> String {
+    pub(super) fn describe(&self, ty: &Ty) -> String {
         match ty {
             Ty::String => "`string`".to_owned(),
             Ty::Integer => "`integer`".to_owned(),
@@ -131,6 +137,8 @@ struct Owner {
     path: String,
     /// How a message names the struct: `type `Network.Cookie``.
     what: String,
+    /// The generated Rust type, as `module::Name`.
+    rust: String,
 }
 
 struct Walk<'a> {
@@ -159,6 +167,34 @@ impl Walk<'_> {
         });
     }
 
+    /// The optional traits (`Eq`, `Hash`, `Copy`, `Default`) that the Rust type of an item lost
+    /// or gained; `id` is the type's own, for a named type.
+    fn derives(
+        &mut self,
+        old: Shape<'_>,
+        new: Shape<'_>,
+        id: Option<&TypeId>,
+        item: Item,
+        path: &str,
+        subject: &str,
+    ) {
+        for change in derive_changes(&self.old, old, &self.new, new, id) {
+            let traits = trait_list(&change.traits);
+            let (kind, message) = if change.gained {
+                (
+                    ChangeKind::DeriveGained,
+                    format!("{subject} now derives {traits}; before, {}.", change.why),
+                )
+            } else {
+                (
+                    ChangeKind::DeriveLost,
+                    format!("{subject} no longer derives {traits}: {}.", change.why),
+                )
+            };
+            self.push(kind, item, path.to_owned(), message, None);
+        }
+    }
+
     fn domain(&mut self, old: &Domain, new: &Domain, scope: &Scope) {
         if !scope.selected(&old.name) {
             self.types(Some(old), Some(new), scope);
@@ -166,6 +202,7 @@ impl Walk<'_> {
         }
         let subject = format!("Domain `{}`", old.name);
         self.flags(&old.meta, &new.meta, Item::Domain, &old.name, &subject);
+        let domain = old.name.as_str();
         self.types(Some(old), Some(new), scope);
 
         let old_commands = by_name(&old.commands, |command| &command.name);
@@ -173,7 +210,7 @@ impl Walk<'_> {
         for name in union(&old_commands, &new_commands) {
             let path = format!("{}.{name}", old.name);
             match (old_commands.get(name), new_commands.get(name)) {
-                (Some(old), Some(new)) => self.command(old, new, path),
+                (Some(old), Some(new)) => self.command(old, new, domain, path),
                 (Some(_), None) => self.push(
                     ChangeKind::CommandRemoved,
                     Item::Command,
@@ -196,7 +233,7 @@ impl Walk<'_> {
         for name in union(&old_events, &new_events) {
             let path = format!("{}.{name}", old.name);
             match (old_events.get(name), new_events.get(name)) {
-                (Some(old), Some(new)) => self.event(old, new, path),
+                (Some(old), Some(new)) => self.event(old, new, domain, path),
                 (Some(_), None) => self.push(
                     ChangeKind::EventRemoved,
                     Item::Event,
@@ -259,6 +296,7 @@ impl Walk<'_> {
                     item: Item::Type,
                     what: format!("type `{path}`"),
                     path,
+                    rust: rust_type(&old.id),
                 };
                 self.fields(old_fields, new_fields, &owner);
             }
@@ -296,9 +334,18 @@ impl Walk<'_> {
                 self.push(ChangeKind::TypeChanged, Item::Type, path, message, None);
             }
         }
+        let subject = format!("`{}` (type `{}`)", rust_type(&old.id), old.id);
+        self.derives(
+            Shape::of(&old.kind),
+            Shape::of(&new.kind),
+            Some(&old.id),
+            Item::Type,
+            &old.id.to_string(),
+            &subject,
+        );
     }
 
-    fn command(&mut self, old: &Command, new: &Command, path: String) {
+    fn command(&mut self, old: &Command, new: &Command, domain: &str, path: String) {
         self.flags(
             &old.meta,
             &new.meta,
@@ -311,18 +358,20 @@ impl Walk<'_> {
             item: Item::Command,
             path: format!("{path}.parameters"),
             what: format!("the parameters of command `{path}`"),
+            rust: rust_path(domain, &naming::params(&old.name)),
         };
-        self.fields(&old.params, &new.params, &params);
+        self.struct_fields(&old.params, &new.params, &params);
         let returns = Owner {
             container: Container::Returns,
             item: Item::Command,
             path: format!("{path}.returns"),
             what: format!("the result of command `{path}`"),
+            rust: rust_path(domain, &naming::returns(&old.name)),
         };
-        self.fields(&old.returns, &new.returns, &returns);
+        self.struct_fields(&old.returns, &new.returns, &returns);
     }
 
-    fn event(&mut self, old: &Event, new: &Event, path: String) {
+    fn event(&mut self, old: &Event, new: &Event, domain: &str, path: String) {
         self.flags(
             &old.meta,
             &new.meta,
@@ -335,8 +384,24 @@ impl Walk<'_> {
             item: Item::Event,
             path: format!("{path}.parameters"),
             what: format!("event `{path}`"),
+            rust: rust_path(domain, &naming::event(&old.name)),
         };
-        self.fields(&old.params, &new.params, &owner);
+        self.struct_fields(&old.params, &new.params, &owner);
+    }
+
+    /// The fields of a struct that is not a named type (params, returns, an event), then the
+    /// traits it derives.
+    fn struct_fields(&mut self, old: &[Field], new: &[Field], owner: &Owner) {
+        self.fields(old, new, owner);
+        let subject = format!("`{}` ({})", owner.rust, owner.what);
+        self.derives(
+            Shape::Struct(old),
+            Shape::Struct(new),
+            None,
+            owner.item,
+            &owner.path,
+            &subject,
+        );
     }
 
     fn fields(&mut self, old: &[Field], new: &[Field], owner: &Owner) {
@@ -457,24 +522,37 @@ impl Walk<'_> {
             (Ty::Named(old_id), Ty::Named(new_id)) if old_id == new_id => {
                 match (self.old.lifted(old_id), self.new.lifted(new_id)) {
                     (None, None) => true,
-                    (Some(old), Some(new)) => match (&old.kind, &new.kind) {
-                        (TypeKind::Enum(old_values), TypeKind::Enum(new_values)) => {
-                            let what = format!("the inline enum of `{path}`");
-                            self.enum_values(old_values, new_values, path, &what);
-                            true
-                        }
-                        (TypeKind::Object(old_fields), TypeKind::Object(new_fields)) => {
-                            let owner = Owner {
-                                container: Container::Object,
-                                item: Item::Field,
-                                path: path.to_owned(),
-                                what: format!("the inline object of `{path}`"),
-                            };
-                            self.fields(old_fields, new_fields, &owner);
-                            true
-                        }
-                        _ => false,
-                    },
+                    (Some(old), Some(new)) => {
+                        let what = match (&old.kind, &new.kind) {
+                            (TypeKind::Enum(old_values), TypeKind::Enum(new_values)) => {
+                                let what = format!("the inline enum of `{path}`");
+                                self.enum_values(old_values, new_values, path, &what);
+                                what
+                            }
+                            (TypeKind::Object(old_fields), TypeKind::Object(new_fields)) => {
+                                let owner = Owner {
+                                    container: Container::Object,
+                                    item: Item::Field,
+                                    path: path.to_owned(),
+                                    what: format!("the inline object of `{path}`"),
+                                    rust: rust_type(old_id),
+                                };
+                                self.fields(old_fields, new_fields, &owner);
+                                owner.what
+                            }
+                            _ => return false,
+                        };
+                        let subject = format!("`{}` ({what})", rust_type(old_id));
+                        self.derives(
+                            Shape::of(&old.kind),
+                            Shape::of(&new.kind),
+                            Some(old_id),
+                            Item::Field,
+                            path,
+                            &subject,
+                        );
+                        true
+                    }
                     // A declared type took the place of an inline one, or the reverse.
                     _ => false,
                 }
@@ -548,6 +626,15 @@ fn declared<'a>(domain: Option<&'a Domain>, scope: &Scope) -> BTreeMap<&'a str, 
         .filter(|ty| ty.lifted_from.is_none() && scope.has_type(&ty.id))
         .map(|ty| (ty.id.name.as_str(), ty))
         .collect()
+}
+
+/// The generated Rust type of a named type, as `module::Name`.
+fn rust_type(id: &TypeId) -> String {
+    rust_path(&id.domain, &naming::type_name(&id.name))
+}
+
+fn rust_path(domain: &str, name: &str) -> String {
+    format!("{}::{name}", naming::module(domain))
 }
 
 fn kind_name(kind: &TypeKind) -> &'static str {

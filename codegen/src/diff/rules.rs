@@ -125,6 +125,11 @@ pub(super) fn classify(kind: ChangeKind, container: Option<Container>) -> Rule {
              `deprecated(false)` (`--no-deprecated`) the item is left out",
         ),
         ChangeKind::NoLongerDeprecated => fine("the `#[deprecated]` attribute goes away"),
+        ChangeKind::DeriveLost => breaking(
+            "code that uses the trait stops compiling: a `HashSet` or `HashMap` key, an `Eq` or \
+             `Hash` bound, a copy out of a reference, `Default::default()`",
+        ),
+        ChangeKind::DeriveGained => fine("adds a trait impl; nothing existing changes"),
     }
 }
 

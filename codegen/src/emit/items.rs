@@ -3,6 +3,7 @@
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
+use super::derives::Shape;
 use super::{docs, Ctx};
 use crate::model::{Command, Domain, Event, Field};
 use crate::naming;
@@ -27,31 +28,17 @@ impl Ctx<'_> {
         builder: Builder,
         what: &str,
     ) -> TokenStream {
-        let eq = self
-            .derives
-            .fields_eq(fields)
-            .then(|| quote!(__cdp::Eq, __cdp::Hash,));
-        let copy = self
-            .derives
-            .fields_copy(fields)
-            .then(|| quote!(__cdp::Copy,));
-        let default = fields
-            .iter()
-            .all(|field| field.optional)
-            .then(|| quote!(__cdp::Default,));
+        let derive = self.derives.traits(Shape::Struct(fields)).derive_attr();
         let field_items = fields.iter().map(|field| self.field(domain, field));
         let methods = (builder == Builder::Yes).then(|| self.builder(domain, name, fields));
-        let serde = super::serde_impls::struct_impls(name, fields, what);
+        let slot_types: Vec<TokenStream> = fields
+            .iter()
+            .map(|field| self.slot_type(domain, field))
+            .collect();
+        let serde = super::serde_impls::struct_impls(name, fields, &slot_types, what);
         quote! {
             #docs
-            #[derive(
-                __cdp::Debug,
-                __cdp::Clone,
-                __cdp::PartialEq,
-                #eq
-                #copy
-                #default
-            )]
+            #derive
             pub struct #name {
                 #(#field_items)*
             }
@@ -70,6 +57,16 @@ impl Ctx<'_> {
             ty = quote!(__cdp::Option<#ty>);
         }
         ty
+    }
+
+    /// The type a field's value is decoded as: its stored type without the `Option`.
+    fn slot_type(&self, domain: &str, field: &Field) -> TokenStream {
+        let ty = self.rust_type(domain, &field.ty);
+        if field.boxed {
+            quote!(__cdp::Box<#ty>)
+        } else {
+            ty
+        }
     }
 
     fn field(&self, domain: &str, field: &Field) -> TokenStream {

@@ -6,7 +6,7 @@
 //! import would leak into the including crate, full paths. The crate that holds the bindings
 //! needs `cdp_runtime` alone.
 
-mod derives;
+pub(crate) mod derives;
 mod docs;
 mod events;
 mod items;

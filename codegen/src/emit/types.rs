@@ -3,6 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
+use super::derives::Shape;
 use super::items::Builder;
 use super::{docs, Ctx};
 use crate::model::{Domain, Ty, TypeDef, TypeKind};
@@ -18,7 +19,10 @@ impl Ctx<'_> {
         let docs = docs::item_docs(&ty.meta, &extra);
         let name = format_ident!("{}", naming::type_name(&ty.id.name));
         match &ty.kind {
-            TypeKind::Enum(values) => string_enum(&name, docs, values),
+            TypeKind::Enum(values) => {
+                let derive = self.derives.traits(Shape::Enum).derive_attr();
+                string_enum(&name, docs, derive, values)
+            }
             TypeKind::Object(fields) => self.struct_item(
                 &domain.name,
                 &name,
@@ -42,11 +46,10 @@ impl Ctx<'_> {
         boxed: bool,
     ) -> TokenStream {
         let rust = self.rust_type(domain, inner);
-        let eq = self
+        let derive = self
             .derives
-            .ty_eq(inner)
-            .then(|| quote!(__cdp::Eq, __cdp::Hash,));
-        let copy = (!boxed && self.derives.ty_copy(inner)).then(|| quote!(__cdp::Copy,));
+            .traits(Shape::Newtype { ty: inner, boxed })
+            .derive_attr();
         let (stored, wrap) = if boxed {
             (quote!(__cdp::Box<#rust>), quote!(__cdp::Box::new(value)))
         } else {
@@ -64,13 +67,7 @@ impl Ctx<'_> {
         });
         quote! {
             #docs
-            #[derive(
-                __cdp::Debug,
-                __cdp::Clone,
-                __cdp::PartialEq,
-                #eq
-                #copy
-            )]
+            #derive
             pub struct #name(pub #stored);
             #serde
             impl __cdp::From<#rust> for #name {
@@ -85,7 +82,12 @@ impl Ctx<'_> {
 
 /// A string enum: a variant per value plus a fallback that keeps any other value, so a value
 /// from a newer browser decodes and encodes again unchanged.
-fn string_enum(name: &proc_macro2::Ident, docs: TokenStream, values: &[String]) -> TokenStream {
+fn string_enum(
+    name: &proc_macro2::Ident,
+    docs: TokenStream,
+    derive: TokenStream,
+    values: &[String],
+) -> TokenStream {
     let variants: Vec<_> = values
         .iter()
         .map(|value| naming::ident(&naming::variant(value)))
@@ -103,13 +105,7 @@ fn string_enum(name: &proc_macro2::Ident, docs: TokenStream, values: &[String]) 
         .map(|value| docs::doc_attrs(&format!("`{value}`")));
     quote! {
         #docs
-        #[derive(
-            __cdp::Debug,
-            __cdp::Clone,
-            __cdp::PartialEq,
-            __cdp::Eq,
-            __cdp::Hash,
-        )]
+        #derive
         #[non_exhaustive]
         pub enum #name {
             #(#variant_docs #variants,)*

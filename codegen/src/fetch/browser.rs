@@ -16,16 +16,9 @@ use super::temp_dir::TempDir;
 use super::{stable, tail, to_stable_json, FetchError, Origin};
 
 /// The flags a browser is launched with, before `--remote-debugging-port=0` and
-/// `--user-data-dir=<fresh temporary directory>`: headless, and quiet on the network.
-pub const BROWSER_FLAGS: &[&str] = &[
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-];
+/// `--user-data-dir=<fresh temporary directory>`: headless, and quiet on the network. The
+/// runtime's transports launch with the same list, [`cdp_runtime::DEFAULT_BROWSER_ARGS`].
+pub const BROWSER_FLAGS: &[&str] = cdp_runtime::DEFAULT_BROWSER_ARGS;
 
 /// How many lines of the browser's standard error an error message quotes.
 const STDERR_LINES: usize = 20;
@@ -175,25 +168,25 @@ impl Browser {
             binary: binary.to_owned(),
             source,
         })?;
-        let stderr = Arc::new(Mutex::new(String::new()));
+        let pipe = child.stderr.take();
         let (port_sender, port_from_stderr) = mpsc::channel();
         let (done_sender, stderr_done) = mpsc::channel();
-        if let Some(pipe) = child.stderr.take() {
-            let text = Arc::clone(&stderr);
+        let mut browser = Browser {
+            binary: binary.to_owned(),
+            child,
+            reaped: false,
+            stderr: Arc::new(Mutex::new(String::new())),
+            port_from_stderr,
+            stderr_done,
+        };
+        if let Some(pipe) = pipe {
+            let text = Arc::clone(&browser.stderr);
             // The thread ends when every process holding the pipe has exited; it is not joined,
             // so a helper that outlives the kill cannot block us.
             let spawned = std::thread::Builder::new()
                 .name("cdp-codegen-browser-stderr".into())
                 .spawn(move || read_stderr(pipe, &text, &port_sender, &done_sender));
             if let Err(err) = spawned {
-                let mut browser = Browser {
-                    binary: binary.to_owned(),
-                    child,
-                    reaped: false,
-                    stderr,
-                    port_from_stderr,
-                    stderr_done,
-                };
                 browser.kill();
                 return Err(FetchError::io(
                     "cannot start a thread to read the browser's output",
@@ -201,14 +194,7 @@ impl Browser {
                 ));
             }
         }
-        Ok(Browser {
-            binary: binary.to_owned(),
-            child,
-            reaped: false,
-            stderr,
-            port_from_stderr,
-            stderr_done,
-        })
+        Ok(browser)
     }
 
     /// The DevTools port, from the `DevToolsActivePort` file of the profile or the

@@ -16,7 +16,8 @@ pub const NPM_PACKAGE: &str = "devtools-protocol";
 pub struct NpmProtocol {
     /// The package version, e.g. `0.0.1734725`.
     pub version: String,
-    /// The unpacked package: `cache_dir/<version>/`.
+    /// The unpacked package: `cache_dir/<version>/` for [`npm`], the directory given to
+    /// [`npm_into`].
     pub dir: PathBuf,
     /// `json/browser_protocol.json`.
     pub browser_protocol: PathBuf,
@@ -93,17 +94,28 @@ pub fn default_cache_dir() -> PathBuf {
 /// a rename is atomic, so concurrent callers each see either no package or a whole one.
 pub fn npm(version: &str, cache_dir: &Path) -> Result<NpmProtocol, FetchError> {
     validate_version(version)?;
+    npm_into(version, &cache_dir.join(version))
+}
+
+/// The `devtools-protocol` package at `version`, unpacked into `target` itself (which then holds
+/// `json/` and `pdl/`): from there when an earlier call unpacked it, otherwise fetched with
+/// `npm pack` and unpacked, as [`npm`] does, beside `target` first.
+pub fn npm_into(version: &str, target: &Path) -> Result<NpmProtocol, FetchError> {
+    validate_version(version)?;
     let spec = format!("{NPM_PACKAGE}@{version}");
-    let target = cache_dir.join(version);
-    if let Ok(package) = locate(version, &target) {
+    if let Ok(package) = locate(version, target) {
         return Ok(package);
     }
-    std::fs::create_dir_all(cache_dir)
-        .map_err(|err| FetchError::io(format!("cannot create {}", cache_dir.display()), err))?;
+    let parent = match target.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    };
+    std::fs::create_dir_all(parent)
+        .map_err(|err| FetchError::io(format!("cannot create {}", parent.display()), err))?;
     let create_temp = |prefix: &str| {
-        TempDir::new_in(cache_dir, prefix).map_err(|err| {
+        TempDir::new_in(parent, prefix).map_err(|err| {
             FetchError::io(
-                format!("cannot create a directory in {}", cache_dir.display()),
+                format!("cannot create a directory in {}", parent.display()),
                 err,
             )
         })
@@ -113,10 +125,10 @@ pub fn npm(version: &str, cache_dir: &Path) -> Result<NpmProtocol, FetchError> {
     let staging = create_temp(&format!(".unpack-{version}"))?;
     unpack(&tarball, staging.path())?;
     locate(version, staging.path())?;
-    match std::fs::rename(staging.path(), &target) {
+    match std::fs::rename(staging.path(), target) {
         Ok(()) => staging.keep(),
         // Another caller renamed its copy first; ours is dropped, and removed with it.
-        Err(_) if locate(version, &target).is_ok() => {}
+        Err(_) if locate(version, target).is_ok() => {}
         Err(err) => {
             return Err(FetchError::io(
                 format!(
@@ -128,7 +140,7 @@ pub fn npm(version: &str, cache_dir: &Path) -> Result<NpmProtocol, FetchError> {
             ))
         }
     }
-    locate(version, &target)
+    locate(version, target)
 }
 
 /// The package's files under `dir`, or which one is missing.

@@ -19,15 +19,9 @@ use super::temp_dir::{remove_tree, TempDir};
 /// The arguments every launch passes by default, in this order: headless and quiet on a closed
 /// network. `--no-sandbox` because Chromium's sandbox cannot start as root or in most
 /// containers; drop it from [`LaunchOptions::args`] where the sandbox works.
-pub const DEFAULT_ARGS: &[&str] = &[
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-];
+///
+/// The same list as [`crate::DEFAULT_BROWSER_ARGS`], which needs no feature.
+pub const DEFAULT_ARGS: &[&str] = crate::DEFAULT_BROWSER_ARGS;
 
 /// The names looked for on `PATH` when neither [`LaunchOptions::binary`] nor `CHROMIUM` is set.
 pub const BINARY_NAMES: &[&str] = &[

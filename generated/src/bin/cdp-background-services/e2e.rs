@@ -28,6 +28,7 @@ struct Recording {
     stdout: Receiver<String>,
     stderr: Receiver<String>,
     lines: Vec<String>,
+    stderr_lines: Vec<String>,
     status: Option<ExitStatus>,
 }
 
@@ -47,29 +48,29 @@ impl Recording {
             stdout,
             stderr,
             lines: Vec::new(),
+            stderr_lines: Vec::new(),
             status: None,
         }
     }
 
     /// Reads stdout until a line satisfies `done`.
     fn read_until(&mut self, what: &str, done: impl Fn(&str) -> bool) {
-        let deadline = Instant::now() + WAIT;
-        loop {
-            let left = deadline.saturating_duration_since(Instant::now());
-            match self.stdout.recv_timeout(left) {
-                Ok(line) => {
-                    let finished = done(&line);
-                    self.lines.push(line);
-                    if finished {
-                        return;
-                    }
-                }
-                Err(_) => panic!(
-                    "the recorder printed no {what} within {WAIT:?}; stdout: {:#?}; stderr: {}",
-                    self.lines,
-                    self.stderr_text()
-                ),
-            }
+        if !read_lines_until(&self.stdout, &mut self.lines, done) {
+            panic!(
+                "the recorder printed no {what} within {WAIT:?}; stdout: {:#?}; stderr: {}",
+                self.lines,
+                self.stderr_text()
+            );
+        }
+    }
+
+    /// Reads stderr until a line satisfies `done`; the lines read are kept for `stderr_text`.
+    fn read_stderr_until(&mut self, what: &str, done: impl Fn(&str) -> bool) {
+        if !read_lines_until(&self.stderr, &mut self.stderr_lines, done) {
+            panic!(
+                "the recorder printed no {what} within {WAIT:?}; stderr: {}",
+                self.stderr_text()
+            );
         }
     }
 
@@ -127,7 +128,11 @@ impl Recording {
     }
 
     fn stderr_text(&self) -> String {
-        let mut text = String::new();
+        let mut text: String = self
+            .stderr_lines
+            .iter()
+            .map(|line| format!("{line}\n"))
+            .collect();
         while let Ok(line) = self.stderr.recv_timeout(Duration::from_millis(200)) {
             text.push_str(&line);
             text.push('\n');
@@ -164,6 +169,27 @@ impl Drop for Recording {
         // A recorder left by a failed assertion must not outlive the test, nor leave its
         // browser and profile behind: a SIGKILL would.
         self.stop();
+    }
+}
+
+/// Moves lines from `from` into `read` until one satisfies `done` (true) or WAIT passes
+/// (false).
+fn read_lines_until(
+    from: &Receiver<String>,
+    read: &mut Vec<String>,
+    done: impl Fn(&str) -> bool,
+) -> bool {
+    let deadline = Instant::now() + WAIT;
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        let Ok(line) = from.recv_timeout(left) else {
+            return false;
+        };
+        let finished = done(&line);
+        read.push(line);
+        if finished {
+            return true;
+        }
     }
 }
 
@@ -302,8 +328,11 @@ fn a_second_ctrl_c_stops_at_once_and_still_leaves_nothing_behind() {
     ]);
     recording.read_until("table header", |line| line.starts_with("TIME (UTC)"));
     recording.signal("INT");
-    // Apart, so that the two are not merged into one pending signal.
-    std::thread::sleep(Duration::from_millis(50));
+    // The second signal goes once the first has been handled (so that the two are not merged
+    // into one pending signal) and while the clean-up is still running.
+    recording.read_stderr_until("the notice that the clean-up runs", |line| {
+        line.starts_with("stopping: cleaning up")
+    });
     recording.signal("INT");
     let status = recording.wait();
     let stderr = recording.stderr_text();

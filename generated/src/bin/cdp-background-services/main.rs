@@ -99,6 +99,7 @@ fn run(args: &Args) -> Result<(), RunError> {
             eprintln!("interrupted: stopped without cleaning up the page");
             std::process::exit(INTERRUPTED);
         }
+        eprintln!("stopping: cleaning up (press Ctrl-C again to stop at once)");
     })
     .map_err(RunError::Signal)?;
 
