@@ -5,14 +5,22 @@
 //! cache under `target/devtools-protocol`). It prints the median, min and max of each stage over
 //! the runs, and the ratio of the whole to a floor measured in the same run: reading the schema
 //! into `serde_json::Value` and writing the output's bytes, which no generator can beat.
+//! `-- --test` runs each stage once, as a check that the bench works.
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-const RUNS: usize = 7;
+/// Runs of each stage: 7, or 1 with `--test`.
+fn runs() -> usize {
+    if std::env::args().any(|arg| arg == "--test") {
+        1
+    } else {
+        7
+    }
+}
 
 fn measure(mut run: impl FnMut()) -> Vec<Duration> {
-    let mut times: Vec<Duration> = (0..RUNS)
+    let mut times: Vec<Duration> = (0..runs())
         .map(|_| {
             let start = Instant::now();
             run();
@@ -41,7 +49,9 @@ fn main() {
         .map(PathBuf::from)
         .unwrap_or_else(|| {
             PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-                .join("../target/devtools-protocol/0.0.1734725/package/json")
+                .join("../target/devtools-protocol")
+                .join(include_str!("../../protocol/PINNED").trim())
+                .join("package/json")
         });
     let files = [
         dir.join("browser_protocol.json"),
@@ -49,7 +59,7 @@ fn main() {
     ];
     if let Some(missing) = files.iter().find(|file| !file.exists()) {
         eprintln!(
-            "no schema at {}: run `cargo test -p cdp-codegen --test full_protocol` once to cache the pinned package, or pass a directory",
+            "no schema at {}: run `protocol/npm-package.sh` (or the tests) once to cache the pinned package, or pass a directory",
             missing.display()
         );
         std::process::exit(2);
@@ -62,9 +72,10 @@ fn main() {
         .out_file(&out);
     let code = config.generate_string().expect("the schema generates");
     println!(
-        "full protocol: {} lines, {} bytes of Rust; {RUNS} runs each",
+        "full protocol: {} lines, {} bytes of Rust; {} runs each",
         code.lines().count(),
-        code.len()
+        code.len(),
+        runs()
     );
 
     let floor = report(

@@ -149,7 +149,8 @@ pub enum ChangeKind {
     /// order, and `new` takes them in schema order.
     ArgumentOrderChanged,
     /// `boxing_changed`: a field or alias gains or loses its `Box` (a cycle of types appeared
-    /// or went away).
+    /// or went away), or an event gains or loses its `Box` in its domain's `Event` (it grew
+    /// past or shrank below [`crate::layout::BOX_EVENTS_OVER`] bytes).
     BoxingChanged,
     /// `became_experimental`
     BecameExperimental,

@@ -30,6 +30,7 @@ mod emit;
 pub mod features;
 pub mod fetch;
 mod format;
+pub mod layout;
 pub mod model;
 pub mod naming;
 pub mod parse;

@@ -128,6 +128,8 @@ pub struct Event {
     pub meta: Meta,
     /// Parameters.
     pub params: Vec<Field>,
+    /// Held boxed by its domain's `Event`, because it is large (see [`crate::layout`]).
+    pub boxed: bool,
 }
 
 /// A domain, as far as the selection keeps it.
@@ -270,6 +272,7 @@ impl Model {
         };
         model.select(&selection.domains);
         crate::cycles::mark_boxes(&mut model);
+        crate::layout::mark_boxed_events(&mut model);
         Ok(model)
     }
 
@@ -562,6 +565,7 @@ impl Converter<'_> {
                         None,
                         &mut types,
                     ),
+                    boxed: false,
                 }
             })
             .collect();

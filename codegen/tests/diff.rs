@@ -651,6 +651,43 @@ fn a_field_that_must_now_be_boxed_breaks() {
     );
 }
 
+#[test]
+fn an_event_that_grows_large_enough_to_be_boxed_breaks() {
+    // `sold` holds an `Item` (three strings' worth, an enum and a `Vec`), a float, an enum and
+    // an optional float: under the limit. Twelve more strings take it over.
+    let grown = |s: &mut Value| {
+        let params = &mut event(s, "sold")["parameters"];
+        for index in 0..12 {
+            push(
+                params,
+                json!({ "name": format!("extra{index}"), "type": "string", "optional": true }),
+            );
+        }
+    };
+    let diff = after(grown);
+    let boxed = change_at(&diff, ChangeKind::BoxingChanged, "Shop.sold");
+    assert_eq!(
+        (boxed.item, boxed.breaking),
+        (Item::Event, true),
+        "{boxed:?}"
+    );
+    assert_eq!(
+        boxed.message,
+        format!(
+            "Event `Shop.sold` is now boxed in `shop::Event`: it grew past or shrank below {} \
+             bytes.",
+            cdp_codegen::layout::BOX_EVENTS_OVER
+        )
+    );
+    assert_eq!(paths_of(&diff, ChangeKind::OptionalFieldAdded).len(), 12);
+    // And back.
+    let mut old = base();
+    grown(&mut old);
+    let undone = diff_of(&old, &base(), &[]);
+    let unboxed = change_at(&undone, ChangeKind::BoxingChanged, "Shop.sold");
+    assert!(unboxed.message.contains("no longer boxed"), "{unboxed:?}");
+}
+
 // ---------------------------------------------------------------------------------------------
 // Flags
 

@@ -327,3 +327,50 @@ fn the_bindings_crate_has_one_feature_per_domain_implying_the_domains_it_uses() 
          `CDP_UPDATE_FEATURES=1 cargo test -p cdp-codegen --test full_protocol`"
     );
 }
+
+#[test]
+fn only_the_large_events_are_boxed_so_the_root_event_stays_small() {
+    let Some(config) = full() else { return };
+    let model = config.model().unwrap();
+    let sizes = cdp_codegen::layout::Sizes::new(&model);
+    let limit = cdp_codegen::layout::BOX_EVENTS_OVER;
+    let mut boxed = Vec::new();
+    let mut largest_inline = 0;
+    for domain in &model.domains {
+        for event in &domain.events {
+            let size = sizes.fields(&event.params);
+            assert_eq!(event.boxed, size > limit, "{}.{}", domain.name, event.name);
+            if event.boxed {
+                boxed.push(format!("{}.{}", domain.name, event.name));
+            } else {
+                largest_inline = largest_inline.max(size);
+            }
+        }
+    }
+    // The largest of the common events, and the one that made the root `Event` 3 KB.
+    for name in [
+        "Audits.issueAdded",
+        "Network.requestWillBeSent",
+        "Network.responseReceived",
+        "Runtime.exceptionThrown",
+        "Debugger.scriptParsed",
+    ] {
+        assert!(boxed.iter().any(|b| b == name), "{name} is not boxed");
+    }
+    // A few, not most: small events decode without an extra allocation.
+    assert!(
+        (20..=40).contains(&boxed.len()),
+        "{} boxed: {boxed:?}",
+        boxed.len()
+    );
+    assert!(
+        largest_inline > limit - 32 && largest_inline <= limit,
+        "{largest_inline}"
+    );
+    let bs = model
+        .domains
+        .iter()
+        .find(|domain| domain.name == "BackgroundService")
+        .expect("BackgroundService");
+    assert!(bs.events.iter().all(|event| !event.boxed));
+}

@@ -176,25 +176,31 @@ pub fn try_encode_request<C: Command>(
         PARAMS_CAPACITY + ENVELOPE_LEN + C::METHOD.len() + session_id.map_or(0, str::len),
     );
     out.extend_from_slice(b"{\"id\":");
-    serde_json::to_writer(&mut out, &id)?;
-    out.extend_from_slice(b",\"method\":");
+    out.extend_from_slice(itoa::Buffer::new().format(id).as_bytes());
     // Checked once per command type, at compile time.
     if const { !needs_escape(C::METHOD.as_bytes()) } {
-        write_plain_str(&mut out, C::METHOD);
+        out.extend_from_slice(b",\"method\":\"");
+        out.extend_from_slice(C::METHOD.as_bytes());
+        out.extend_from_slice(b"\",\"params\":");
     } else {
+        out.extend_from_slice(b",\"method\":");
         serde_json::to_writer(&mut out, C::METHOD)?;
+        out.extend_from_slice(b",\"params\":");
     }
-    out.extend_from_slice(b",\"params\":");
     serde_json::to_writer(&mut out, params)?;
-    if let Some(session_id) = session_id {
-        out.extend_from_slice(b",\"sessionId\":");
-        if needs_escape_fast(session_id.as_bytes()) {
-            serde_json::to_writer(&mut out, session_id)?;
-        } else {
-            write_plain_str(&mut out, session_id);
+    match session_id {
+        Some(session_id) if !needs_escape_fast(session_id.as_bytes()) => {
+            out.extend_from_slice(b",\"sessionId\":\"");
+            out.extend_from_slice(session_id.as_bytes());
+            out.extend_from_slice(b"\"}");
         }
+        Some(session_id) => {
+            out.extend_from_slice(b",\"sessionId\":");
+            serde_json::to_writer(&mut out, session_id)?;
+            out.push(b'}');
+        }
+        None => out.push(b'}'),
     }
-    out.push(b'}');
     // SAFETY: serde_json writes UTF-8 (its own `to_string` relies on this in the same way), and
     // the rest is ASCII or copied whole from a `&str`.
     Ok(unsafe { String::from_utf8_unchecked(out) })
@@ -234,13 +240,6 @@ fn needs_escape_fast(text: &[u8]) -> bool {
         .remainder()
         .iter()
         .fold(found, |found, &b| found | escape(b))
-}
-
-/// Writes a string that needs no escaping as a JSON string.
-fn write_plain_str(out: &mut Vec<u8>, text: &str) {
-    out.push(b'"');
-    out.extend_from_slice(text.as_bytes());
-    out.push(b'"');
 }
 
 /// Decodes one message from the browser.

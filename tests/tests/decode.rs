@@ -234,6 +234,36 @@ fn encode_request_writes_exactly_the_protocol_envelope() {
 }
 
 #[test]
+fn encode_request_escapes_any_session_id_that_needs_it_and_no_other() {
+    // Every character JSON escapes, and some it does not, at every place of ids from 1 to 40
+    // bytes long: the envelope is written by hand, eight bytes of the session id at a time.
+    let mut specials: Vec<char> = (0u8..0x20).map(char::from).collect();
+    specials.extend(['"', '\\', ' ', '/', '\u{7f}', 'é', '€', '😀']);
+    let params = bs::StartObservingParams::new(ServiceName::BackgroundSync);
+    for len in 1..=40 {
+        for at in 0..len {
+            for &special in &specials {
+                let session: String = (0..len)
+                    .map(|i| if i == at { special } else { 'A' })
+                    .collect();
+                let text = encode_request(u64::MAX, Some(&session), &params);
+                let value: serde_json::Value = serde_json::from_str(&text)
+                    .unwrap_or_else(|err| panic!("{text:?} is not JSON: {err}"));
+                assert_eq!(value["sessionId"], session.as_str(), "{text}");
+                assert_eq!(value["id"], u64::MAX, "{text}");
+                assert_eq!(value["params"]["service"], "backgroundSync", "{text}");
+                let plain = special >= ' ' && special != '"' && special != '\\';
+                assert_eq!(
+                    text.ends_with(&format!(",\"sessionId\":\"{session}\"}}")),
+                    plain,
+                    "{text}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
 fn responses_keep_their_session_and_raw_result() {
     let Message::Response(response) =
         decode_message::<Event>(r#"{"id":3,"result":{"a":1},"sessionId":"S"}"#).unwrap()

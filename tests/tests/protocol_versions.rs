@@ -605,6 +605,7 @@ fn lib_rs(versions: &[Version]) -> String {
 /// `tests/roundtrip.rs` and `tests/roundtrip/schema.rs` for every type of `model`, whose
 /// bindings are the module `module` of the scratch crate.
 fn roundtrip_files(model: &Model, module: &str) -> (String, String) {
+    let limit = cdp_codegen::layout::BOX_EVENTS_OVER;
     let mut arms = String::new();
     let mut table = String::new();
     for domain in &model.domains {
@@ -653,6 +654,14 @@ use cdp_runtime::codegen::serde::{{de::DeserializeOwned, Serialize}};
 #[test]
 fn every_type_round_trips_random_conforming_values() {{
     harness::check_every_type(schema::TYPES, roundtrip);
+}}
+
+/// The events above {limit} bytes are held boxed, so the root `Event` that every decoded event
+/// becomes is no larger than that and its tag: the generator's estimate of the layout holds.
+#[test]
+fn the_root_event_is_no_larger_than_the_largest_event_held_inline() {{
+    let size = std::mem::size_of::<protocol_versions::{module}::Event>();
+    assert!(size <= {limit} + 8, "size_of::<Event>() is {{size}} bytes");
 }}
 
 /// Decodes `json` as the type named `type_id` (`Domain.RustName`) and encodes it again.

@@ -379,6 +379,22 @@ impl Walk<'_> {
             &path,
             &format!("Event `{path}`"),
         );
+        if old.boxed != new.boxed {
+            let message = format!(
+                "Event `{path}` is {} boxed in `{}::Event`: it grew past or shrank below {} \
+                 bytes.",
+                if new.boxed { "now" } else { "no longer" },
+                naming::module(domain),
+                crate::layout::BOX_EVENTS_OVER,
+            );
+            self.push(
+                ChangeKind::BoxingChanged,
+                Item::Event,
+                path.clone(),
+                message,
+                None,
+            );
+        }
         let owner = Owner {
             container: Container::Event,
             item: Item::Event,

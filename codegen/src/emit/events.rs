@@ -22,8 +22,34 @@ pub fn domain_event(domain: &Domain) -> Option<TokenStream> {
         .iter()
         .map(|event| format_ident!("{}", naming::event(&event.name)))
         .collect();
+    let held: Vec<_> = domain
+        .events
+        .iter()
+        .zip(&structs)
+        .map(|(event, name)| {
+            if event.boxed {
+                quote!(__cdp::Box<#name>)
+            } else {
+                quote!(#name)
+            }
+        })
+        .collect();
+    let wrap: Vec<_> = domain
+        .events
+        .iter()
+        .map(|event| {
+            if event.boxed {
+                quote!(__cdp::Box::new(event))
+            } else {
+                quote!(event)
+            }
+        })
+        .collect();
     let variant_docs = domain.events.iter().map(|event| {
-        let text = format!(" `{}.{}`", domain.name, event.name);
+        let mut text = format!(" `{}.{}`", domain.name, event.name);
+        if event.boxed {
+            text.push_str(" (boxed: it is large, and the enum stays small)");
+        }
         quote!(#[doc = #text])
     });
     let doc = format!(" Every event of the `{}` domain.", domain.name);
@@ -32,7 +58,7 @@ pub fn domain_event(domain: &Domain) -> Option<TokenStream> {
         #[derive(__cdp::Debug, __cdp::Clone, __cdp::PartialEq)]
         #[non_exhaustive]
         pub enum Event {
-            #(#variant_docs #variants(#structs),)*
+            #(#variant_docs #variants(#held),)*
         }
         impl Event {
             /// The protocol method of this event.
@@ -45,7 +71,7 @@ pub fn domain_event(domain: &Domain) -> Option<TokenStream> {
         #(
             impl __cdp::From<#structs> for Event {
                 fn from(event: #structs) -> Self {
-                    Self::#variants(event)
+                    Self::#variants(#wrap)
                 }
             }
         )*
@@ -82,9 +108,14 @@ pub fn root_event(ctx: &Ctx<'_>) -> TokenStream {
             let event_name = &event.name;
             let event_variant = format_ident!("{}", naming::event_variant(&event.name));
             let event_struct = format_ident!("{}", naming::event(&event.name));
+            let held = if event.boxed {
+                quote!(::std::boxed::Box::new(event))
+            } else {
+                quote!(event)
+            };
             quote! {
                 #event_name => <#module::#event_struct as ::cdp_runtime::codegen::serde::Deserialize>::deserialize(params)
-                    .map(|event| Self::#variant(#module::Event::#event_variant(event))),
+                    .map(|event| Self::#variant(#module::Event::#event_variant(#held))),
             }
         });
         quote! {
