@@ -392,6 +392,15 @@ fn main() {
                 }),
                 units: count,
             },
+            Variant {
+                name: "encode_request_no_session",
+                pass: Box::new(|| {
+                    for (id, command) in commands.iter().enumerate() {
+                        black_box(command.encode_request(black_box(id as u64), None));
+                    }
+                }),
+                units: count,
+            },
         ],
         "commands",
         &options,
@@ -419,6 +428,12 @@ fn main() {
         "encode_request",
         "params_to_string",
         Some(0.9),
+    );
+    encode.ratio(
+        "the same without a session id",
+        "encode_request_no_session",
+        "params_to_string",
+        None,
     );
 
     // 4. Allocations.
