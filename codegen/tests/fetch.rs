@@ -261,6 +261,92 @@ fn browser_fetch_names_the_browser_generates_and_leaves_nothing_behind() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+#[test]
+fn url_fetch_from_a_running_browser_gives_the_same_bytes_as_launching_it() {
+    let Some(binary) = chromium() else {
+        return;
+    };
+    let dir = scratch("url");
+    let profile = dir.join("profile");
+    let mut browser = Command::new(&binary)
+        .args(cdp_runtime::DEFAULT_BROWSER_ARGS)
+        .arg("--remote-debugging-port=0")
+        .arg(format!("--user-data-dir={}", profile.display()))
+        .arg("about:blank")
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("chromium starts");
+    // `DevTools listening on ws://127.0.0.1:PORT/devtools/browser/..` on stderr.
+    let log = browser.stderr.take().expect("piped stderr");
+    let (sender, receiver) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        use std::io::BufRead;
+        for line in std::io::BufReader::new(log)
+            .lines()
+            .map_while(Result::ok)
+        {
+            if let Some(rest) = line.strip_prefix("DevTools listening on ws://") {
+                let _ = sender.send(rest.split('/').next().unwrap_or_default().to_owned());
+            }
+        }
+    });
+    let address = receiver.recv_timeout(std::time::Duration::from_secs(60));
+    let fetched = address.map(|address| {
+        let url = format!("http://{address}");
+        let out = dir.join("from-url.json");
+        let output = cdp_codegen(
+            &[
+                "fetch",
+                "--url",
+                &url,
+                "--out",
+                out.to_str().expect("UTF-8 path"),
+            ],
+            None,
+        );
+        (url, out, output)
+    });
+    let _ = browser.kill();
+    let _ = browser.wait();
+    let (url, from_url, output) = fetched.expect("the browser printed its DevTools address");
+    assert!(
+        output.status.success(),
+        "fetch --url {url}: {}",
+        stderr(&output)
+    );
+    let json = read_json(&from_url);
+    assert!(
+        json["source"]["browser"]
+            .as_str()
+            .is_some_and(|product| product.contains('/')),
+        "{}",
+        json["source"]
+    );
+
+    // The same browser launched by `fetch --browser`: the same protocol, byte for byte.
+    let launched = dir.join("from-browser.json");
+    let output = cdp_codegen(
+        &[
+            "fetch",
+            "--browser",
+            binary.to_str().expect("UTF-8 path"),
+            "--out",
+            launched.to_str().expect("UTF-8 path"),
+        ],
+        None,
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(
+        std::fs::read(&from_url).expect("from --url")
+            == std::fs::read(&launched).expect("from --browser"),
+        "fetch --url and fetch --browser wrote different bytes for the same browser"
+    );
+    assert_generates(&from_url);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 /// Live processes whose command line mentions `path` (Linux; elsewhere, none are found).
 fn processes_mentioning(path: &Path) -> Vec<String> {
     let needle = path.to_string_lossy().into_owned();
