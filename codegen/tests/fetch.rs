@@ -283,10 +283,7 @@ fn url_fetch_from_a_running_browser_gives_the_same_bytes_as_launching_it() {
     let (sender, receiver) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
         use std::io::BufRead;
-        for line in std::io::BufReader::new(log)
-            .lines()
-            .map_while(Result::ok)
-        {
+        for line in std::io::BufReader::new(log).lines().map_while(Result::ok) {
             if let Some(rest) = line.strip_prefix("DevTools listening on ws://") {
                 let _ = sender.send(rest.split('/').next().unwrap_or_default().to_owned());
             }

@@ -1,14 +1,17 @@
 //! The full protocol of several years of devtools-protocol releases, and the one the installed
 //! Chromium serves, generates bindings that compile under `#![deny(warnings)]` with clippy and
-//! rustdoc clean; every type of the pinned protocol round-trips random conforming values; and
-//! bindings generated from an old protocol keep decoding what today's Chromium sends.
+//! rustdoc clean; every type of the pinned protocol round-trips random conforming values, and
+//! every event of it also decodes through `decode_message`, as a whole message, into an equal
+//! root `Event`; and bindings generated from an old protocol keep decoding what today's
+//! Chromium sends.
 //!
 //! Everything is compiled in one scratch crate, `target/protocol-versions/`, with a module per
 //! version (each behind a cargo feature of its own) and target directories of its own, so that
 //! one cargo run checks all of them and a second run of the test reuses what the first compiled
 //! (files are rewritten only when their bytes change). The round-trip property is a test of
 //! that crate, generated here from the pinned protocol's model: `tests/roundtrip.rs` (a dispatch
-//! function from type name to decode-and-encode), `tests/roundtrip/schema.rs` (every type as
+//! function from type name to decode-and-encode, and for events to `decode_message` too; it
+//! also checks the size of the root `Event`), `tests/roundtrip/schema.rs` (every type as
 //! data) and `tests/roundtrip/harness.rs` (the strategies and the property, copied from
 //! `protocol_versions/harness.rs` beside this file).
 //!
@@ -613,9 +616,20 @@ fn roundtrip_files(model: &Model, module: &str) -> (String, String) {
             "protocol_versions::{module}::{}",
             naming::module(&domain.name)
         );
-        let mut entry = |rust_name: String, shape: String| {
+        let mut entry = |rust_name: String, shape: String, event: Option<&str>| {
             let key = format!("{}.{rust_name}", domain.name);
-            let _ = writeln!(arms, "        {key:?} => rt::<{path}::{rust_name}>(json),");
+            let call = match event {
+                // An event also goes through `decode_message`, as a whole message, into the
+                // root `Event`.
+                Some(name) => format!(
+                    "ev::<{path}::{rust_name}>(json, \"{}.{name}\", |event| \
+                     Event::{}({path}::Event::from(event)))",
+                    domain.name,
+                    naming::domain_variant(&domain.name)
+                ),
+                None => format!("rt::<{path}::{rust_name}>(json)"),
+            };
+            let _ = writeln!(arms, "        {key:?} => {call},");
             let _ = writeln!(table, "    ({key:?}, {shape}),");
         };
         for ty in &domain.types {
@@ -624,22 +638,32 @@ fn roundtrip_files(model: &Model, module: &str) -> (String, String) {
                 TypeKind::Object(fields) => object_shape(fields),
                 TypeKind::Alias { ty, .. } => format!("Shape::Alias({})", ty_expr(ty)),
             };
-            entry(naming::type_name(&ty.id.name), shape);
+            entry(naming::type_name(&ty.id.name), shape, None);
         }
         for command in &domain.commands {
-            entry(naming::params(&command.name), object_shape(&command.params));
+            entry(
+                naming::params(&command.name),
+                object_shape(&command.params),
+                None,
+            );
             entry(
                 naming::returns(&command.name),
                 object_shape(&command.returns),
+                None,
             );
         }
         for event in &domain.events {
-            entry(naming::event(&event.name), object_shape(&event.params));
+            entry(
+                naming::event(&event.name),
+                object_shape(&event.params),
+                Some(&event.name),
+            );
         }
     }
     let dispatch = format!(
         r#"//! Written by cdp-tests/tests/protocol_versions.rs: every type of {module} survives
-//! decode -> encode of random values that conform to the schema.
+//! decode -> encode of random values that conform to the schema, and every event also decodes
+//! through `decode_message` into an equal root `Event`.
 
 // Deprecated types are tested too.
 #![allow(deprecated)]
@@ -650,6 +674,8 @@ mod harness;
 mod schema;
 
 use cdp_runtime::codegen::serde::{{de::DeserializeOwned, Serialize}};
+use cdp_runtime::{{decode_message, Message}};
+use protocol_versions::{module}::Event;
 
 #[test]
 fn every_type_round_trips_random_conforming_values() {{
@@ -674,6 +700,30 @@ fn roundtrip(type_id: &str, json: &str) -> Result<String, String> {{
 fn rt<T: Serialize + DeserializeOwned>(json: &str) -> Result<String, String> {{
     let value: T = serde_json::from_str(json).map_err(|err| err.to_string())?;
     serde_json::to_string(&value).map_err(|err| err.to_string())
+}}
+
+/// [`rt`] for an event, which must also decode through `decode_message`, as the params of a
+/// whole message on a session, into the root `Event` equal to `wrap` of what `rt` decoded.
+fn ev<T: Serialize + DeserializeOwned>(
+    json: &str,
+    method: &str,
+    wrap: fn(T) -> Event,
+) -> Result<String, String> {{
+    let value: T = serde_json::from_str(json).map_err(|err| err.to_string())?;
+    let encoded = serde_json::to_string(&value).map_err(|err| err.to_string())?;
+    let message = format!("{{{{\"method\":\"{{method}}\",\"params\":{{json}},\"sessionId\":\"S1\"}}}}");
+    match decode_message::<Event>(&message) {{
+        Ok(Message::Event {{ session_id, event }}) => {{
+            let expected = wrap(value);
+            if session_id.as_deref() != Some("S1") || event != expected {{
+                return Err(format!(
+                    "decode_message gave {{event:?}} on {{session_id:?}}, serde_json {{expected:?}}"
+                ));
+            }}
+        }}
+        other => return Err(format!("decode_message gave {{other:?}}")),
+    }}
+    Ok(encoded)
 }}
 "#
     );
