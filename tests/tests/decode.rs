@@ -263,6 +263,48 @@ fn encode_request_escapes_any_session_id_that_needs_it_and_no_other() {
     }
 }
 
+/// A command of a hand-written protocol, with a method of any text.
+#[derive(serde::Serialize)]
+struct Odd<const N: usize>;
+
+macro_rules! odd_method {
+    ($n:literal, $method:expr) => {
+        impl cdp_bindings::cdp_runtime::Command for Odd<$n> {
+            const METHOD: &'static str = $method;
+            type Response = serde_json::Value;
+        }
+    };
+}
+odd_method!(0, "Plain.method");
+odd_method!(1, "Quoted.\"method\"\n");
+// Longer than the compile-time prefix has room for.
+odd_method!(2, "Long.aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa");
+odd_method!(3, "");
+
+#[test]
+fn encode_request_writes_any_method_as_a_json_string() {
+    fn check<C: cdp_bindings::cdp_runtime::Command>(params: &C) {
+        let text = encode_request(3, None, params);
+        let value: serde_json::Value =
+            serde_json::from_str(&text).unwrap_or_else(|err| panic!("{text:?} is not JSON: {err}"));
+        assert_eq!(value["method"], C::METHOD, "{text}");
+        assert_eq!(value["id"], 3, "{text}");
+        assert_eq!(value["params"], serde_json::Value::Null, "{text}");
+    }
+    check(&Odd::<0>);
+    check(&Odd::<1>);
+    check(&Odd::<2>);
+    check(&Odd::<3>);
+    assert_eq!(
+        encode_request(1, None, &Odd::<0>),
+        r#"{"id":1,"method":"Plain.method","params":null}"#
+    );
+    assert_eq!(
+        encode_request(1, None, &Odd::<1>),
+        r#"{"id":1,"method":"Quoted.\"method\"\n","params":null}"#
+    );
+}
+
 #[test]
 fn responses_keep_their_session_and_raw_result() {
     let Message::Response(response) =
