@@ -4,6 +4,8 @@
 //! Without a `chromium` binary these tests print `SKIPPED: ..` and return; under `CI=true`
 //! they fail instead (see `common::chromium`).
 
+// Shared with the recorder's tests in cdp-bindings, which holds it.
+#[path = "../../generated/tests/common/mod.rs"]
 mod common;
 
 use cdp_bindings::background_service::{ServiceName, StartObservingParams};

@@ -6,8 +6,9 @@
 //! for this test target (its `required-features` include `recorder`).
 
 // Shared with the workspace's end-to-end tests (tests/tests/): finding Chromium or skipping,
-// and the page that registers a background sync.
-#[path = "../../../../tests/tests/common/mod.rs"]
+// and the page that registers a background sync. It lives in this package, so that the
+// package builds on its own.
+#[path = "../../../tests/common/mod.rs"]
 mod common;
 mod e2e;
 
