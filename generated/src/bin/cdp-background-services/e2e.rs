@@ -140,12 +140,34 @@ impl Recording {
         text
     }
 
-    /// Checks that the recorder left no browser process and no temporary profile: they are
-    /// named `cdp-<the recorder's pid>-..` under the temporary directory.
-    fn assert_nothing_left(&self) {
+    /// The start of the temporary profile's path of a browser the recorder launches:
+    /// `cdp-<the recorder's pid>-..` under the temporary directory.
+    fn profile_prefix(&self) -> (String, String) {
         let prefix = format!("cdp-{}-", self.child.id());
         let needle = std::env::temp_dir().join(&prefix);
         let needle = needle.to_str().expect("a UTF-8 temporary directory");
+        (prefix, needle.to_owned())
+    }
+
+    /// Waits until a process of the browser the recorder launches runs.
+    fn wait_for_browser_process(&self) {
+        let (_, needle) = self.profile_prefix();
+        let deadline = Instant::now() + WAIT;
+        while common::processes_mentioning(&needle).is_empty() {
+            assert!(
+                Instant::now() < deadline,
+                "no browser process within {WAIT:?}; stderr: {}",
+                self.stderr_text()
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// Checks that the recorder left no browser process and no temporary profile: they are
+    /// named `cdp-<the recorder's pid>-..` under the temporary directory.
+    fn assert_nothing_left(&self) {
+        let (prefix, needle) = self.profile_prefix();
+        let needle = needle.as_str();
         // Killed helpers may take a moment more to finish dying.
         let deadline = Instant::now() + Duration::from_secs(5);
         let mut left = common::processes_mentioning(needle);
@@ -312,6 +334,28 @@ fn sigterm_stops_the_recorder_cleanly() {
     recording.assert_nothing_left();
 }
 
+/// A shell script that runs `binary` with the arguments it is given, with `before` and
+/// `after` around it: a browser that is slow to start or slow to exit. It stays the browser's
+/// parent, in the process group the recorder kills.
+fn browser_wrapper(binary: &std::path::Path, name: &str, before: &str, after: &str) -> PathBuf {
+    let wrapper = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("{name}-{}.sh", std::process::id()));
+    std::fs::write(
+        &wrapper,
+        format!(
+            "#!/bin/sh\n{before}\n'{}' \"$@\"\n{after}\n",
+            binary.display()
+        ),
+    )
+    .expect("the wrapper is written");
+    std::fs::set_permissions(
+        &wrapper,
+        std::os::unix::fs::PermissionsExt::from_mode(0o755),
+    )
+    .expect("the wrapper is executable");
+    wrapper
+}
+
 #[test]
 fn a_second_ctrl_c_stops_at_once_and_still_leaves_nothing_behind() {
     let test = "a_second_ctrl_c_stops_at_once_and_still_leaves_nothing_behind";
@@ -319,17 +363,60 @@ fn a_second_ctrl_c_stops_at_once_and_still_leaves_nothing_behind() {
         return;
     };
     let binary = options.find_binary().unwrap();
+    // A browser whose process outlives `Browser.close` by 10 s: the clean-up waits for it
+    // (up to 5 s), so the second signal surely comes while the clean-up runs.
+    let wrapper = browser_wrapper(&binary, "slow-exit", "", "sleep 10");
     let mut recording = Recording::start(&[
         "--service",
         "backgroundSync",
         "--chromium",
-        binary.to_str().unwrap(),
+        wrapper.to_str().unwrap(),
         "about:blank",
     ]);
     recording.read_until("table header", |line| line.starts_with("TIME (UTC)"));
     recording.signal("INT");
-    // The second signal goes once the first has been handled (so that the two are not merged
-    // into one pending signal) and while the clean-up is still running.
+    // The second signal goes once the first has been handled, so that the two are not merged
+    // into one pending signal.
+    recording.read_stderr_until("the notice that the clean-up runs", |line| {
+        line.starts_with("stopping: cleaning up")
+    });
+    let interrupted = Instant::now();
+    recording.signal("INT");
+    let status = recording.wait();
+    let stderr = recording.stderr_text();
+    assert_eq!(status.code(), Some(130), "{status}; stderr: {stderr}");
+    assert!(
+        stderr.contains("interrupted: stopped without cleaning up the page"),
+        "{stderr}"
+    );
+    assert!(
+        interrupted.elapsed() < Duration::from_secs(4),
+        "it took {:?} to stop",
+        interrupted.elapsed()
+    );
+    recording.assert_nothing_left();
+    let _ = std::fs::remove_file(&wrapper);
+}
+
+#[test]
+fn a_second_ctrl_c_while_the_browser_starts_still_closes_it() {
+    let test = "a_second_ctrl_c_while_the_browser_starts_still_closes_it";
+    let Some(options) = common::chromium(test) else {
+        return;
+    };
+    let binary = options.find_binary().unwrap();
+    // A browser that takes 2 s to start: both signals come before it answers anything.
+    let wrapper = browser_wrapper(&binary, "slow-start", "sleep 2", "");
+    let mut recording = Recording::start(&[
+        "--service",
+        "backgroundSync",
+        "--chromium",
+        wrapper.to_str().unwrap(),
+        "about:blank",
+    ]);
+    // The Ctrl-C handler is installed before the browser is launched.
+    recording.wait_for_browser_process();
+    recording.signal("INT");
     recording.read_stderr_until("the notice that the clean-up runs", |line| {
         line.starts_with("stopping: cleaning up")
     });
@@ -337,6 +424,14 @@ fn a_second_ctrl_c_stops_at_once_and_still_leaves_nothing_behind() {
     let status = recording.wait();
     let stderr = recording.stderr_text();
     assert_eq!(status.code(), Some(130), "{status}; stderr: {stderr}");
-    assert!(stderr.contains("interrupted"), "{stderr}");
+    assert!(
+        stderr.contains("interrupted: stopped without cleaning up the page"),
+        "{stderr}"
+    );
+    assert!(
+        !stderr.contains("recording "),
+        "it never got to record: {stderr}"
+    );
     recording.assert_nothing_left();
+    let _ = std::fs::remove_file(&wrapper);
 }

@@ -31,10 +31,17 @@ const TICK: Duration = Duration::from_millis(100);
 /// How long the clean-up after recording may wait for each answer.
 const CLEANUP_TIMEOUT: Duration = Duration::from_secs(5);
 
+/// Held from a second Ctrl-C until the process exits with [`INTERRUPTED`]: killing the
+/// browser makes the main thread fail at once, and it must not exit first, with another status.
+static INTERRUPTING: Mutex<()> = Mutex::new(());
+
 fn main() -> ExitCode {
     // clap exits with status 2 on bad arguments, and 0 for --help and --version.
     let args = Args::parse();
-    match run(&args) {
+    let result = run(&args);
+    // Waits, for good, when a second Ctrl-C is being handled.
+    drop(INTERRUPTING.lock().unwrap_or_else(PoisonError::into_inner));
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
             eprintln!("error: {err}");
@@ -78,34 +85,63 @@ impl From<io::Error> for RunError {
 /// The exit status after a second Ctrl-C: 128 + SIGINT, as shells report a death by SIGINT.
 const INTERRUPTED: i32 = 130;
 
+/// What a second Ctrl-C must deal with before the recorder exits.
+enum Shutdown {
+    /// A browser is being launched. It cannot be killed before the launch returns it, so a
+    /// second Ctrl-C waits for that.
+    Launching,
+    /// A second Ctrl-C came during the launch: kill the browser as soon as it is there.
+    Interrupted,
+    /// Connected; holds the browser the recorder launched, if it did.
+    Running(Option<KillHandle>),
+}
+
 fn run(args: &Args) -> Result<(), RunError> {
     // The first Ctrl-C (SIGINT), SIGTERM or SIGHUP stops the recording: the browser is left as
-    // it was found, closed, and its temporary profile removed. A second one stops at once.
+    // it was found, closed, and its temporary profile removed. A second one stops at once,
+    // killing a browser the recorder launched (once the launch has returned it).
     let stop = Arc::new(AtomicBool::new(false));
-    let browser: Arc<Mutex<Option<KillHandle>>> = Arc::default();
+    let shutdown = Arc::new(Mutex::new(match args.browser_url {
+        Some(_) => Shutdown::Running(None),
+        None => Shutdown::Launching,
+    }));
     let handler_stop = Arc::clone(&stop);
-    let handler_browser = Arc::clone(&browser);
+    let handler_shutdown = Arc::clone(&shutdown);
     ctrlc::set_handler(move || {
-        if handler_stop.swap(true, Ordering::SeqCst) {
-            // The user does not want to wait for the clean-up. `exit` runs no destructors,
-            // so the launched browser and its profile are dealt with here, or they would be
-            // left behind.
-            let handle = handler_browser
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner);
-            if let Some(handle) = handle.as_ref() {
-                handle.kill_and_remove_profile();
-            }
-            eprintln!("interrupted: stopped without cleaning up the page");
-            std::process::exit(INTERRUPTED);
+        if !handler_stop.swap(true, Ordering::SeqCst) {
+            eprintln!("stopping: cleaning up (press Ctrl-C again to stop at once)");
+            return;
         }
-        eprintln!("stopping: cleaning up (press Ctrl-C again to stop at once)");
+        let mut shutdown = handler_shutdown
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        match &*shutdown {
+            Shutdown::Launching => {
+                eprintln!("interrupted: stopping as soon as the browser has started, to close it");
+                *shutdown = Shutdown::Interrupted;
+            }
+            Shutdown::Interrupted => {}
+            // The user does not want to wait for the clean-up. `exit` runs no destructors, so
+            // the launched browser and its profile are dealt with here, or they would be left
+            // behind.
+            Shutdown::Running(browser) => interrupted(browser.as_ref()),
+        }
     })
     .map_err(RunError::Signal)?;
 
-    let mut connection = connect(args)?;
-    *browser.lock().unwrap_or_else(PoisonError::into_inner) =
-        connection.browser().map(BrowserProcess::kill_handle);
+    let connected = connect(args);
+    {
+        let mut shutdown = shutdown.lock().unwrap_or_else(PoisonError::into_inner);
+        let browser = connected
+            .as_ref()
+            .ok()
+            .and_then(|connection| connection.browser().map(BrowserProcess::kill_handle));
+        if let Shutdown::Interrupted = *shutdown {
+            interrupted(browser.as_ref());
+        }
+        *shutdown = Shutdown::Running(browser);
+    }
+    let mut connection = connected?;
     connection.set_timeout(args.timeout);
     let services = args.services();
     let page = connection.new_page()?;
@@ -118,6 +154,18 @@ fn run(args: &Args) -> Result<(), RunError> {
     closed?;
     eprintln!("recorded {count} event(s)");
     Ok(())
+}
+
+/// Exits at once with [`INTERRUPTED`], after killing the browser the recorder launched and
+/// removing its profile.
+fn interrupted(browser: Option<&KillHandle>) -> ! {
+    // Never released: the process ends below.
+    let _exiting = INTERRUPTING.lock().unwrap_or_else(PoisonError::into_inner);
+    if let Some(browser) = browser {
+        browser.kill_and_remove_profile();
+    }
+    eprintln!("interrupted: stopped without cleaning up the page");
+    std::process::exit(INTERRUPTED);
 }
 
 fn connect(args: &Args) -> Result<Connection<Event>, Error> {
