@@ -356,6 +356,41 @@ fn browser_wrapper(binary: &std::path::Path, name: &str, before: &str, after: &s
     wrapper
 }
 
+/// Runs the recorder on the browser `wrapper` (see [`browser_wrapper`]) until `ready`, then
+/// presses Ctrl-C twice, the second once the first has been handled (so that the two are not
+/// merged into one pending signal). The recorder must exit with status 130, say so, and leave
+/// nothing behind. Returns its stderr and how long it took to exit after the second Ctrl-C.
+fn interrupt_twice(
+    wrapper: &std::path::Path,
+    ready: impl FnOnce(&mut Recording),
+) -> (String, Duration) {
+    let mut recording = Recording::start(&[
+        "--service",
+        "backgroundSync",
+        "--chromium",
+        wrapper.to_str().unwrap(),
+        "about:blank",
+    ]);
+    ready(&mut recording);
+    recording.signal("INT");
+    recording.read_stderr_until("the notice that the clean-up runs", |line| {
+        line.starts_with("stopping: cleaning up")
+    });
+    let interrupted = Instant::now();
+    recording.signal("INT");
+    let status = recording.wait();
+    let elapsed = interrupted.elapsed();
+    let stderr = recording.stderr_text();
+    assert_eq!(status.code(), Some(130), "{status}; stderr: {stderr}");
+    assert!(
+        stderr.contains("interrupted: stopped without cleaning up the page"),
+        "{stderr}"
+    );
+    recording.assert_nothing_left();
+    let _ = std::fs::remove_file(wrapper);
+    (stderr, elapsed)
+}
+
 #[test]
 fn a_second_ctrl_c_stops_at_once_and_still_leaves_nothing_behind() {
     let test = "a_second_ctrl_c_stops_at_once_and_still_leaves_nothing_behind";
@@ -366,36 +401,13 @@ fn a_second_ctrl_c_stops_at_once_and_still_leaves_nothing_behind() {
     // A browser whose process outlives `Browser.close` by 10 s: the clean-up waits for it
     // (up to 5 s), so the second signal surely comes while the clean-up runs.
     let wrapper = browser_wrapper(&binary, "slow-exit", "", "sleep 10");
-    let mut recording = Recording::start(&[
-        "--service",
-        "backgroundSync",
-        "--chromium",
-        wrapper.to_str().unwrap(),
-        "about:blank",
-    ]);
-    recording.read_until("table header", |line| line.starts_with("TIME (UTC)"));
-    recording.signal("INT");
-    // The second signal goes once the first has been handled, so that the two are not merged
-    // into one pending signal.
-    recording.read_stderr_until("the notice that the clean-up runs", |line| {
-        line.starts_with("stopping: cleaning up")
+    let (_, elapsed) = interrupt_twice(&wrapper, |recording| {
+        recording.read_until("table header", |line| line.starts_with("TIME (UTC)"));
     });
-    let interrupted = Instant::now();
-    recording.signal("INT");
-    let status = recording.wait();
-    let stderr = recording.stderr_text();
-    assert_eq!(status.code(), Some(130), "{status}; stderr: {stderr}");
     assert!(
-        stderr.contains("interrupted: stopped without cleaning up the page"),
-        "{stderr}"
+        elapsed < Duration::from_secs(4),
+        "it took {elapsed:?} to stop"
     );
-    assert!(
-        interrupted.elapsed() < Duration::from_secs(4),
-        "it took {:?} to stop",
-        interrupted.elapsed()
-    );
-    recording.assert_nothing_left();
-    let _ = std::fs::remove_file(&wrapper);
 }
 
 #[test]
@@ -407,31 +419,10 @@ fn a_second_ctrl_c_while_the_browser_starts_still_closes_it() {
     let binary = options.find_binary().unwrap();
     // A browser that takes 2 s to start: both signals come before it answers anything.
     let wrapper = browser_wrapper(&binary, "slow-start", "sleep 2", "");
-    let mut recording = Recording::start(&[
-        "--service",
-        "backgroundSync",
-        "--chromium",
-        wrapper.to_str().unwrap(),
-        "about:blank",
-    ]);
     // The Ctrl-C handler is installed before the browser is launched.
-    recording.wait_for_browser_process();
-    recording.signal("INT");
-    recording.read_stderr_until("the notice that the clean-up runs", |line| {
-        line.starts_with("stopping: cleaning up")
-    });
-    recording.signal("INT");
-    let status = recording.wait();
-    let stderr = recording.stderr_text();
-    assert_eq!(status.code(), Some(130), "{status}; stderr: {stderr}");
-    assert!(
-        stderr.contains("interrupted: stopped without cleaning up the page"),
-        "{stderr}"
-    );
+    let (stderr, _) = interrupt_twice(&wrapper, |recording| recording.wait_for_browser_process());
     assert!(
         !stderr.contains("recording "),
         "it never got to record: {stderr}"
     );
-    recording.assert_nothing_left();
-    let _ = std::fs::remove_file(&wrapper);
 }
