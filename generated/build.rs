@@ -1,6 +1,6 @@
 //! Generates the bindings at build time.
 //!
-//! By default from `protocol/background_service.json`. Set `CDP_BINDINGS_PROTOCOL` to a list
+//! By default from the schema cdp-codegen embeds (`cdp_schemas::BACKGROUND_SERVICE`). Set `CDP_BINDINGS_PROTOCOL` to a list
 //! of schema files (separated like `PATH`: `:` on Unix) to build against another protocol,
 //! for example the full one that `protocol/fetch-full.sh` writes. Each enabled cargo feature
 //! selects the domain of the same module name; with no domain feature, every domain is kept.
@@ -10,24 +10,15 @@ use std::collections::BTreeSet;
 const PROTOCOL_ENV: &str = "CDP_BINDINGS_PROTOCOL";
 
 /// Features of this crate that do not name a domain.
-const OTHER_FEATURES: &[&str] = &["DEFAULT", "RECORDER"];
+const OTHER_FEATURES: &[&str] = &["DEFAULT"];
 
 fn main() -> Result<(), cdp_codegen::Error> {
     println!("cargo:rerun-if-env-changed={PROTOCOL_ENV}");
     let mut config = cdp_codegen::Config::new();
     let custom = std::env::var_os(PROTOCOL_ENV).filter(|paths| !paths.is_empty());
-    match &custom {
-        Some(paths) => {
-            for path in std::env::split_paths(paths) {
-                config.protocol(path);
-            }
-        }
-        None => {
-            config.protocol(concat!(
-                env!("CARGO_MANIFEST_DIR"),
-                "/../protocol/background_service.json"
-            ));
-        }
+    // Without a protocol, cdp-codegen uses the one it embeds.
+    for path in custom.iter().flat_map(std::env::split_paths) {
+        config.protocol(path);
     }
     let model = config.model()?;
     let mut claimed: BTreeSet<String> = BTreeSet::new();

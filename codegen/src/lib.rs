@@ -28,7 +28,6 @@ pub mod diagnostics;
 pub mod diff;
 mod emit;
 pub mod features;
-pub mod fetch;
 mod format;
 pub mod layout;
 pub mod model;
@@ -43,10 +42,10 @@ use std::path::{Path, PathBuf};
 pub use diagnostics::{Diagnostic, Diagnostics};
 
 /// The embedded default schema: the BackgroundService domain and the two types it uses.
-pub const EMBEDDED_SCHEMA: &str = include_str!("../../protocol/background_service.json");
+pub const EMBEDDED_SCHEMA: &str = cdp_schemas::BACKGROUND_SERVICE;
 
 /// The name the embedded schema goes by in diagnostics and in the output header.
-pub const EMBEDDED_SCHEMA_NAME: &str = "background_service.json";
+pub const EMBEDDED_SCHEMA_NAME: &str = cdp_schemas::BACKGROUND_SERVICE_NAME;
 
 /// The file name written in the output directory when no `out_file` is given.
 pub const DEFAULT_OUT_FILE: &str = "cdp.rs";

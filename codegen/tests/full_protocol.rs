@@ -1,7 +1,7 @@
 //! The whole protocol of the pinned devtools-protocol version: counts, domain selection, and
 //! leaving out experimental or deprecated items without leaving a path dangling.
 
-mod common;
+use cdp_test_support as common;
 
 use std::collections::BTreeSet;
 use std::path::PathBuf;

@@ -1,7 +1,7 @@
 //! PDL input: the full protocol read from PDL matches its JSON, and `binary` fields become
 //! base64 bytes in the generated code.
 
-mod common;
+use cdp_test_support as common;
 
 use std::path::{Path, PathBuf};
 

@@ -11,7 +11,7 @@
 //! The case counts keep the run to a few seconds in a debug build; set `PROPTEST_CASES` for
 //! a longer hunt.
 
-mod common;
+use cdp_test_support as common;
 
 use std::sync::OnceLock;
 

@@ -99,6 +99,24 @@ impl DecodeError {
         DecodeError::new(kind, method, path, reason, text)
     }
 
+    /// The error for one message that arrived as bytes that are not UTF-8 text: of kind
+    /// [`Syntax`](DecodeErrorKind::Syntax) (JSON text is UTF-8), keeping the message with each
+    /// invalid sequence replaced by U+FFFD, and naming its method when that is readable.
+    /// For transports, which receive bytes.
+    pub fn not_utf8(bytes: &[u8]) -> Self {
+        let text = String::from_utf8_lossy(bytes);
+        DecodeError::new(
+            DecodeErrorKind::Syntax,
+            crate::Envelope::probe(&text).method,
+            String::new(),
+            format!(
+                "the message is not UTF-8 ({} bytes; shown with U+FFFD for each invalid sequence)",
+                bytes.len()
+            ),
+            &text,
+        )
+    }
+
     pub(crate) fn protocol(method: &str, error: ProtocolError) -> Self {
         DecodeError(Box::new(Inner {
             kind: DecodeErrorKind::Protocol,

@@ -20,20 +20,18 @@ mod client;
 pub mod codegen;
 mod error;
 mod json_path;
-mod launch_args;
 mod message;
+mod probe;
 mod traits;
-#[cfg(any(feature = "pipe", feature = "websocket"))]
-pub mod transport;
 
 pub use binary::Binary;
 pub use client::{Client, ClientError, Incoming, OutgoingRequest, PendingResponse};
 pub use error::{DecodeError, DecodeErrorKind};
-pub use launch_args::DEFAULT_BROWSER_ARGS;
 pub use message::{
     decode_message, encode_request, try_encode_request, Message, ProtocolError, Response,
     UnknownEvent, MAX_MESSAGE_LEN, MAX_NESTING_DEPTH,
 };
+pub use probe::Envelope;
 pub use traits::{Command, Event, EventSet};
 
 /// The JSON text of a value, kept as it arrived (re-exported from `serde_json`).

@@ -13,8 +13,8 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use cdp_bindings::Event;
-use cdp_runtime::transport::protocol::browser::GetVersionParams;
-use cdp_runtime::transport::{Connection, Error, LaunchOptions};
+use cdp_transport::protocol::browser::GetVersionParams;
+use cdp_transport::{Connection, Error, LaunchOptions};
 
 const WARM_UP: usize = 50;
 const DEFAULT_ITERATIONS: usize = 1_000;

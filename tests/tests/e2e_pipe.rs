@@ -3,9 +3,7 @@
 //! Without a `chromium` binary these tests print `SKIPPED: ..` and return; under `CI=true`
 //! they fail instead (see `common::chromium`).
 
-// Shared with the recorder's tests in cdp-bindings, which holds it.
-#[path = "../../generated/tests/common/mod.rs"]
-mod common;
+use cdp_test_support as common;
 
 use std::time::Duration;
 
@@ -13,9 +11,9 @@ use cdp_bindings::background_service::{
     self as bs, RecordingStateChangedEvent, ServiceName, StartObservingParams,
 };
 use cdp_bindings::Event;
-use cdp_runtime::transport::protocol::browser::GetVersionParams;
-use cdp_runtime::transport::protocol::target::CreateTargetParams;
-use cdp_runtime::transport::{Connection, Error, LaunchOptions, SessionEvent};
+use cdp_transport::protocol::browser::GetVersionParams;
+use cdp_transport::protocol::target::CreateTargetParams;
+use cdp_transport::{Connection, Error, LaunchOptions, SessionEvent};
 
 use common::WAIT;
 

@@ -4,14 +4,12 @@
 //! Without a `chromium` binary these tests print `SKIPPED: ..` and return; under `CI=true`
 //! they fail instead (see `common::chromium`).
 
-// Shared with the recorder's tests in cdp-bindings, which holds it.
-#[path = "../../generated/tests/common/mod.rs"]
-mod common;
+use cdp_test_support as common;
 
 use cdp_bindings::background_service::{ServiceName, StartObservingParams};
 use cdp_bindings::Event;
-use cdp_runtime::transport::protocol::browser::GetVersionParams;
-use cdp_runtime::transport::{resolve_endpoint, BrowserProcess, Connection, Error};
+use cdp_transport::protocol::browser::GetVersionParams;
+use cdp_transport::{resolve_endpoint, BrowserProcess, Connection, Error};
 
 use common::WAIT;
 

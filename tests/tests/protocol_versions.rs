@@ -62,7 +62,8 @@ use std::time::{Duration, Instant};
 
 use cdp_codegen::diff::ChangeKind;
 use cdp_codegen::model::{Field, Model, Ty, TypeId, TypeKind};
-use cdp_codegen::{fetch, naming};
+use cdp_codegen::naming;
+use cdp_codegen_cli::fetch;
 
 /// The devtools-protocol version the project pins: the latest when it was pinned.
 const PINNED: &str = include_str!("../../protocol/PINNED");

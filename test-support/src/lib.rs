@@ -1,0 +1,12 @@
+//! Support shared by the workspace's tests: a crate of its own (`publish = false`) rather than
+//! a module each test borrows by path.
+//!
+//! - Finding Chromium or skipping ([`chromium`]), pages served by the test itself, and the
+//!   background sync scenario the transports and the recorder run.
+//! - The `devtools-protocol` npm package at the pinned version ([`devtools_protocol`]).
+
+mod browser;
+mod protocol_package;
+
+pub use browser::*;
+pub use protocol_package::{devtools_protocol, DEVTOOLS_PROTOCOL_VERSION};

@@ -1,0 +1,232 @@
+//! The one error type of the transports and of [`Connection`](super::Connection).
+
+use std::fmt;
+use std::io;
+use std::path::PathBuf;
+use std::process::ExitStatus;
+use std::time::Duration;
+
+use cdp_runtime::ClientError;
+use cdp_runtime::DecodeError;
+use cdp_runtime::ProtocolError;
+
+/// Why talking to the browser failed.
+///
+/// Every message says what was expected and where: the binary that could not be launched, the
+/// method whose answer did not come, the exit status and the last lines the browser wrote.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Error {
+    /// The browser binary given (or named by `CHROMIUM`) does not exist.
+    NoSuchBinary {
+        /// The path that was tried.
+        path: PathBuf,
+    },
+    /// No binary was given, `CHROMIUM` is unset, and none of the usual names is on `PATH`.
+    BrowserNotFound {
+        /// The names that were looked for on `PATH`.
+        searched: Vec<&'static str>,
+    },
+    /// The binary exists but could not be started.
+    Launch {
+        /// The binary.
+        path: PathBuf,
+        /// What the operating system said.
+        source: io::Error,
+    },
+    /// The browser started but did not become ready (e.g. never printed its DevTools address).
+    Startup {
+        /// The binary.
+        path: PathBuf,
+        /// What went wrong.
+        reason: String,
+        /// The last lines the browser wrote to its standard error.
+        stderr: String,
+    },
+    /// Nothing arrived in time.
+    Timeout {
+        /// What was awaited, e.g. "the response to `Browser.getVersion` (id 3)".
+        waiting_for: String,
+        /// How long it was awaited.
+        after: Duration,
+    },
+    /// The connection to the browser this connection launched has ended, and the browser has
+    /// exited, or did not within 2 s.
+    BrowserExited {
+        /// How it exited; `None` when it had not exited 2 s after the connection ended (or was
+        /// reaped by someone else, so that its status is unknown).
+        status: Option<ExitStatus>,
+        /// The last lines it wrote to its standard error.
+        stderr: String,
+        /// Why the connection ended, as the transport saw it, e.g. "the browser closed the
+        /// pipe" or "the browser sent a message longer than 268435456 bytes".
+        reason: String,
+    },
+    /// The connection is closed: the other side ended it (end of the pipe, WebSocket close),
+    /// or the stream of messages cannot go on (a message over the size limit, a WebSocket
+    /// protocol violation, a message cut short by a write timeout).
+    Closed {
+        /// How it was closed.
+        reason: String,
+    },
+    /// The browser answered a command with an error.
+    Protocol {
+        /// The method of the command.
+        method: &'static str,
+        /// The browser's error, e.g. code -32602 "Invalid service name".
+        error: ProtocolError,
+    },
+    /// A message from the browser could not be decoded. In the event stream (and when it
+    /// answers no request), the connection stays usable.
+    Decode(DecodeError),
+    /// A response from the browser that answers no request waiting for one: its id was never
+    /// sent ([`ClientError::UnknownId`]), or was answered already
+    /// ([`ClientError::DuplicateId`]). Reported in the event stream, in its place; the
+    /// connection stays usable. (The late answer to a request given up after its timeout is
+    /// not reported: it is expected.)
+    UnexpectedResponse(ClientError),
+    /// A command's params could not be encoded (hand-written params only).
+    Encode {
+        /// The method of the command.
+        method: &'static str,
+        /// The serializer's error.
+        source: serde_json::Error,
+    },
+    /// An I/O error on the transport.
+    Io {
+        /// What was being done.
+        context: String,
+        /// The error.
+        source: io::Error,
+    },
+    /// The endpoint to connect to is not usable: a bad URL, or `/json/version` did not answer
+    /// with a WebSocket address.
+    Endpoint {
+        /// The endpoint as given.
+        url: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// A WebSocket protocol error.
+    #[cfg(feature = "websocket")]
+    WebSocket {
+        /// The WebSocket address.
+        url: String,
+        /// The error from `tungstenite`.
+        source: Box<tungstenite::Error>,
+    },
+}
+
+impl Error {
+    /// The browser's error answer, when that is what this is.
+    pub fn protocol_error(&self) -> Option<&ProtocolError> {
+        match self {
+            Error::Protocol { error, .. } => Some(error),
+            _ => None,
+        }
+    }
+
+    /// Whether this is a [`Error::Timeout`].
+    pub fn is_timeout(&self) -> bool {
+        matches!(self, Error::Timeout { .. })
+    }
+
+    /// Whether the connection is gone for good: the browser exited or closed it.
+    pub fn is_closed(&self) -> bool {
+        matches!(self, Error::Closed { .. } | Error::BrowserExited { .. })
+    }
+
+    /// Whether this reports one bad message from the browser ([`Error::Decode`],
+    /// [`Error::UnexpectedResponse`]), after which the connection stays usable: a program
+    /// reading events can log it and read on.
+    pub fn is_bad_message(&self) -> bool {
+        matches!(self, Error::Decode(_) | Error::UnexpectedResponse(_))
+    }
+
+    pub(crate) fn io(context: impl Into<String>, source: io::Error) -> Self {
+        Error::Io {
+            context: context.into(),
+            source,
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::NoSuchBinary { path } => write!(f, "no such binary: {}", path.display()),
+            Error::BrowserNotFound { searched } => write!(
+                f,
+                "no Chromium binary found: set CHROMIUM=/path/to/chromium or install chromium \
+                 (looked for {} on PATH)",
+                searched.join(", ")
+            ),
+            Error::Launch { path, source } => {
+                write!(f, "cannot launch {}: {source}", path.display())
+            }
+            Error::Startup {
+                path,
+                reason,
+                stderr,
+            } => {
+                write!(f, "{} did not start: {reason}", path.display())?;
+                write_stderr(f, stderr)
+            }
+            Error::Timeout { waiting_for, after } => {
+                write!(f, "timed out after {after:?} waiting for {waiting_for}")
+            }
+            Error::BrowserExited {
+                status,
+                stderr,
+                reason,
+            } => {
+                match status {
+                    Some(status) => write!(f, "the browser exited ({status}): {reason}")?,
+                    None => write!(f, "the connection to the browser ended: {reason}")?,
+                }
+                write_stderr(f, stderr)
+            }
+            Error::Closed { reason } => write!(f, "the connection is closed: {reason}"),
+            Error::Protocol { method, error } => write!(f, "`{method}` failed: {error}"),
+            Error::Decode(err) => err.fmt(f),
+            Error::UnexpectedResponse(err) => write!(f, "unexpected message: {err}"),
+            Error::Encode { method, source } => {
+                write!(f, "cannot encode the params of `{method}`: {source}")
+            }
+            Error::Io { context, source } => write!(f, "{context}: {source}"),
+            Error::Endpoint { url, reason } => write!(f, "cannot connect to {url}: {reason}"),
+            #[cfg(feature = "websocket")]
+            Error::WebSocket { url, source } => write!(f, "WebSocket {url}: {source}"),
+        }
+    }
+}
+
+fn write_stderr(f: &mut fmt::Formatter<'_>, stderr: &str) -> fmt::Result {
+    let stderr = stderr.trim_end();
+    if stderr.is_empty() {
+        Ok(())
+    } else {
+        write!(f, "; its last lines on stderr:\n{stderr}")
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Launch { source, .. } | Error::Io { source, .. } => Some(source),
+            Error::Protocol { error, .. } => Some(error),
+            Error::Decode(err) => Some(err),
+            Error::UnexpectedResponse(err) => Some(err),
+            Error::Encode { source, .. } => Some(source),
+            #[cfg(feature = "websocket")]
+            Error::WebSocket { source, .. } => Some(source.as_ref()),
+            _ => None,
+        }
+    }
+}
+
+impl From<DecodeError> for Error {
+    fn from(err: DecodeError) -> Self {
+        Error::Decode(err)
+    }
+}

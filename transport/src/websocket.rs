@@ -1,0 +1,392 @@
+//! CDP over a WebSocket: one text message per protocol message.
+
+use std::io;
+use std::net::TcpStream;
+use std::time::{Duration, Instant};
+
+use serde::Deserialize;
+use tungstenite::protocol::WebSocketConfig;
+use tungstenite::{Message, WebSocket};
+
+use super::error::Error;
+use super::http;
+use super::Transport;
+use cdp_runtime::MAX_MESSAGE_LEN;
+
+/// A blocking WebSocket connection to a browser's DevTools endpoint.
+///
+/// Each wait sets the socket's read timeout to what is left of it; `tungstenite` keeps a
+/// frame that is cut by a timeout and completes it on the next read. A send that times out
+/// keeps the rest of its message, which goes out before the next one.
+///
+/// A binary message is taken as text when it is UTF-8, and reported as one undecodable
+/// message ([`Error::Decode`]) when it is not. After anything that leaves the stream of
+/// messages unusable (the browser closing it, a message over
+/// [`MAX_MESSAGE_LEN`], a protocol violation, a text message that is
+/// not UTF-8, an I/O error), the transport is closed and says why on every later call.
+#[derive(Debug)]
+pub struct WebSocketTransport {
+    socket: WebSocket<TcpStream>,
+    url: String,
+    closed: Option<String>,
+    /// The socket's write timeout, as last set.
+    write_timeout: Option<Duration>,
+}
+
+/// The part of `/json/version` that names the browser's WebSocket.
+#[derive(Deserialize)]
+struct Version {
+    #[serde(rename = "webSocketDebuggerUrl")]
+    web_socket_debugger_url: String,
+}
+
+/// The WebSocket address of a browser endpoint: a `ws://HOST:PORT/devtools/browser/..` address
+/// as it is, or for `http://HOST:PORT` the `webSocketDebuggerUrl` that its `/json/version`
+/// names.
+pub fn resolve_endpoint(endpoint: &str, timeout: Duration) -> Result<String, Error> {
+    let endpoint_error = |reason: String| Error::Endpoint {
+        url: endpoint.to_owned(),
+        reason,
+    };
+    let (scheme, rest) = endpoint.split_once("://").ok_or_else(|| {
+        endpoint_error("expected ws://HOST:PORT/devtools/browser/.. or http://HOST:PORT".into())
+    })?;
+    match scheme.to_ascii_lowercase().as_str() {
+        "ws" => Ok(endpoint.to_owned()),
+        "http" => {
+            let host_port = with_port(rest.split('/').next().unwrap_or(""), 80);
+            let body = http::get(&host_port, "/json/version", timeout).map_err(endpoint_error)?;
+            let version: Version = serde_json::from_str(&body).map_err(|err| {
+                endpoint_error(format!(
+                    "/json/version has no usable webSocketDebuggerUrl ({err}): {body}"
+                ))
+            })?;
+            Ok(version.web_socket_debugger_url)
+        }
+        "wss" | "https" => Err(endpoint_error(
+            "TLS is not supported: use ws:// or http:// (DevTools listens on plain TCP)".into(),
+        )),
+        other => Err(endpoint_error(format!(
+            "unsupported scheme {other:?}: expected ws://HOST:PORT/devtools/browser/.. or \
+             http://HOST:PORT"
+        ))),
+    }
+}
+
+/// `host` with `:default` appended when it names no port (`[::1]` counts as no port).
+fn with_port(host: &str, default: u16) -> String {
+    let port_part = host.rsplit_once(']').map_or(host, |(_, after)| after);
+    if port_part.contains(':') {
+        host.to_owned()
+    } else {
+        format!("{host}:{default}")
+    }
+}
+
+impl WebSocketTransport {
+    /// Connects to `endpoint` (see [`resolve_endpoint`]), waiting up to `timeout` for the TCP
+    /// connection and for each step of the handshake.
+    pub fn connect(endpoint: &str, timeout: Duration) -> Result<WebSocketTransport, Error> {
+        let url = resolve_endpoint(endpoint, timeout)?;
+        let endpoint_error = |reason: String| Error::Endpoint {
+            url: url.clone(),
+            reason,
+        };
+        let rest = url.split_once("://").map_or("", |(_, rest)| rest);
+        let host_port = with_port(rest.split('/').next().unwrap_or(""), 80);
+        let stream = http::connect(&host_port, timeout).map_err(endpoint_error)?;
+        let io_error = |err: io::Error| Error::io(format!("WebSocket {url}"), err);
+        stream.set_read_timeout(Some(timeout)).map_err(io_error)?;
+        stream.set_write_timeout(Some(timeout)).map_err(io_error)?;
+        let config = WebSocketConfig::default()
+            .max_message_size(Some(MAX_MESSAGE_LEN))
+            .max_frame_size(Some(MAX_MESSAGE_LEN));
+        let (socket, _response) =
+            tungstenite::client::client_with_config(url.as_str(), stream, Some(config)).map_err(
+                |err| match err {
+                    tungstenite::HandshakeError::Interrupted(_) => Error::Timeout {
+                        waiting_for: format!("the WebSocket handshake with {url}"),
+                        after: timeout,
+                    },
+                    tungstenite::HandshakeError::Failure(source) => Error::WebSocket {
+                        url: url.clone(),
+                        source: Box::new(source),
+                    },
+                },
+            )?;
+        Ok(WebSocketTransport {
+            socket,
+            url,
+            closed: None,
+            write_timeout: Some(timeout),
+        })
+    }
+
+    /// The WebSocket address connected to.
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    fn closed(&self) -> Error {
+        Error::Closed {
+            reason: self
+                .closed
+                .clone()
+                .unwrap_or_else(|| "the WebSocket is closed".into()),
+        }
+    }
+
+    /// Turns an error of `tungstenite` (other than a timeout) into ours. Whatever leaves the
+    /// stream of messages unusable closes the transport, with the reason.
+    fn fail(&mut self, err: tungstenite::Error) -> Error {
+        let reason = match err {
+            tungstenite::Error::ConnectionClosed | tungstenite::Error::AlreadyClosed => {
+                "the browser closed the WebSocket".to_owned()
+            }
+            tungstenite::Error::Io(err)
+                if matches!(
+                    err.kind(),
+                    io::ErrorKind::BrokenPipe
+                        | io::ErrorKind::ConnectionReset
+                        | io::ErrorKind::ConnectionAborted
+                        | io::ErrorKind::UnexpectedEof
+                ) =>
+            {
+                format!("the WebSocket connection ended: {err}")
+            }
+            // Apart from timeouts (handled by the callers), I/O errors on the socket are fatal.
+            tungstenite::Error::Io(err) => format!("the WebSocket connection failed: {err}"),
+            tungstenite::Error::Capacity(err) => format!(
+                "the browser sent a message over the limit of {MAX_MESSAGE_LEN} bytes ({err})"
+            ),
+            tungstenite::Error::Protocol(err) => {
+                format!("the browser broke the WebSocket protocol: {err}")
+            }
+            // RFC 6455 fails the connection on such a message; its frames may not even be
+            // over (`tungstenite` cannot resume in the middle of one).
+            tungstenite::Error::Utf8(err) => {
+                format!("the browser sent a text message that is not UTF-8: {err}")
+            }
+            err => {
+                return Error::WebSocket {
+                    url: self.url.clone(),
+                    source: Box::new(err),
+                }
+            }
+        };
+        self.closed = Some(reason);
+        self.closed()
+    }
+}
+
+impl Transport for WebSocketTransport {
+    fn send(&mut self, message: &str, timeout: Duration) -> Result<(), Error> {
+        if self.closed.is_some() {
+            return Err(self.closed());
+        }
+        // A zero write timeout is refused by the OS call, so allow at least a millisecond.
+        let timeout = timeout.max(Duration::from_millis(1));
+        if self.write_timeout != Some(timeout) {
+            if let Err(err) = self.socket.get_mut().set_write_timeout(Some(timeout)) {
+                return Err(Error::io(format!("WebSocket {}", self.url), err));
+            }
+            self.write_timeout = Some(timeout);
+        }
+        match self.socket.send(Message::text(message)) {
+            Ok(()) => Ok(()),
+            // `tungstenite` queued the whole frame before writing: what is left goes out with
+            // the next message.
+            Err(tungstenite::Error::Io(err))
+                if matches!(
+                    err.kind(),
+                    io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+                ) =>
+            {
+                Err(Error::Timeout {
+                    waiting_for: format!(
+                        "the browser to read a message of {} bytes from its WebSocket",
+                        message.len()
+                    ),
+                    after: timeout,
+                })
+            }
+            Err(err) => Err(self.fail(err)),
+        }
+    }
+
+    fn receive(&mut self, timeout: Duration) -> Result<Option<String>, Error> {
+        if self.closed.is_some() {
+            return Err(self.closed());
+        }
+        let deadline = Instant::now() + timeout;
+        loop {
+            // A zero read timeout is refused by the OS call, so wait at least a millisecond.
+            let left = deadline
+                .saturating_duration_since(Instant::now())
+                .max(Duration::from_millis(1));
+            if let Err(err) = self.socket.get_mut().set_read_timeout(Some(left)) {
+                return Err(Error::io(format!("WebSocket {}", self.url), err));
+            }
+            match self.socket.read() {
+                Ok(Message::Text(text)) => return Ok(Some(text.as_str().to_owned())),
+                Ok(Message::Binary(bytes)) => {
+                    // One bad message; the next one is read as usual.
+                    return match std::str::from_utf8(&bytes) {
+                        Ok(text) => Ok(Some(text.to_owned())),
+                        Err(_) => Err(super::not_utf8(&bytes)),
+                    };
+                }
+                Ok(Message::Close(frame)) => {
+                    self.closed = Some(match frame {
+                        Some(frame) => format!(
+                            "the browser closed the WebSocket ({}: {})",
+                            frame.code, frame.reason
+                        ),
+                        None => "the browser closed the WebSocket".into(),
+                    });
+                    return Err(self.closed());
+                }
+                Ok(Message::Ping(_) | Message::Pong(_) | Message::Frame(_)) => {}
+                Err(tungstenite::Error::Io(err))
+                    if matches!(
+                        err.kind(),
+                        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+                    ) => {}
+                Err(err) => return Err(self.fail(err)),
+            }
+            if Instant::now() >= deadline {
+                return Ok(None);
+            }
+        }
+    }
+}
+
+impl Drop for WebSocketTransport {
+    fn drop(&mut self) {
+        if self.closed.is_none() {
+            // A polite close frame; the browser may be gone already, and that is fine.
+            let _ = self.socket.close(None);
+            let _ = self.socket.flush();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+    use std::net::TcpListener;
+
+    /// A WebSocket server on 127.0.0.1 that plays `script` with the one client it accepts;
+    /// returns its address.
+    fn serve(script: impl FnOnce(WebSocket<TcpStream>) + Send + 'static) -> String {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!(
+            "ws://{}/devtools/browser/test",
+            listener.local_addr().unwrap()
+        );
+        std::thread::spawn(move || {
+            let (stream, _) = listener.accept().unwrap();
+            script(tungstenite::accept(stream).unwrap());
+        });
+        url
+    }
+
+    const WAIT: Duration = Duration::from_secs(5);
+
+    #[test]
+    fn a_binary_message_that_is_not_utf8_is_one_bad_message_and_the_next_ones_arrive() {
+        let (done, finished) = std::sync::mpsc::channel::<()>();
+        let url = serve(move |mut socket| {
+            socket
+                .send(Message::binary(
+                    &b"{\"method\":\"X.y\",\"params\":\"\xff\"}"[..],
+                ))
+                .unwrap();
+            socket
+                .send(Message::binary(&b"{\"id\":1,\"result\":{}}"[..]))
+                .unwrap();
+            socket
+                .send(Message::text(r#"{"id":2,"result":{}}"#))
+                .unwrap();
+            let _ = finished.recv();
+        });
+        let mut transport = WebSocketTransport::connect(&url, WAIT).unwrap();
+        let err = transport.receive(WAIT).unwrap_err();
+        let Error::Decode(err) = &err else {
+            panic!("expected a decode error, got {err:?}");
+        };
+        assert_eq!(err.method(), Some("X.y"));
+        assert_eq!(err.raw(), "{\"method\":\"X.y\",\"params\":\"\u{fffd}\"}");
+        for expected in [r#"{"id":1,"result":{}}"#, r#"{"id":2,"result":{}}"#] {
+            assert_eq!(transport.receive(WAIT).unwrap().as_deref(), Some(expected));
+        }
+        drop(done);
+    }
+
+    #[test]
+    fn a_protocol_violation_closes_the_transport_with_its_reason() {
+        let (done, finished) = std::sync::mpsc::channel::<()>();
+        let url = serve(move |mut socket| {
+            // A text frame with a reserved bit set, which no extension was agreed for.
+            socket.get_mut().write_all(&[0xC1, 0x00]).unwrap();
+            let _ = finished.recv();
+        });
+        let mut transport = WebSocketTransport::connect(&url, WAIT).unwrap();
+        let err = transport.receive(WAIT).unwrap_err();
+        assert!(err.is_closed(), "{err:?}");
+        let first = err.to_string();
+        assert!(first.contains("broke the WebSocket protocol"), "{first}");
+        // Every later call says the same, without touching the socket again.
+        let err = transport.receive(WAIT).unwrap_err();
+        assert_eq!(err.to_string(), first);
+        let err = transport.send("{}", WAIT).unwrap_err();
+        assert_eq!(err.to_string(), first);
+        drop(done);
+    }
+
+    #[test]
+    fn a_browser_that_does_not_read_makes_a_send_time_out() {
+        let (done, finished) = std::sync::mpsc::channel::<()>();
+        let url = serve(move |socket| {
+            // Reads nothing until the test is over.
+            let _ = finished.recv();
+            drop(socket);
+        });
+        let mut transport = WebSocketTransport::connect(&url, WAIT).unwrap();
+        // More than the socket buffers on both sides hold.
+        let large = "x".repeat(64 << 20);
+        let started = Instant::now();
+        let err = transport
+            .send(&large, Duration::from_millis(200))
+            .unwrap_err();
+        assert!(err.is_timeout(), "{err:?}");
+        assert!(started.elapsed() < WAIT);
+        // The transport goes on: it keeps the rest of the message to send.
+        assert_eq!(transport.receive(Duration::from_millis(10)).unwrap(), None);
+        drop(done);
+    }
+
+    #[test]
+    fn a_port_is_added_only_when_missing() {
+        assert_eq!(with_port("127.0.0.1:9222", 80), "127.0.0.1:9222");
+        assert_eq!(with_port("localhost", 80), "localhost:80");
+        assert_eq!(with_port("[::1]", 80), "[::1]:80");
+        assert_eq!(with_port("[::1]:9222", 80), "[::1]:9222");
+    }
+
+    #[test]
+    fn ws_addresses_are_used_as_they_are() {
+        let url = "ws://127.0.0.1:9222/devtools/browser/abc";
+        assert_eq!(resolve_endpoint(url, Duration::from_secs(1)).unwrap(), url);
+    }
+
+    #[test]
+    fn other_schemes_are_refused_with_the_expected_forms() {
+        for endpoint in ["wss://127.0.0.1:1/x", "ftp://127.0.0.1:1", "127.0.0.1:9222"] {
+            let err = resolve_endpoint(endpoint, Duration::from_secs(1)).unwrap_err();
+            assert!(matches!(err, Error::Endpoint { .. }), "{err}");
+            assert!(err.to_string().starts_with("cannot connect to "), "{err}");
+        }
+    }
+}
