@@ -164,3 +164,19 @@ fn every_subcommand_has_help() {
     }
     assert!(stdout(&run(&["--help"])).contains("generate"));
 }
+
+/// The transport's protocol module is generated and checked in: `check` is its freshness gate,
+/// in CI and here.
+#[test]
+fn the_transports_checked_in_protocol_is_what_generate_writes() {
+    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
+    let schema = format!("{root}/protocol/transport.json");
+    let out = format!("{root}/transport/src/protocol.rs");
+    let output = run(&["check", "--protocol", &schema, "--out", &out]);
+    assert!(
+        output.status.success(),
+        "transport/src/protocol.rs is stale; regenerate it with \
+         `cargo run -p cdp-codegen-cli -- generate --protocol protocol/transport.json --out transport/src/protocol.rs`:\n{}",
+        stderr(&output)
+    );
+}
