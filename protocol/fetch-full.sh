@@ -11,7 +11,7 @@
 #
 # Either file holds the browser and JS protocols merged, with a top-level "source" naming where
 # it came from, in a stable layout (the same input gives the same bytes). Use it with
-#   cargo run -p cdp-codegen -- generate --protocol protocol/full/<file>.json
+#   cargo run -p cdp-codegen-cli -- generate --protocol protocol/full/<file>.json
 # or build cdp-bindings against it with CDP_BINDINGS_PROTOCOL=protocol/full/<file>.json.
 set -euo pipefail
 
@@ -25,7 +25,7 @@ usage() {
 }
 
 fetch() {
-    cargo run -q --manifest-path "$root/Cargo.toml" -p cdp-codegen -- fetch "$@"
+    cargo run -q --manifest-path "$root/Cargo.toml" -p cdp-codegen-cli -- fetch "$@"
 }
 
 [ $# -ge 1 ] || usage

@@ -36,3 +36,7 @@ pub use traits::{Command, Event, EventSet};
 
 /// The JSON text of a value, kept as it arrived (re-exported from `serde_json`).
 pub use serde_json::value::RawValue;
+
+/// `serde_json`, whose `Value` generated bindings use for the protocol's `any` fields: a crate
+/// that holds bindings needs no dependency of its own to build or read one.
+pub use serde_json;
