@@ -10,6 +10,8 @@
 #   bs          clean `cargo build -p cdp-bindings`: the default, BackgroundService only
 #   full        clean `cargo build -p cdp-bindings --no-default-features` against the full
 #               protocol (CDP_BINDINGS_PROTOCOL), every domain
+#   script      clean build of a crate that follows the README's build.rs recipe with the
+#               embedded schema: the build script's dependency tree, the script, and the crate
 #   bs-crate    `cdp-bindings` alone again, its dependencies built: build script and crate
 #   full-crate  the same for the full protocol
 #   user        a release rebuild (after `touch`) of a small crate that decodes events of the
@@ -82,6 +84,34 @@ fn main() {
 }
 EOF
 
+# The README's build.rs recipe, on the embedded schema.
+script="$work/script"
+mkdir -p "$script/src"
+cat >"$script/Cargo.toml" <<EOF
+[package]
+name = "cdp-compile-times-script"
+version = "0.0.0"
+edition = "2021"
+publish = false
+
+[dependencies]
+cdp-runtime = { path = "$root/runtime" }
+
+[build-dependencies]
+cdp-codegen = { path = "$root/codegen" }
+
+[workspace]
+EOF
+cat >"$script/build.rs" <<'EOF'
+fn main() -> Result<(), cdp_codegen::Error> {
+    cdp_codegen::Config::new().generate()?;
+    Ok(())
+}
+EOF
+cat >"$script/src/lib.rs" <<'EOF'
+include!(concat!(env!("OUT_DIR"), "/cdp.rs"));
+EOF
+
 # Seconds that `cargo ARGS` takes, with its output kept in $work/last.log.
 timed() {
     local started ended
@@ -104,9 +134,10 @@ record() {
 cd "$root"
 for round in $(seq "$rounds"); do
     echo "round $round of $rounds"
-    rm -rf "$work/floor" "$work/bs" "$work/full"
+    rm -rf "$work/floor" "$work/bs" "$work/full" "$script/target"
     record floor "$(timed env CARGO_TARGET_DIR="$work/floor" cargo build -p cdp-runtime)"
     record bs "$(timed env CARGO_TARGET_DIR="$work/bs" cargo build -p cdp-bindings)"
+    record script "$(cd "$script" && timed cargo build)"
     record full "$(timed env CARGO_TARGET_DIR="$work/full" CDP_BINDINGS_PROTOCOL="$full" \
         cargo build -p cdp-bindings --no-default-features)"
     cargo clean -q -p cdp-bindings --target-dir "$work/bs"
@@ -137,7 +168,7 @@ lines() {
 echo
 echo "over $rounds round(s), seconds (median, min, max), and the median's ratio to the floor:"
 floor_median=""
-for name in floor bs full bs-crate full-crate user; do
+for name in floor bs script full bs-crate full-crate user; do
     read -r median min max < <(tr ' ' '\n' <<<"${times[$name]}" | grep . | sort -g |
         awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)], v[1], v[NR] }')
     [ "$name" = floor ] && floor_median="$median"

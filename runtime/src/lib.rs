@@ -19,6 +19,7 @@ mod binary;
 mod client;
 pub mod codegen;
 mod error;
+mod event_of;
 mod json_path;
 mod message;
 mod probe;
@@ -27,6 +28,7 @@ mod traits;
 pub use binary::Binary;
 pub use client::{Client, ClientError, Incoming, OutgoingRequest, PendingResponse};
 pub use error::{DecodeError, DecodeErrorKind};
+pub use event_of::EventOf;
 pub use message::{
     decode_message, encode_request, try_encode_request, Message, ProtocolError, Response,
     UnknownEvent, MAX_MESSAGE_LEN, MAX_NESTING_DEPTH,

@@ -1,0 +1,148 @@
+//! The README's "From build.rs" section, followed literally by a crate outside the workspace:
+//! its dependency lines, its `build.rs`, its `lib.rs` and its `main.rs`, taken from the README
+//! itself, with `[patch.crates-io]` path dependencies standing in for the registry and the
+//! pinned full protocol as `protocol/*.json`. The crate must build with no warning, and its
+//! build script must compile none of the command's dependencies.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// Crates a build script that follows the README must not compile: the CLI's parser and the
+/// pretty-printer, and `syn`, which any proc macro (serde's derive, thiserror) brings in.
+const NOT_IN_A_BUILD_SCRIPT: &[&str] = &[
+    "clap",
+    "syn",
+    "prettyplease",
+    "serde_derive",
+    "similar",
+    "tar",
+    "flate2",
+];
+
+/// The published packages the recipe may reach, by the folder that holds each.
+const PATCHED: &[(&str, &str)] = &[
+    ("cdp-codegen", "codegen"),
+    ("cdp-runtime", "runtime"),
+    ("cdp-transport", "transport"),
+    ("cdp-schemas", "protocol"),
+];
+
+fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("tests/ is inside the workspace")
+        .to_owned()
+}
+
+/// The code blocks of the README's "From build.rs" section, with their language.
+fn recipe_blocks() -> Vec<(String, String)> {
+    let readme = std::fs::read_to_string(workspace().join("README.md")).expect("README.md");
+    let start = readme
+        .find("\n## From build.rs\n")
+        .expect("the README has a \"From build.rs\" section");
+    let section = &readme[start + 1..];
+    let end = section[3..].find("\n## ").map_or(section.len(), |end| end + 3);
+    let mut blocks = Vec::new();
+    let mut lines = section[..end].lines();
+    while let Some(line) = lines.next() {
+        if let Some(language) = line.strip_prefix("```").filter(|l| !l.is_empty()) {
+            let body: Vec<&str> = lines.by_ref().take_while(|l| *l != "```").collect();
+            blocks.push((language.to_owned(), body.join("\n") + "\n"));
+        }
+    }
+    blocks
+}
+
+/// The Rust block that starts with `// NAME`.
+fn rust_file<'a>(blocks: &'a [(String, String)], name: &str) -> &'a str {
+    blocks
+        .iter()
+        .find(|(language, body)| language == "rust" && body.starts_with(&format!("// {name}\n")))
+        .map(|(_, body)| body.as_str())
+        .unwrap_or_else(|| panic!("the README's \"From build.rs\" section has no `// {name}` block"))
+}
+
+fn cargo() -> Command {
+    Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
+}
+
+#[test]
+fn the_readme_build_rs_recipe_builds_without_warnings_and_its_build_script_stays_lean() {
+    let Some(package) = cdp_test_support::devtools_protocol(cdp_test_support::DEVTOOLS_PROTOCOL_VERSION)
+    else {
+        return;
+    };
+    let blocks = recipe_blocks();
+    let toml = blocks
+        .iter()
+        .find(|(language, _)| language == "toml")
+        .map(|(_, body)| body.as_str())
+        .expect("the section has the Cargo.toml lines");
+
+    let root = workspace();
+    let dir = root.join("target/readme-recipe");
+    std::fs::create_dir_all(dir.join("src")).unwrap();
+    std::fs::create_dir_all(dir.join("protocol")).unwrap();
+    for file in ["browser_protocol.json", "js_protocol.json"] {
+        std::fs::copy(package.join("json").join(file), dir.join("protocol").join(file)).unwrap();
+    }
+    let mut manifest = String::from(
+        "[package]\nname = \"readme-recipe\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n",
+    );
+    manifest.push_str(toml);
+    manifest.push_str("\n[patch.crates-io]\n");
+    for (name, folder) in PATCHED {
+        let path = root.join(folder);
+        manifest.push_str(&format!("{name} = {{ path = {:?} }}\n", path.display().to_string()));
+    }
+    // Its own workspace: it lives under this one's target/, and must not join it.
+    manifest.push_str("\n[workspace]\n");
+    std::fs::write(dir.join("Cargo.toml"), manifest).unwrap();
+    std::fs::write(dir.join("build.rs"), rust_file(&blocks, "build.rs")).unwrap();
+    std::fs::write(dir.join("src/lib.rs"), rust_file(&blocks, "lib.rs")).unwrap();
+    std::fs::write(dir.join("src/main.rs"), rust_file(&blocks, "main.rs")).unwrap();
+    // The versions this workspace builds with, so that the build needs nothing new.
+    std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock")).unwrap();
+
+    let target = dir.join("target");
+    let build = cargo()
+        .args(["build", "--offline", "--all-targets", "--message-format", "short"])
+        .current_dir(&dir)
+        .env("CARGO_TARGET_DIR", &target)
+        .env_remove("RUSTFLAGS")
+        .output()
+        .expect("cargo runs");
+    let stderr = String::from_utf8_lossy(&build.stderr);
+    assert!(build.status.success(), "the README's recipe does not build:\n{stderr}");
+    let warnings: Vec<&str> = stderr.lines().filter(|l| l.contains("warning")).collect();
+    assert!(warnings.is_empty(), "the README's recipe builds with warnings:\n{stderr}");
+
+    // It runs: the binary of the recipe prints the request it encodes.
+    let run = Command::new(target.join("debug/readme-recipe"))
+        .output()
+        .expect("the recipe's binary runs");
+    assert_eq!(
+        String::from_utf8_lossy(&run.stdout).trim(),
+        r#"{"id":1,"method":"BackgroundService.startObserving","params":{"service":"backgroundSync"}}"#
+    );
+
+    // What the build script compiles: cdp-codegen is a build dependency only, so its tree, as
+    // this crate resolves it, is what the build script builds.
+    let tree = cargo()
+        .args(["tree", "--offline", "-e", "normal,build", "--prefix", "none", "-p", "cdp-codegen"])
+        .current_dir(&dir)
+        .output()
+        .expect("cargo tree runs");
+    let tree = String::from_utf8_lossy(&tree.stdout);
+    assert!(
+        tree.lines().any(|line| line.starts_with("cdp-codegen ")),
+        "cargo tree shows no cdp-codegen:\n{tree}"
+    );
+    for line in tree.lines() {
+        let name = line.split_whitespace().next().unwrap_or_default();
+        assert!(
+            !NOT_IN_A_BUILD_SCRIPT.contains(&name),
+            "the README's build script compiles `{name}`:\n{tree}"
+        );
+    }
+}
