@@ -4,8 +4,6 @@
 //! Tests that need npm or Chromium print `SKIPPED: <why>` and pass where they are missing, but
 //! fail under `CI`, which must run them.
 
-
-
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::atomic::{AtomicUsize, Ordering};
