@@ -21,10 +21,8 @@
 //! why it failed.
 
 mod browser;
-mod http;
 mod npm;
 mod stable;
-mod temp_dir;
 
 use std::io;
 use std::path::PathBuf;
@@ -118,6 +116,13 @@ pub enum FetchError {
         /// Why it failed.
         reason: String,
     },
+    /// The browser could not be launched or closed for another reason than those above
+    /// (e.g. it closed its standard error before it opened its DevTools port).
+    #[error(transparent)]
+    Browser(cdp_transport::Error),
+    /// Asking the browser failed for another reason than those above.
+    #[error(transparent)]
+    Discovery(cdp_transport::discovery::DiscoveryError),
     /// What was read is not a protocol schema.
     #[error("{what} is not a protocol schema: {reason}")]
     NotAProtocol {

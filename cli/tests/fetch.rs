@@ -4,8 +4,6 @@
 //! Tests that need npm or Chromium print `SKIPPED: <why>` and pass where they are missing, but
 //! fail under `CI`, which must run them.
 
-
-
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -269,7 +267,8 @@ fn url_fetch_from_a_running_browser_gives_the_same_bytes_as_launching_it() {
     let dir = scratch("url");
     let profile = dir.join("profile");
     let mut browser = Command::new(&binary)
-        .args(cdp_transport::DEFAULT_ARGS)
+        // The default arguments, with `--no-sandbox` where the sandbox cannot start (as root).
+        .args(cdp_transport::LaunchOptions::new().browser_args())
         .arg("--remote-debugging-port=0")
         .arg(format!("--user-data-dir={}", profile.display()))
         .arg("about:blank")

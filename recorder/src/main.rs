@@ -15,11 +15,9 @@ use cdp_bindings::background_service::{
     self as bs, ClearEventsParams, ServiceName, SetRecordingParams, StartObservingParams,
     StopObservingParams,
 };
-use cdp_transport::protocol::{page, target};
-use cdp_transport::{
-    BrowserProcess, Connection, Error, KillHandle, LaunchOptions, PageSession,
-};
 use cdp_bindings::Event;
+use cdp_transport::protocol::{page, target};
+use cdp_transport::{BrowserProcess, Connection, Error, KillHandle, LaunchOptions, PageSession};
 use clap::Parser;
 
 use cli::Args;

@@ -9,11 +9,11 @@ use super::error::Error;
 use super::launch::BrowserProcess;
 #[cfg(any(feature = "pipe", feature = "websocket"))]
 use super::launch::LaunchOptions;
-use cdp_runtime::Envelope;
 use super::protocol::target::{AttachToTargetParams, CreateTargetParams, SessionId, TargetId};
 use super::Transport;
-use cdp_runtime::{Client, ClientError, Incoming, PendingResponse};
 use cdp_runtime::DecodeError;
+use cdp_runtime::Envelope;
+use cdp_runtime::{Client, ClientError, Incoming, PendingResponse};
 use cdp_runtime::{Command, EventSet};
 
 /// How long a [`Connection`] waits for an answer unless told otherwise.
@@ -479,10 +479,10 @@ impl<E: EventSet> Connection<E> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use cdp_runtime::UnknownEvent;
     use crate::protocol::browser::GetVersionParams;
     use crate::protocol::target::CreateTargetParams;
     use crate::LaunchOptions;
+    use cdp_runtime::UnknownEvent;
 
     /// What the fake browser sends back.
     enum Item {

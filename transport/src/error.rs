@@ -12,8 +12,10 @@ use cdp_runtime::ProtocolError;
 
 /// Why talking to the browser failed.
 ///
-/// Every message says what was expected and where: the binary that could not be launched, the
-/// method whose answer did not come, the exit status and the last lines the browser wrote.
+/// Every message says what was expected and where, in one line: the binary that could not be
+/// launched, the method whose answer did not come, how the browser exited. The last lines the
+/// browser wrote to its standard error, which often say why it exited, are kept apart, in the
+/// `stderr` field of [`Error::Startup`] and [`Error::BrowserExited`]: see [`Error::stderr`].
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum Error {
@@ -34,13 +36,13 @@ pub enum Error {
         /// What the operating system said.
         source: io::Error,
     },
-    /// The browser started but did not become ready (e.g. never printed its DevTools address).
+    /// The browser started but did not become ready: it did not print its DevTools address.
     Startup {
         /// The binary.
         path: PathBuf,
-        /// What went wrong.
-        reason: String,
-        /// The last lines the browser wrote to its standard error.
+        /// What happened instead.
+        reason: StartupFailure,
+        /// The last lines the browser wrote to its standard error (not part of the message).
         stderr: String,
     },
     /// Nothing arrived in time.
@@ -56,7 +58,7 @@ pub enum Error {
         /// How it exited; `None` when it had not exited 2 s after the connection ended (or was
         /// reaped by someone else, so that its status is unknown).
         status: Option<ExitStatus>,
-        /// The last lines it wrote to its standard error.
+        /// The last lines it wrote to its standard error (not part of the message).
         stderr: String,
         /// Why the connection ended, as the transport saw it, e.g. "the browser closed the
         /// pipe" or "the browser sent a message longer than 268435456 bytes".
@@ -117,7 +119,51 @@ pub enum Error {
     },
 }
 
+/// What a launched browser did instead of printing its DevTools address.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum StartupFailure {
+    /// It exited, with this status.
+    Exited(ExitStatus),
+    /// It closed its standard error (and had not exited a second later).
+    StderrClosed,
+    /// It did not print the address within this time.
+    TimedOut(Duration),
+}
+
+impl fmt::Display for StartupFailure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            StartupFailure::Exited(status) => {
+                write!(
+                    f,
+                    "it exited ({status}) before printing its DevTools address"
+                )
+            }
+            StartupFailure::StderrClosed => {
+                f.write_str("it closed its standard error before printing its DevTools address")
+            }
+            StartupFailure::TimedOut(after) => {
+                write!(
+                    f,
+                    "no DevTools address on its standard error after {after:?}"
+                )
+            }
+        }
+    }
+}
+
 impl Error {
+    /// The last lines the browser wrote to its standard error, for an error that comes from
+    /// the browser's start or end ([`Error::Startup`], [`Error::BrowserExited`]); they are not
+    /// part of the one-line message. `None` for other errors; empty when it wrote nothing.
+    pub fn stderr(&self) -> Option<&str> {
+        match self {
+            Error::Startup { stderr, .. } | Error::BrowserExited { stderr, .. } => Some(stderr),
+            _ => None,
+        }
+    }
+
     /// The browser's error answer, when that is what this is.
     pub fn protocol_error(&self) -> Option<&ProtocolError> {
         match self {
@@ -164,28 +210,16 @@ impl fmt::Display for Error {
             Error::Launch { path, source } => {
                 write!(f, "cannot launch {}: {source}", path.display())
             }
-            Error::Startup {
-                path,
-                reason,
-                stderr,
-            } => {
-                write!(f, "{} did not start: {reason}", path.display())?;
-                write_stderr(f, stderr)
+            Error::Startup { path, reason, .. } => {
+                write!(f, "{} did not start: {reason}", path.display())
             }
             Error::Timeout { waiting_for, after } => {
                 write!(f, "timed out after {after:?} waiting for {waiting_for}")
             }
-            Error::BrowserExited {
-                status,
-                stderr,
-                reason,
-            } => {
-                match status {
-                    Some(status) => write!(f, "the browser exited ({status}): {reason}")?,
-                    None => write!(f, "the connection to the browser ended: {reason}")?,
-                }
-                write_stderr(f, stderr)
-            }
+            Error::BrowserExited { status, reason, .. } => match status {
+                Some(status) => write!(f, "the browser exited ({status}): {reason}"),
+                None => write!(f, "the connection to the browser ended: {reason}"),
+            },
             Error::Closed { reason } => write!(f, "the connection is closed: {reason}"),
             Error::Protocol { method, error } => write!(f, "`{method}` failed: {error}"),
             Error::Decode(err) => err.fmt(f),
@@ -198,15 +232,6 @@ impl fmt::Display for Error {
             #[cfg(feature = "websocket")]
             Error::WebSocket { url, source } => write!(f, "WebSocket {url}: {source}"),
         }
-    }
-}
-
-fn write_stderr(f: &mut fmt::Formatter<'_>, stderr: &str) -> fmt::Result {
-    let stderr = stderr.trim_end();
-    if stderr.is_empty() {
-        Ok(())
-    } else {
-        write!(f, "; its last lines on stderr:\n{stderr}")
     }
 }
 
@@ -228,5 +253,45 @@ impl std::error::Error for Error {
 impl From<DecodeError> for Error {
     fn from(err: DecodeError) -> Self {
         Error::Decode(err)
+    }
+}
+
+#[cfg(all(test, feature = "pipe"))]
+mod tests {
+    use super::Error;
+    use crate::protocol::browser::GetVersionParams;
+    use crate::{Connection, LaunchOptions};
+    use cdp_runtime::UnknownEvent;
+
+    #[test]
+    fn a_dead_browser_is_reported_in_one_line_and_its_stderr_is_kept_apart() {
+        // A "browser" that says why it cannot start, and exits.
+        let mut options = LaunchOptions::new().binary("/bin/sh");
+        options.args = vec![
+            "-c".into(),
+            "echo 'starting' >&2; echo 'FATAL: cannot open display' >&2; exit 1".into(),
+        ];
+        let mut connection = Connection::<UnknownEvent>::launch(&options).unwrap();
+        let err = connection.call(&GetVersionParams::new()).unwrap_err();
+        let Error::BrowserExited { status, .. } = &err else {
+            panic!("expected BrowserExited, got {err:?}");
+        };
+        assert_eq!(status.and_then(|status| status.code()), Some(1));
+        let message = err.to_string();
+        assert!(
+            message.starts_with("the browser exited (exit status: 1): "),
+            "{message}"
+        );
+        assert!(!message.contains('\n'), "{message}");
+        assert!(!message.contains("FATAL"), "{message}");
+        assert_eq!(err.stderr(), Some("starting\nFATAL: cannot open display\n"));
+    }
+
+    #[test]
+    fn errors_that_do_not_come_from_the_browser_process_have_no_stderr() {
+        let err = Error::Closed {
+            reason: "the browser closed the pipe".into(),
+        };
+        assert_eq!(err.stderr(), None);
     }
 }

@@ -7,21 +7,21 @@ use std::io::{self, BufRead, BufReader, Read};
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStderr, Command, ExitStatus, Stdio};
-#[cfg(feature = "websocket")]
-use std::sync::mpsc::RecvTimeoutError;
-use std::sync::mpsc::{self, Receiver, SyncSender};
-use std::sync::{Arc, Mutex};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, SyncSender};
+use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
 
-use super::error::Error;
+use super::error::{Error, StartupFailure};
 use super::temp_dir::{remove_tree, TempDir};
 
 /// The arguments every launch passes by default, in this order: headless and quiet on a closed
-/// network. `--no-sandbox` because Chromium's sandbox cannot start as root or in most
-/// containers; drop it from [`LaunchOptions::args`] where the sandbox works.
+/// network.
+///
+/// `--no-sandbox` is not among them: Chromium's sandbox stays on, unless this process runs as
+/// root (where Chromium refuses to start with it) or [`LaunchOptions::sandbox`] turns it off;
+/// the launch then adds `--no-sandbox` (see [`Sandbox`]).
 pub const DEFAULT_ARGS: &[&str] = &[
     "--headless",
-    "--no-sandbox",
     "--disable-gpu",
     "--no-first-run",
     "--disable-background-networking",
@@ -45,6 +45,42 @@ pub const BINARY_ENV: &str = "CHROMIUM";
 /// How long a launch waits for the browser to become ready, by default.
 pub const DEFAULT_STARTUP_TIMEOUT: Duration = Duration::from_secs(30);
 
+/// The argument that turns Chromium's sandbox off.
+const NO_SANDBOX: &str = "--no-sandbox";
+
+/// Whether Chromium's sandbox runs: [`LaunchOptions::sandbox`].
+///
+/// The sandbox confines the browser's renderers; it needs either user namespaces or a setuid
+/// helper, and Chromium refuses to start as root with it. Off means `--no-sandbox`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Sandbox {
+    /// On, except when this process runs as root (effective user id 0), where it is off.
+    #[default]
+    Auto,
+    /// On, even as root (where Chromium then does not start).
+    On,
+    /// Off (`--no-sandbox`): e.g. in a container where the sandbox cannot start.
+    Off,
+}
+
+impl Sandbox {
+    /// Whether the sandbox is off for a process that runs as root (`root`) or not.
+    fn is_off(self, root: bool) -> bool {
+        match self {
+            Sandbox::Auto => root,
+            Sandbox::On => false,
+            Sandbox::Off => true,
+        }
+    }
+}
+
+/// Whether this process runs as root: its effective user id is 0.
+fn running_as_root() -> bool {
+    // SAFETY: `geteuid` takes no arguments and cannot fail.
+    unsafe { libc::geteuid() == 0 }
+}
+
 /// How many of the browser's last standard-error lines are kept for error messages.
 const STDERR_LINES: usize = 40;
 
@@ -60,12 +96,20 @@ const MAX_STDERR_LINE: usize = 16 * 1024;
 /// |---|---|
 /// | `binary` | `None`: `$CHROMIUM`, else the first of [`BINARY_NAMES`] on `PATH` |
 /// | `args` | [`DEFAULT_ARGS`] |
+/// | `sandbox` | [`Sandbox::Auto`]: on, unless this process runs as root (then `--no-sandbox`) |
 /// | `user_data_dir` | `None`: a fresh temporary directory, removed when the browser is dropped |
 /// | `startup_timeout` | [`DEFAULT_STARTUP_TIMEOUT`] (30 s) |
 /// | `echo_stderr` | `false`: the browser's standard error is kept (last lines) for error messages |
 ///
-/// The launch adds `--user-data-dir=..`, the flag of the transport (`--remote-debugging-pipe`
-/// or `--remote-debugging-port=0`) and `about:blank` as the first tab after `args`.
+/// The launch adds `--no-sandbox` when the sandbox is off, then `--user-data-dir=..`, the flag
+/// of the transport (`--remote-debugging-pipe` or `--remote-debugging-port=0`) and
+/// `about:blank` as the first tab after `args`. With a temporary profile, the browser's
+/// `TMPDIR` is a directory beside the profile, so that the files Chromium keeps there are
+/// removed with it even when the browser is killed.
+///
+/// Chromium's sandbox stays on by default: it is turned off only when this process runs as
+/// root (effective user id 0), where Chromium cannot start with it, or when asked with
+/// [`LaunchOptions::sandbox`]`(false)`.
 ///
 /// ```
 /// use cdp_transport::LaunchOptions;
@@ -81,6 +125,8 @@ pub struct LaunchOptions {
     pub binary: Option<PathBuf>,
     /// The browser's arguments, before the ones the launch adds.
     pub args: Vec<String>,
+    /// Whether Chromium's sandbox runs; see [`Sandbox`].
+    pub sandbox: Sandbox,
     /// The profile directory; `None` for a fresh temporary one.
     pub user_data_dir: Option<PathBuf>,
     /// How long to wait for the browser to become ready: for a WebSocket launch, to print
@@ -96,6 +142,7 @@ impl Default for LaunchOptions {
         LaunchOptions {
             binary: None,
             args: DEFAULT_ARGS.iter().map(|&arg| arg.to_owned()).collect(),
+            sandbox: Sandbox::Auto,
             user_data_dir: None,
             startup_timeout: DEFAULT_STARTUP_TIMEOUT,
             echo_stderr: false,
@@ -129,6 +176,28 @@ impl LaunchOptions {
     {
         self.args.extend(args.into_iter().map(Into::into));
         self
+    }
+
+    /// Turns Chromium's sandbox on (`true`, even as root) or off (`false`: `--no-sandbox`),
+    /// instead of [`Sandbox::Auto`], which turns it off only as root.
+    pub fn sandbox(mut self, on: bool) -> Self {
+        self.sandbox = if on { Sandbox::On } else { Sandbox::Off };
+        self
+    }
+
+    /// The arguments the launch passes before the ones it adds for the profile and the
+    /// transport: [`LaunchOptions::args`], then `--no-sandbox` when the sandbox is off for this
+    /// process (see [`Sandbox`]) and `args` do not have it already.
+    pub fn browser_args(&self) -> Vec<String> {
+        self.browser_args_as(running_as_root())
+    }
+
+    fn browser_args_as(&self, root: bool) -> Vec<String> {
+        let mut args = self.args.clone();
+        if self.sandbox.is_off(root) && !args.iter().any(|arg| arg == NO_SANDBOX) {
+            args.push(NO_SANDBOX.to_owned());
+        }
+        args
     }
 
     /// Uses this profile directory, which is kept, instead of a fresh temporary one.
@@ -201,10 +270,20 @@ fn is_executable(path: &Path) -> bool {
         .is_ok_and(|meta| meta.is_file() && meta.permissions().mode() & 0o111 != 0)
 }
 
+/// The browser's standard error as the reader thread keeps it, and a signal for the end of
+/// the pipe.
+#[derive(Debug, Default)]
+struct Stderr {
+    tail: Mutex<StderrTail>,
+    ended: Condvar,
+}
+
 /// The last lines the browser wrote to its standard error.
 #[derive(Debug, Default)]
 struct StderrTail {
     lines: VecDeque<String>,
+    /// Whether the reader has reached the end of the pipe: nothing more will come.
+    ended: bool,
 }
 
 impl StderrTail {
@@ -237,7 +316,7 @@ pub struct BrowserProcess {
     binary: PathBuf,
     user_data_dir: PathBuf,
     temp_dir: Option<TempDir>,
-    stderr: Arc<Mutex<StderrTail>>,
+    stderr: Arc<Stderr>,
     devtools_url: Option<Receiver<String>>,
     status: Option<ExitStatus>,
     /// Whether the browser (the group's leader) is reaped, shared with the [`KillHandle`]s:
@@ -316,10 +395,15 @@ impl BrowserProcess {
     /// Launches the browser with `--remote-debugging-port=0` and waits for the WebSocket
     /// address it prints on standard error, for up to [`LaunchOptions::startup_timeout`].
     ///
-    /// Returns the browser and that address: connect to it with
-    /// [`Connection::connect`](super::Connection::connect), or use
-    /// [`Connection::launch_websocket`](super::Connection::launch_websocket) for both at once.
-    #[cfg(feature = "websocket")]
+    /// Returns the browser and that address, `ws://127.0.0.1:PORT/devtools/browser/..`:
+    /// connect to it with `Connection::connect` (feature `websocket`), or use
+    /// `Connection::launch_websocket` for both at once; or ask its HTTP server through
+    /// [`discovery`](crate::discovery) ([`Endpoint::from_websocket_url`]).
+    ///
+    /// Fails with [`Error::Startup`] when the browser exits, or closes its standard error,
+    /// before it prints the address, or does not print it in time.
+    ///
+    /// [`Endpoint::from_websocket_url`]: crate::discovery::Endpoint::from_websocket_url
     pub fn launch_with_port(options: &LaunchOptions) -> Result<(BrowserProcess, String), Error> {
         let mut browser = BrowserProcess::spawn(options, &["--remote-debugging-port=0"], |_| {})?;
         let url = browser.wait_for_websocket_url(options.startup_timeout)?;
@@ -337,14 +421,16 @@ impl BrowserProcess {
         let (user_data_dir, temp_dir) = match &options.user_data_dir {
             Some(dir) => (dir.clone(), None),
             None => {
-                let temp_dir = TempDir::new()
-                    .map_err(|err| Error::io("cannot create a temporary profile directory", err))?;
-                (temp_dir.path().to_owned(), Some(temp_dir))
+                let temp_dir = temporary_profile()?;
+                (temp_dir.path().join(PROFILE), Some(temp_dir))
             }
         };
         let mut command = Command::new(&binary);
+        if let Some(temp_dir) = &temp_dir {
+            command.env("TMPDIR", temp_dir.path().join(TMP));
+        }
         command
-            .args(&options.args)
+            .args(options.browser_args())
             .arg({
                 let mut arg = OsString::from("--user-data-dir=");
                 arg.push(&user_data_dir);
@@ -367,7 +453,7 @@ impl BrowserProcess {
                 source,
             },
         })?;
-        let stderr = Arc::new(Mutex::new(StderrTail::default()));
+        let stderr = Arc::new(Stderr::default());
         let (url_sender, url_receiver) = mpsc::sync_channel(1);
         if let Some(pipe) = child.stderr.take() {
             let tail = Arc::clone(&stderr);
@@ -406,43 +492,34 @@ impl BrowserProcess {
     }
 
     /// Waits for the `DevTools listening on ws://..` line.
-    #[cfg(feature = "websocket")]
     fn wait_for_websocket_url(&mut self, timeout: Duration) -> Result<String, Error> {
         let deadline = Instant::now() + timeout;
-        let startup_error = |browser: &BrowserProcess, reason: String| Error::Startup {
+        let startup_error = |browser: &BrowserProcess, reason: StartupFailure| Error::Startup {
             path: browser.binary.clone(),
             reason,
             stderr: browser.stderr_tail(),
         };
         let Some(receiver) = self.devtools_url.take() else {
-            return Err(startup_error(
-                self,
-                "its standard error is not captured".into(),
-            ));
+            return Err(startup_error(self, StartupFailure::StderrClosed));
         };
         loop {
             match receiver.recv_timeout(Duration::from_millis(50)) {
                 Ok(url) => return Ok(url),
                 Err(RecvTimeoutError::Timeout) => {}
                 Err(RecvTimeoutError::Disconnected) => {
-                    let status = self.wait_for_exit(Duration::from_secs(1));
-                    let reason = match status {
-                        Some(status) => {
-                            format!("it exited ({status}) before printing its DevTools address")
-                        }
-                        None => "it closed its standard error before printing its DevTools address"
-                            .into(),
+                    // The reader has kept every line by now: the pipe is at its end.
+                    let reason = match self.wait_for_exit(Duration::from_secs(1)) {
+                        Some(status) => StartupFailure::Exited(status),
+                        None => StartupFailure::StderrClosed,
                     };
                     return Err(startup_error(self, reason));
                 }
             }
             if let Some(status) = self.poll_exit() {
-                let reason = format!("it exited ({status}) before printing its DevTools address");
-                return Err(startup_error(self, reason));
+                return Err(startup_error(self, StartupFailure::Exited(status)));
             }
             if Instant::now() >= deadline {
-                let reason = format!("no DevTools address on its standard error after {timeout:?}");
-                return Err(startup_error(self, reason));
+                return Err(startup_error(self, StartupFailure::TimedOut(timeout)));
             }
         }
     }
@@ -477,12 +554,20 @@ impl BrowserProcess {
         }
     }
 
-    /// The last lines (up to 40) the browser wrote to its standard error.
+    /// The last lines (up to 40) the browser wrote to its standard error. Once the browser is
+    /// known to have exited, waits (up to half a second) for the reader to take in the last
+    /// lines, which often say why.
     pub fn stderr_tail(&self) -> String {
-        match self.stderr.lock() {
-            Ok(tail) => tail.text(),
-            Err(poisoned) => poisoned.into_inner().text(),
+        let tail = lock(&self.stderr.tail);
+        if self.status.is_none() {
+            return tail.text();
         }
+        let (tail, _) = self
+            .stderr
+            .ended
+            .wait_timeout_while(tail, Duration::from_millis(500), |tail| !tail.ended)
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        tail.text()
     }
 
     /// How the browser exited, if it has. Once it has, its helper processes are killed too.
@@ -542,16 +627,12 @@ impl BrowserProcess {
     /// reporting a profile that could not be removed.
     pub fn close(mut self) -> Result<Option<ExitStatus>, Error> {
         let status = self.kill();
-        if let Some(mut dir) = self.temp_dir.take() {
-            dir.remove().map_err(|err| {
-                Error::io(
-                    format!(
-                        "cannot remove the temporary profile {}",
-                        dir.path().display()
-                    ),
-                    err,
-                )
-            })?;
+        if let Some(dir) = self.temp_dir.take() {
+            let context = format!(
+                "cannot remove the temporary profile {}",
+                dir.path().display()
+            );
+            dir.remove().map_err(|err| Error::io(context, err))?;
         }
         Ok(status)
     }
@@ -616,6 +697,25 @@ impl Drop for BrowserProcess {
     }
 }
 
+/// The directories inside a temporary profile's [`TempDir`]: the profile itself, and the
+/// browser's `TMPDIR`.
+const PROFILE: &str = "profile";
+const TMP: &str = "tmp";
+
+/// A fresh [`TempDir`] holding an empty profile directory and an empty `TMPDIR` for the
+/// browser: the files Chromium keeps in `TMPDIR` (`.org.chromium.Chromium.*`) outlive a killed
+/// browser, and are removed with the profile this way.
+fn temporary_profile() -> Result<TempDir, Error> {
+    let temp_dir = TempDir::new()
+        .map_err(|err| Error::io("cannot create a temporary profile directory", err))?;
+    for name in [PROFILE, TMP] {
+        let dir = temp_dir.path().join(name);
+        std::fs::create_dir(&dir)
+            .map_err(|err| Error::io(format!("cannot create {}", dir.display()), err))?;
+    }
+    Ok(temp_dir)
+}
+
 /// Sends SIGKILL to the process group `pid` leads.
 fn kill_group(pid: u32) {
     let Ok(pid) = libc::pid_t::try_from(pid) else {
@@ -629,12 +729,7 @@ fn kill_group(pid: u32) {
 }
 
 /// Keeps the last lines of the browser's standard error and passes on its DevTools address.
-fn read_stderr(
-    pipe: ChildStderr,
-    tail: &Mutex<StderrTail>,
-    echo: bool,
-    devtools_url: SyncSender<String>,
-) {
+fn read_stderr(pipe: ChildStderr, stderr: &Stderr, echo: bool, devtools_url: SyncSender<String>) {
     const PREFIX: &str = "DevTools listening on ";
     let mut reader = BufReader::new(pipe);
     let mut bytes = Vec::new();
@@ -652,8 +747,10 @@ fn read_stderr(
             // Only the first address matters; a full channel means it was sent already.
             let _ = devtools_url.try_send(url.trim().to_owned());
         }
-        lock(tail).push(line);
+        lock(&stderr.tail).push(line);
     }
+    lock(&stderr.tail).ended = true;
+    stderr.ended.notify_all();
 }
 
 /// Reads one line (up to and with its `\n`) into `line`, but no more than `limit` bytes of it:
@@ -816,6 +913,96 @@ mod tests {
             std::thread::sleep(Duration::from_millis(10));
         }
         assert!(!group_exists(pid));
+    }
+
+    /// How often `--no-sandbox` is in the launch's arguments for a process that runs as root
+    /// (`root`) or not.
+    fn no_sandbox_count(options: &LaunchOptions, root: bool) -> usize {
+        let args = options.browser_args_as(root);
+        args.iter().filter(|arg| *arg == "--no-sandbox").count()
+    }
+
+    #[test]
+    fn the_sandbox_stays_on_by_default_and_is_off_as_root() {
+        assert!(!DEFAULT_ARGS.contains(&"--no-sandbox"));
+        let options = LaunchOptions::new();
+        assert_eq!(options.sandbox, Sandbox::Auto);
+        assert_eq!(no_sandbox_count(&options, false), 0);
+        assert_eq!(no_sandbox_count(&options, true), 1);
+        // The given arguments come first, unchanged.
+        assert_eq!(
+            options.browser_args_as(true)[..DEFAULT_ARGS.len()],
+            *DEFAULT_ARGS
+        );
+    }
+
+    #[test]
+    fn the_sandbox_is_off_when_asked_and_on_when_asked_even_as_root() {
+        let off = LaunchOptions::new().sandbox(false);
+        assert_eq!(off.sandbox, Sandbox::Off);
+        assert_eq!(no_sandbox_count(&off, false), 1);
+        assert_eq!(no_sandbox_count(&off, true), 1);
+        let on = LaunchOptions::new().sandbox(true);
+        assert_eq!(on.sandbox, Sandbox::On);
+        assert_eq!(no_sandbox_count(&on, false), 0);
+        assert_eq!(no_sandbox_count(&on, true), 0);
+        // Given among the arguments already: not twice.
+        let given = LaunchOptions::new().arg("--no-sandbox");
+        assert_eq!(no_sandbox_count(&given, true), 1);
+        assert_eq!(no_sandbox_count(&given.sandbox(false), false), 1);
+    }
+
+    #[test]
+    fn the_launch_arguments_follow_the_effective_user_id() {
+        // SAFETY: `geteuid` takes no arguments and cannot fail.
+        let root = unsafe { libc::geteuid() } == 0;
+        let args = LaunchOptions::new().browser_args();
+        assert_eq!(
+            args.iter().any(|arg| arg == "--no-sandbox"),
+            root,
+            "{args:?}"
+        );
+    }
+
+    #[test]
+    fn a_browser_that_exits_before_its_address_is_one_line_with_its_stderr_apart() {
+        let mut options = LaunchOptions::new()
+            .binary("/bin/sh")
+            .startup_timeout(Duration::from_secs(20));
+        options.args = vec![
+            "-c".into(),
+            "echo 'starting' >&2; echo 'FATAL: cannot open display' >&2; exit 1".into(),
+        ];
+        let err = BrowserProcess::launch_with_port(&options).unwrap_err();
+        let Error::Startup { reason, .. } = &err else {
+            panic!("expected Startup, got {err:?}");
+        };
+        assert!(matches!(reason, StartupFailure::Exited(status) if status.code() == Some(1)));
+        assert_eq!(
+            err.to_string(),
+            "/bin/sh did not start: it exited (exit status: 1) before printing its DevTools \
+             address"
+        );
+        assert_eq!(err.stderr(), Some("starting\nFATAL: cannot open display\n"));
+    }
+
+    #[test]
+    #[cfg(target_os = "linux")]
+    fn a_temporary_profile_has_a_tmpdir_beside_it_that_goes_with_it() {
+        let browser = fake_browser(r#"echo "TMPDIR=$TMPDIR" >&2; exec sleep 30"#);
+        let tmpdir = browser.user_data_dir().parent().unwrap().join("tmp");
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while !browser.stderr_tail().contains("TMPDIR=") && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        assert_eq!(
+            browser.stderr_tail(),
+            format!("TMPDIR={}\n", tmpdir.display())
+        );
+        assert!(tmpdir.is_dir() && browser.user_data_dir().is_dir());
+        let root = tmpdir.parent().unwrap().to_owned();
+        drop(browser);
+        assert!(!root.exists());
     }
 
     #[test]

@@ -13,7 +13,9 @@
 //!   `--remote-debugging-port=0` first.
 //!
 //! [`LaunchOptions`] has defaults for headless use on a closed network and a fresh temporary
-//! profile; [`BrowserProcess`] makes sure no browser process outlives the connection.
+//! profile ([`TempDir`]); [`BrowserProcess`] makes sure no browser process outlives the
+//! connection. [`discovery`] asks a browser's DevTools HTTP server for `/json/version` and
+//! `/json/protocol`; it, the launcher and [`BrowserProcess::launch_with_port`] need no feature.
 //! [`protocol`] holds the few `Browser`, `Target` and `Page` commands needed to open a page.
 //!
 //! ```no_run
@@ -49,9 +51,8 @@
 compile_error!("cdp-transport supports Unix only");
 
 mod connection;
+pub mod discovery;
 mod error;
-#[cfg(feature = "websocket")]
-mod http;
 mod launch;
 #[cfg(feature = "pipe")]
 mod pipe;
@@ -69,15 +70,15 @@ mod websocket;
 
 use std::time::Duration;
 
-
 pub use connection::{Connection, PageSession, SessionEvent, DEFAULT_TIMEOUT};
-pub use error::Error;
+pub use error::{Error, StartupFailure};
 pub use launch::{
-    find_browser, BrowserProcess, KillHandle, LaunchOptions, BINARY_ENV, BINARY_NAMES,
+    find_browser, BrowserProcess, KillHandle, LaunchOptions, Sandbox, BINARY_ENV, BINARY_NAMES,
     DEFAULT_ARGS, DEFAULT_STARTUP_TIMEOUT,
 };
 #[cfg(feature = "pipe")]
 pub use pipe::PipeTransport;
+pub use temp_dir::TempDir;
 #[cfg(feature = "websocket")]
 pub use websocket::{resolve_endpoint, WebSocketTransport};
 

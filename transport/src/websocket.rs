@@ -4,12 +4,11 @@ use std::io;
 use std::net::TcpStream;
 use std::time::{Duration, Instant};
 
-use serde::Deserialize;
 use tungstenite::protocol::WebSocketConfig;
 use tungstenite::{Message, WebSocket};
 
+use super::discovery::{self, Client, Endpoint};
 use super::error::Error;
-use super::http;
 use super::Transport;
 use cdp_runtime::MAX_MESSAGE_LEN;
 
@@ -33,13 +32,6 @@ pub struct WebSocketTransport {
     write_timeout: Option<Duration>,
 }
 
-/// The part of `/json/version` that names the browser's WebSocket.
-#[derive(Deserialize)]
-struct Version {
-    #[serde(rename = "webSocketDebuggerUrl")]
-    web_socket_debugger_url: String,
-}
-
 /// The WebSocket address of a browser endpoint: a `ws://HOST:PORT/devtools/browser/..` address
 /// as it is, or for `http://HOST:PORT` the `webSocketDebuggerUrl` that its `/json/version`
 /// names.
@@ -55,13 +47,11 @@ pub fn resolve_endpoint(endpoint: &str, timeout: Duration) -> Result<String, Err
         "ws" => Ok(endpoint.to_owned()),
         "http" => {
             let host_port = with_port(rest.split('/').next().unwrap_or(""), 80);
-            let body = http::get(&host_port, "/json/version", timeout).map_err(endpoint_error)?;
-            let version: Version = serde_json::from_str(&body).map_err(|err| {
-                endpoint_error(format!(
-                    "/json/version has no usable webSocketDebuggerUrl ({err}): {body}"
-                ))
-            })?;
-            Ok(version.web_socket_debugger_url)
+            let endpoint = Endpoint::from_authority(&host_port).map_err(endpoint_error)?;
+            let discovered = Client::new(endpoint, timeout)
+                .version()
+                .and_then(|version| version.web_socket_debugger_url().map(str::to_owned));
+            discovered.map_err(|err| endpoint_error(err.to_string()))
         }
         "wss" | "https" => Err(endpoint_error(
             "TLS is not supported: use ws:// or http:// (DevTools listens on plain TCP)".into(),
@@ -94,7 +84,8 @@ impl WebSocketTransport {
         };
         let rest = url.split_once("://").map_or("", |(_, rest)| rest);
         let host_port = with_port(rest.split('/').next().unwrap_or(""), 80);
-        let stream = http::connect(&host_port, timeout).map_err(endpoint_error)?;
+        let stream = discovery::connect(&host_port, Instant::now() + timeout)
+            .map_err(|err| endpoint_error(err.into_reason()))?;
         let io_error = |err: io::Error| Error::io(format!("WebSocket {url}"), err);
         stream.set_read_timeout(Some(timeout)).map_err(io_error)?;
         stream.set_write_timeout(Some(timeout)).map_err(io_error)?;

@@ -1,23 +1,23 @@
 //! The protocol a browser speaks: launch it headless with a throwaway profile, or ask one that
-//! already runs, for `/json/protocol` and `/json/version`.
+//! already runs, for `/json/protocol` and `/json/version`. Launching and asking are
+//! cdp-transport's ([`BrowserProcess::launch_with_port`], [`cdp_transport::discovery`]); this
+//! module turns their answers into stable JSON and their errors into [`FetchError`]s.
 
-use std::ffi::OsString;
-use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
-use std::process::{Child, ChildStderr, Command, Stdio};
-use std::sync::mpsc::{self, Receiver, Sender};
-use std::sync::{Arc, Mutex};
+use std::io;
+use std::path::Path;
 use std::time::{Duration, Instant};
 
+use cdp_transport::discovery::{Client, DiscoveryError, Endpoint};
+use cdp_transport::{BrowserProcess, LaunchOptions, StartupFailure};
 use serde_json::Value;
 
-use super::http::Endpoint;
-use super::temp_dir::TempDir;
 use super::{stable, tail, to_stable_json, FetchError, Origin};
 
 /// The flags a browser is launched with, before `--remote-debugging-port=0` and
 /// `--user-data-dir=<fresh temporary directory>`: headless, and quiet on the network. The
-/// runtime's transports launch with the same list, [`cdp_transport::DEFAULT_ARGS`].
+/// runtime's transports launch with the same list, [`cdp_transport::DEFAULT_ARGS`], and the
+/// same sandbox rule: `--no-sandbox` is added only when running as root (see
+/// [`cdp_transport::Sandbox`]).
 pub const BROWSER_FLAGS: &[&str] = cdp_transport::DEFAULT_ARGS;
 
 /// How many lines of the browser's standard error an error message quotes.
@@ -27,319 +27,113 @@ const STDERR_LINES: usize = 20;
 /// `/json/version`, and returns the protocol as stable JSON whose `"source"` names the browser
 /// and its protocol version.
 ///
-/// The profile and the browser's `TMPDIR` are one fresh temporary directory. Whatever happens,
-/// the browser and every process of its group are killed and waited for, and that directory is
-/// removed, before this returns. `timeout` bounds the whole call.
+/// The profile and the browser's `TMPDIR` are in one fresh temporary directory. Whatever
+/// happens, the browser and every process of its group are killed and waited for, and that
+/// directory is removed, before this returns. `timeout` bounds the whole call.
 pub fn browser(binary: &Path, timeout: Duration) -> Result<String, FetchError> {
-    let deadline = Instant::now() + timeout;
-    let profile = TempDir::new_in(&std::env::temp_dir(), "cdp-fetch").map_err(|err| {
-        FetchError::io(
-            format!(
-                "cannot create a profile directory in {}",
-                std::env::temp_dir().display()
-            ),
-            err,
-        )
-    })?;
-    // The browser's own temporary files (`org.chromium.Chromium.*`) outlive a killed browser:
-    // they go into our directory too, to be removed with the profile.
-    let user_data_dir = profile.path().join("profile");
-    let tmpdir = profile.path().join("tmp");
-    for dir in [&user_data_dir, &tmpdir] {
-        std::fs::create_dir(dir)
-            .map_err(|err| FetchError::io(format!("cannot create {}", dir.display()), err))?;
-    }
-    let mut browser = Browser::launch(binary, &user_data_dir, &tmpdir)?;
-    let result = browser
-        .wait_for_port(&user_data_dir, deadline, timeout)
-        .and_then(|port| {
-            let endpoint = Endpoint {
-                host: "127.0.0.1".into(),
-                port,
-            };
-            fetch(&endpoint, deadline, timeout, true)
+    let started = Instant::now();
+    let options = LaunchOptions::new().binary(binary).startup_timeout(timeout);
+    let (browser, websocket_url) = BrowserProcess::launch_with_port(&options)
+        .map_err(|err| transport_error(binary, timeout, err))?;
+    let result = Endpoint::from_websocket_url(&websocket_url)
+        .map_err(|err| discovery_error(err, timeout))
+        .and_then(|endpoint| {
+            // A browser that has just printed its port may not accept yet.
+            let client = Client::new(endpoint, timeout.saturating_sub(started.elapsed()))
+                .wait_for_listener(true);
+            fetch(&client, timeout)
         });
-    browser.kill();
-    let removed = profile
-        .remove()
-        .map_err(|err| FetchError::io("cannot remove the browser's temporary profile", err));
+    let closed = browser.close().map_err(|err| match err {
+        cdp_transport::Error::Io { context, source } => FetchError::Io {
+            what: context,
+            source,
+        },
+        other => transport_error(binary, timeout, other),
+    });
     let json = result?;
-    removed?;
+    closed?;
     Ok(json)
 }
 
 /// Asks a browser that already runs with `--remote-debugging-port` at `http_base`
 /// (`http://127.0.0.1:9222`) for its protocol; returns it as stable JSON like [`browser`].
 pub fn url(http_base: &str, timeout: Duration) -> Result<String, FetchError> {
-    let endpoint = Endpoint::parse(http_base).map_err(|reason| FetchError::BadUrl {
-        url: http_base.to_owned(),
-        reason,
-    })?;
-    fetch(&endpoint, Instant::now() + timeout, timeout, false)
+    let endpoint = Endpoint::parse(http_base).map_err(|err| discovery_error(err, timeout))?;
+    fetch(&Client::new(endpoint, timeout), timeout)
 }
 
-/// `/json/version` and `/json/protocol` of a DevTools server, as stable JSON. With
-/// `just_launched`, a refused connection is tried again until `deadline`.
-fn fetch(
-    endpoint: &Endpoint,
-    deadline: Instant,
-    timeout: Duration,
-    just_launched: bool,
-) -> Result<String, FetchError> {
-    let get = |path: &str| -> Result<String, FetchError> {
-        let url = endpoint.url(path);
-        let body = endpoint
-            .get(path, deadline, just_launched)
-            .map_err(|reason| {
-                if Instant::now() >= deadline {
-                    FetchError::Timeout {
-                        what: format!("GET {url}"),
-                        after: timeout,
-                        detail: format!(": {reason}"),
-                    }
-                } else {
-                    FetchError::Http {
-                        url: url.clone(),
-                        reason,
-                    }
-                }
-            })?;
-        String::from_utf8(body).map_err(|_| FetchError::Http {
-            url,
-            reason: "the answer is not UTF-8".into(),
-        })
-    };
-    let version_url = endpoint.url("/json/version");
-    let version: Value =
-        serde_json::from_str(&get("/json/version")?).map_err(|err| FetchError::Http {
-            url: version_url.clone(),
-            reason: format!("the answer is not JSON: {err}"),
-        })?;
-    let field = |name: &str| {
-        version
-            .get(name)
-            .and_then(Value::as_str)
-            .map(str::to_owned)
-            .ok_or_else(|| FetchError::Http {
-                url: version_url.clone(),
-                reason: format!("the answer has no string `{name}`"),
-            })
-    };
+/// `/json/version` and `/json/protocol` of a DevTools server, as stable JSON. `timeout` is the
+/// time limit of the whole fetch, for messages.
+fn fetch(client: &Client, timeout: Duration) -> Result<String, FetchError> {
+    let error = |err| discovery_error(err, timeout);
+    let version = client.version().map_err(error)?;
     let origin = Origin::Browser {
-        product: field("Browser")?,
-        protocol_version: field("Protocol-Version")?,
+        product: version.browser().map_err(error)?.to_owned(),
+        protocol_version: version.protocol_version().map_err(error)?.to_owned(),
     };
-    let protocol_url = endpoint.url("/json/protocol");
-    let protocol = stable::parse_schema(&protocol_url, &get("/json/protocol")?)?;
+    let protocol_url = client.endpoint().url("/json/protocol");
+    let protocol = stable::parse_schema(&protocol_url, &client.protocol().map_err(error)?)?;
     to_stable_json(&Value::Object(protocol), &origin)
 }
 
-/// A launched browser: its process, the group it leads, and what it says on standard error.
-struct Browser {
-    binary: PathBuf,
-    child: Child,
-    reaped: bool,
-    stderr: Arc<Mutex<String>>,
-    port_from_stderr: Receiver<u16>,
-    stderr_done: Receiver<()>,
+/// A failed request as the CLI reports it: a bad address is bad input (exit 2), a timeout
+/// names the time limit of the whole fetch.
+fn discovery_error(err: DiscoveryError, timeout: Duration) -> FetchError {
+    match err {
+        DiscoveryError::BadAddress { address, reason } => FetchError::BadUrl {
+            url: address,
+            reason,
+        },
+        DiscoveryError::Timeout { url, reason, .. } => FetchError::Timeout {
+            what: format!("GET {url}"),
+            after: timeout,
+            detail: format!(": {reason}"),
+        },
+        DiscoveryError::Failed { url, reason } => FetchError::Http { url, reason },
+        other => FetchError::Discovery(other),
+    }
 }
 
-impl Browser {
-    fn launch(binary: &Path, profile: &Path, tmpdir: &Path) -> Result<Browser, FetchError> {
-        let mut user_data_dir = OsString::from("--user-data-dir=");
-        user_data_dir.push(profile);
-        let mut command = Command::new(binary);
-        command
-            .args(BROWSER_FLAGS)
-            .arg("--remote-debugging-port=0")
-            .arg(user_data_dir)
-            .arg("about:blank")
-            .env("TMPDIR", tmpdir)
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped());
-        #[cfg(unix)]
-        {
-            use std::os::unix::process::CommandExt;
-            // A group of its own, so that its helper processes are killed with it.
-            command.process_group(0);
-        }
-        let mut child = command.spawn().map_err(|source| FetchError::Launch {
-            binary: binary.to_owned(),
+/// A browser that could not be launched, or did not open its DevTools port, as the CLI
+/// reports it: with the last lines of its standard error.
+fn transport_error(binary: &Path, timeout: Duration, err: cdp_transport::Error) -> FetchError {
+    use cdp_transport::Error;
+    match err {
+        Error::NoSuchBinary { path } => FetchError::Launch {
+            binary: path,
+            source: io::ErrorKind::NotFound.into(),
+        },
+        Error::Launch { path, source } => FetchError::Launch {
+            binary: path,
             source,
-        })?;
-        let pipe = child.stderr.take();
-        let (port_sender, port_from_stderr) = mpsc::channel();
-        let (done_sender, stderr_done) = mpsc::channel();
-        let mut browser = Browser {
-            binary: binary.to_owned(),
-            child,
-            reaped: false,
-            stderr: Arc::new(Mutex::new(String::new())),
-            port_from_stderr,
-            stderr_done,
-        };
-        if let Some(pipe) = pipe {
-            let text = Arc::clone(&browser.stderr);
-            // The thread ends when every process holding the pipe has exited; it is not joined,
-            // so a helper that outlives the kill cannot block us.
-            let spawned = std::thread::Builder::new()
-                .name("cdp-codegen-browser-stderr".into())
-                .spawn(move || read_stderr(pipe, &text, &port_sender, &done_sender));
-            if let Err(err) = spawned {
-                browser.kill();
-                return Err(FetchError::io(
-                    "cannot start a thread to read the browser's output",
-                    err,
-                ));
+        },
+        Error::Startup {
+            path,
+            reason: StartupFailure::Exited(status),
+            stderr,
+        } => FetchError::BrowserExited {
+            binary: path,
+            status: status.to_string(),
+            stderr: tail(&stderr, STDERR_LINES),
+        },
+        Error::Startup {
+            reason: StartupFailure::TimedOut(_),
+            stderr,
+            ..
+        } => {
+            let output = tail(&stderr, STDERR_LINES);
+            FetchError::Timeout {
+                what: format!("{} opening its DevTools port", binary.display()),
+                after: timeout,
+                detail: if output.is_empty() {
+                    String::new()
+                } else {
+                    format!("; its last output:\n{output}")
+                },
             }
         }
-        Ok(browser)
+        other => FetchError::Browser(other),
     }
-
-    /// The DevTools port, from the `DevToolsActivePort` file of the profile or the
-    /// `DevTools listening on ws://..` line, whichever comes first.
-    fn wait_for_port(
-        &mut self,
-        profile: &Path,
-        deadline: Instant,
-        timeout: Duration,
-    ) -> Result<u16, FetchError> {
-        let active_port = profile.join("DevToolsActivePort");
-        loop {
-            if let Ok(port) = self.port_from_stderr.try_recv() {
-                return Ok(port);
-            }
-            if let Some(port) = std::fs::read_to_string(&active_port)
-                .ok()
-                .and_then(|text| parse_active_port(&text))
-            {
-                return Ok(port);
-            }
-            match self.child.try_wait() {
-                Ok(Some(status)) => {
-                    self.reaped = true;
-                    kill_group(self.child.id());
-                    // Let the reader catch the last lines before they are quoted.
-                    let _ = self.stderr_done.recv_timeout(Duration::from_millis(500));
-                    return Err(FetchError::BrowserExited {
-                        binary: self.binary.clone(),
-                        status: status.to_string(),
-                        stderr: self.stderr_tail(),
-                    });
-                }
-                Ok(None) => {}
-                Err(err) => {
-                    return Err(FetchError::io(
-                        format!("cannot wait for {}", self.binary.display()),
-                        err,
-                    ))
-                }
-            }
-            if Instant::now() >= deadline {
-                let output = self.stderr_tail();
-                return Err(FetchError::Timeout {
-                    what: format!("{} opening its DevTools port", self.binary.display()),
-                    after: timeout,
-                    detail: if output.is_empty() {
-                        String::new()
-                    } else {
-                        format!("; its last output:\n{output}")
-                    },
-                });
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
-    }
-
-    fn stderr_tail(&self) -> String {
-        let text = match self.stderr.lock() {
-            Ok(text) => text.clone(),
-            Err(poisoned) => poisoned.into_inner().clone(),
-        };
-        tail(&text, STDERR_LINES)
-    }
-
-    /// Kills the browser's whole process group and reaps the browser. Idempotent.
-    fn kill(&mut self) {
-        if self.reaped {
-            return;
-        }
-        // The leader is not reaped yet, so the group id is still the browser's and no
-        // other's: kill the group first, then reap.
-        kill_group(self.child.id());
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-        self.reaped = true;
-    }
-}
-
-impl Drop for Browser {
-    fn drop(&mut self) {
-        self.kill();
-    }
-}
-
-/// Sends SIGKILL to the process group `pid` leads.
-#[cfg(unix)]
-fn kill_group(pid: u32) {
-    let Ok(pid) = libc::pid_t::try_from(pid) else {
-        return;
-    };
-    // SAFETY: `kill` takes no pointers; a negative pid names the process group, which the
-    // browser leads (`process_group(0)`). Callers call this before the leader is reaped, or
-    // right after reaping it, before its pid can come round again.
-    unsafe {
-        libc::kill(-pid, libc::SIGKILL);
-    }
-}
-
-#[cfg(not(unix))]
-fn kill_group(_pid: u32) {}
-
-/// Keeps the browser's standard error and passes on the port of its `DevTools listening on`
-/// line.
-fn read_stderr(pipe: ChildStderr, text: &Mutex<String>, port: &Sender<u16>, done: &Sender<()>) {
-    const MAX_KEPT: usize = 64 * 1024;
-    let mut reader = BufReader::new(pipe);
-    let mut bytes = Vec::new();
-    loop {
-        bytes.clear();
-        match reader.read_until(b'\n', &mut bytes) {
-            Ok(0) | Err(_) => break,
-            Ok(_) => {}
-        }
-        let line = String::from_utf8_lossy(&bytes);
-        if let Some(found) = parse_listening_line(&line) {
-            let _ = port.send(found);
-        }
-        if let Ok(mut text) = text.lock() {
-            text.push_str(&line);
-            if text.len() > MAX_KEPT {
-                // Only the tail is ever quoted.
-                let cut = text.len() - MAX_KEPT / 2;
-                let cut = (cut..text.len())
-                    .find(|&i| text.is_char_boundary(i))
-                    .unwrap_or(text.len());
-                text.drain(..cut);
-            }
-        }
-    }
-    let _ = done.send(());
-}
-
-/// The port of `DevTools listening on ws://127.0.0.1:PORT/devtools/browser/ID`.
-fn parse_listening_line(line: &str) -> Option<u16> {
-    let rest = line.trim().strip_prefix("DevTools listening on ws://")?;
-    let authority = rest.split('/').next()?;
-    let (_, port) = authority.rsplit_once(':')?;
-    port.parse().ok().filter(|&port| port != 0)
-}
-
-/// The port on the first line of `DevToolsActivePort`, once that line is whole.
-fn parse_active_port(text: &str) -> Option<u16> {
-    let (first, _) = text.split_once('\n')?;
-    first.trim().parse().ok().filter(|&port| port != 0)
 }
 
 #[cfg(test)]
@@ -347,24 +141,6 @@ mod tests {
     use super::*;
     use std::io::{Read, Write};
     use std::net::TcpListener;
-
-    #[test]
-    fn port_is_read_from_either_source() {
-        assert_eq!(
-            parse_listening_line(
-                "DevTools listening on ws://127.0.0.1:41234/devtools/browser/4a6c\n"
-            ),
-            Some(41234)
-        );
-        assert_eq!(parse_listening_line("[1:2:ERROR] something else"), None);
-        assert_eq!(
-            parse_active_port("41234\n/devtools/browser/4a6c"),
-            Some(41234)
-        );
-        // Not yet written whole.
-        assert_eq!(parse_active_port("412"), None);
-        assert_eq!(parse_active_port("0\n"), None);
-    }
 
     #[test]
     fn missing_binary_is_a_launch_error() {
@@ -382,7 +158,7 @@ mod tests {
     #[cfg(unix)]
     #[test]
     fn browser_that_exits_early_is_reported_with_its_output() {
-        // `sh -c` would need an argument; `false` ignores the flags and exits 1 at once.
+        // `false` ignores the flags and exits 1 at once.
         let err = browser(Path::new("/bin/false"), Duration::from_secs(5)).expect_err("exits");
         assert!(
             matches!(err, FetchError::BrowserExited { .. }),

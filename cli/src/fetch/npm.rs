@@ -5,7 +5,8 @@ use std::io;
 use std::path::{Component, Path, PathBuf};
 use std::process::{Command, Stdio};
 
-use super::temp_dir::TempDir;
+use cdp_transport::TempDir;
+
 use super::{merge, tail, to_stable_json, FetchError, Origin};
 
 /// The npm package that publishes the protocol.
@@ -126,7 +127,9 @@ pub fn npm_into(version: &str, target: &Path) -> Result<NpmProtocol, FetchError>
     unpack(&tarball, staging.path())?;
     locate(version, staging.path())?;
     match std::fs::rename(staging.path(), target) {
-        Ok(()) => staging.keep(),
+        Ok(()) => {
+            staging.keep();
+        }
         // Another caller renamed its copy first; ours is dropped, and removed with it.
         Err(_) if locate(version, target).is_ok() => {}
         Err(err) => {
