@@ -3,9 +3,10 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::derives::Shape;
+use super::derives::derive_attr;
 use super::items::Builder;
 use super::{docs, Ctx};
+use crate::derives::Shape;
 use crate::model::{Domain, Ty, TypeDef, TypeKind};
 use crate::naming;
 
@@ -20,7 +21,7 @@ impl Ctx<'_> {
         let name = format_ident!("{}", naming::type_name(&ty.id.name));
         match &ty.kind {
             TypeKind::Enum(values) => {
-                let derive = self.derives.traits(Shape::Enum).derive_attr();
+                let derive = derive_attr(self.derives.traits(Shape::Enum));
                 string_enum(&name, docs, derive, values)
             }
             TypeKind::Object(fields) => self.struct_item(
@@ -46,10 +47,7 @@ impl Ctx<'_> {
         boxed: bool,
     ) -> TokenStream {
         let rust = self.rust_type(domain, inner);
-        let derive = self
-            .derives
-            .traits(Shape::Newtype { ty: inner, boxed })
-            .derive_attr();
+        let derive = derive_attr(self.derives.traits(Shape::Newtype { ty: inner, boxed }));
         let (stored, wrap) = if boxed {
             (quote!(__cdp::Box<#rust>), quote!(__cdp::Box::new(value)))
         } else {
