@@ -63,6 +63,21 @@ impl Ctx<'_> {
                 }
             }
         });
+        // Over a primitive or an array, the inner type is the same in every set of bindings, so
+        // the newtype converts back into it and, through `Newtype`, into another set's newtype.
+        // Over a named type it is not, and a cycle of aliases would give two `From` impls.
+        let unwrap = (!matches!(inner, Ty::Named(_))).then(|| {
+            quote! {
+                impl __cdp::From<#name> for #rust {
+                    fn from(value: #name) -> Self {
+                        value.0
+                    }
+                }
+                impl __cdp::Newtype for #name {
+                    type Inner = #rust;
+                }
+            }
+        });
         quote! {
             #docs
             #derive
@@ -73,6 +88,7 @@ impl Ctx<'_> {
                     Self(#wrap)
                 }
             }
+            #unwrap
             #from_str
         }
     }
