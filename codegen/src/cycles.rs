@@ -1,4 +1,4 @@
-//! Finds the fields that must be boxed: those that close a cycle of types containing each
+//! Pass: finds the fields that must be boxed: those that close a cycle of types containing each
 //! other by value.
 //!
 //! The graph has an edge from a type to every named type it holds by value: through a field

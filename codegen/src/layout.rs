@@ -1,4 +1,4 @@
-//! Keeps the event enums small: estimates how large each event struct is in memory, and marks
+//! Pass: keeps the event enums small: estimates how large each event struct is in memory, and marks
 //! the few large ones to be held boxed by their domain's `Event`.
 //!
 //! An enum is as large as its largest variant, and the root `Event` holds every event of the

@@ -18,12 +18,27 @@
 //! `include!(concat!(env!("OUT_DIR"), "/cdp.rs"));`. The crate that includes it depends on
 //! `cdp-runtime`. With no `protocol(..)`, the embedded BackgroundService schema is used.
 //!
-//! The pipeline has one module per stage: [`parse`] -> [`model`] -> [`naming`] -> `emit` ->
-//! `format` -> `write`.
+//! # The pipeline
+//!
+//! One module per stage, each handing its result to the next and none reaching back:
+//!
+//! 1. parse: [`parse`] reads JSON into structs that mirror it, [`pdl`] reads PDL into the same;
+//! 2. [`model`]: every type gets its id, every `$ref` is resolved and every problem reported;
+//! 3. the passes, in the order `run_passes` lists them, none calling another:
+//!    `select` keeps what the [`Config`] asks for, [`naming`] checks that names stay
+//!    distinct in Rust, `cycles` boxes the fields that close a cycle of the type graph,
+//!    [`layout`] boxes the large events, and [`derives`] finds the optional traits each type
+//!    derives;
+//! 4. `emit`: token streams, one unit per item kind;
+//! 5. `format`: prettyplease, or a plain printer for build scripts;
+//! 6. `write`: only when the bytes changed.
+//!
+//! [`Config::model`] stops after the passes; [`diff`] compares two such models.
 
 #![deny(missing_docs)]
 
 mod cycles;
+pub mod derives;
 pub mod diagnostics;
 pub mod diff;
 mod emit;
@@ -34,6 +49,7 @@ pub mod model;
 pub mod naming;
 pub mod parse;
 pub mod pdl;
+mod select;
 mod write;
 
 use std::fmt;
@@ -97,6 +113,29 @@ impl Error {
             _ => None,
         }
     }
+}
+
+/// Runs the passes on a model that [`model::Model::build`] made, in order; as bindgen's
+/// `BindgenContext::gen` does, this list is the only place that knows the order. Each pass
+/// reads what the ones before it left on the model, and none calls another.
+///
+/// `diagnostics` are the model's own problems. Names are checked even then, on what did
+/// convert, so that one run lists every problem.
+fn run_passes(
+    mut model: model::Model,
+    mut diagnostics: Diagnostics,
+    selection: &model::Selection,
+) -> Result<model::Model, Diagnostics> {
+    select::apply(&mut model, selection);
+    diagnostics.0.extend(naming::check(&model).0);
+    if !diagnostics.is_empty() {
+        return Err(diagnostics);
+    }
+    // Boxes break cycles before sizes are estimated and traits found: both look through them.
+    cycles::mark_boxes(&mut model);
+    layout::mark_boxed_events(&mut model);
+    model.derives = derives::analyse(&model);
+    Ok(model)
 }
 
 /// Emits and formats every unit of the output, the domain modules on all cores.
@@ -293,7 +332,7 @@ impl Config {
         render(&model, &header)
     }
 
-    /// Reads the schemas and builds the checked model that would be generated.
+    /// Reads the schemas and builds the checked model that would be generated, every pass run.
     pub fn model(&self) -> Result<model::Model, Error> {
         self.build_model(&mut Vec::new())
     }
@@ -344,10 +383,8 @@ impl Config {
         if !diagnostics.is_empty() {
             return Err(Error::Schema(diagnostics));
         }
-        let model = model::Model::build(&schemas, &self.selection)?;
-        naming::check(&model)
-            .into_result(model)
-            .map_err(Error::Schema)
+        let (model, diagnostics) = model::Model::build(&schemas, &self.selection);
+        run_passes(model, diagnostics, &self.selection).map_err(Error::Schema)
     }
 
     fn source_names(&self) -> Vec<String> {

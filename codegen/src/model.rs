@@ -2,12 +2,16 @@
 //!
 //! Every named type gets its id before anything is converted, so a reference resolves wherever
 //! its target stands, forwards or in a cycle. String enums and objects written inline in a
-//! field are lifted into named types here, so later stages see only named types. Domain
-//! selection keeps the selected domains whole and, of the others, only the types they reach.
-//! Which fields must be boxed is decided on the type graph, in the `cycles` module.
+//! field are lifted into named types here, so later stages see only named types. Every problem
+//! is reported with its place, the domains a selection names included.
+//!
+//! The model is built whole, with nothing left out: the passes then work on it, in the order
+//! the crate's pipeline lists (see the [crate docs](crate)). Until they run, the fields they fill
+//! in (`boxed`, [`Model::derives`]) keep their defaults.
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use crate::derives::Derives;
 use crate::diagnostics::{closest, Diagnostics};
 use crate::parse;
 
@@ -156,6 +160,9 @@ pub struct Model {
     pub version: Option<String>,
     /// Domains sorted by name.
     pub domains: Vec<Domain>,
+    /// The optional traits every type derives, found by the [`crate::derives`] pass (empty
+    /// before it runs).
+    pub derives: Derives,
 }
 
 /// What to keep of the protocol.
@@ -181,8 +188,11 @@ impl Default for Selection {
 
 impl Model {
     /// Builds the model of one or more schemas (merged; a domain may appear once in all) and
-    /// keeps what `selection` asks for. Every problem is reported, not only the first.
-    pub fn build(schemas: &[parse::Schema], selection: &Selection) -> Result<Model, Diagnostics> {
+    /// checks that the domains `selection` names exist; it keeps everything, for the passes to
+    /// select from. Every problem is reported, not only the first: when the diagnostics are not
+    /// empty, the model holds what did convert, so that later checks can add their problems to
+    /// the same list.
+    pub fn build(schemas: &[parse::Schema], selection: &Selection) -> (Model, Diagnostics) {
         let mut diagnostics = Diagnostics::default();
         let version = schemas
             .iter()
@@ -248,32 +258,16 @@ impl Model {
             lifted: BTreeSet::new(),
             diagnostics: &mut diagnostics,
         };
-        let mut converted: Vec<Domain> = domains
+        let converted: Vec<Domain> = domains
             .values()
             .map(|domain| converter.domain(domain))
             .collect();
-        if !diagnostics.is_empty() {
-            // Names that collide in Rust are found on the model, so look for them on what did
-            // convert: one run then lists them with the other problems, not after those.
-            let mut partial = Model {
-                version,
-                domains: converted,
-            };
-            filter_flags(&mut partial.domains, selection);
-            partial.select(&selection.domains);
-            diagnostics.0.extend(crate::naming::check(&partial).0);
-            return Err(diagnostics);
-        }
-
-        filter_flags(&mut converted, selection);
-        let mut model = Model {
+        let model = Model {
             version,
             domains: converted,
+            derives: Derives::default(),
         };
-        model.select(&selection.domains);
-        crate::cycles::mark_boxes(&mut model);
-        crate::layout::mark_boxed_events(&mut model);
-        Ok(model)
+        (model, diagnostics)
     }
 
     /// Looks a type up by id.
@@ -345,24 +339,6 @@ impl Model {
         }
         reached
     }
-
-    /// Keeps the selected domains whole and, of the others, only the types reached from them.
-    fn select(&mut self, wanted: &[String]) {
-        let keep_all = wanted.is_empty();
-        for domain in &mut self.domains {
-            domain.selected = keep_all || wanted.contains(&domain.name);
-        }
-        let reached = self.types_reached_from(|domain| domain.selected);
-        for domain in &mut self.domains {
-            if !domain.selected {
-                domain.commands.clear();
-                domain.events.clear();
-                domain.types.retain(|ty| reached.contains(&ty.id));
-            }
-        }
-        self.domains
-            .retain(|domain| domain.selected || !domain.types.is_empty());
-    }
 }
 
 impl Ty {
@@ -385,77 +361,6 @@ impl TypeKind {
             TypeKind::Alias { ty, .. } => ty.named(visit),
         }
     }
-}
-
-/// Drops experimental or deprecated items when the selection asks to. A type that a kept item
-/// still references stays, so no path dangles: the closure in [`Model::select`] runs after this
-/// on what is kept, and types are dropped only from selected domains' own lists here when
-/// nothing kept reaches them.
-fn filter_flags(domains: &mut Vec<Domain>, selection: &Selection) {
-    let drop = |meta: &Meta| {
-        (!selection.experimental && meta.experimental) || (!selection.deprecated && meta.deprecated)
-    };
-    for domain in domains.iter_mut() {
-        if drop(&domain.meta) {
-            domain.commands.clear();
-            domain.events.clear();
-        }
-        domain.commands.retain(|command| !drop(&command.meta));
-        domain.events.retain(|event| !drop(&event.meta));
-        let keep_field = |field: &Field| !(field.optional && drop(&field.meta));
-        for command in &mut domain.commands {
-            command.params.retain(keep_field);
-            command.returns.retain(keep_field);
-        }
-        for event in &mut domain.events {
-            event.params.retain(keep_field);
-        }
-        for ty in &mut domain.types {
-            if let TypeKind::Object(fields) = &mut ty.kind {
-                fields.retain(keep_field);
-            }
-        }
-    }
-    if selection.experimental && selection.deprecated {
-        return;
-    }
-    // Which flagged types are still referenced by kept items: those stay.
-    let mut referenced: BTreeSet<TypeId> = BTreeSet::new();
-    let mut queue: Vec<TypeId> = Vec::new();
-    let by_id: BTreeMap<TypeId, TypeDef> = domains
-        .iter()
-        .flat_map(|domain| domain.types.iter().cloned())
-        .map(|ty| (ty.id.clone(), ty))
-        .collect();
-    for domain in domains.iter() {
-        let fields = domain
-            .commands
-            .iter()
-            .flat_map(|command| command.params.iter().chain(&command.returns))
-            .chain(domain.events.iter().flat_map(|event| &event.params));
-        for field in fields {
-            field.ty.named(&mut |id| queue.push(id.clone()));
-        }
-        for ty in domain
-            .types
-            .iter()
-            .filter(|ty| !drop(&ty.meta) && !drop(&domain.meta))
-        {
-            queue.push(ty.id.clone());
-        }
-    }
-    while let Some(id) = queue.pop() {
-        if referenced.insert(id.clone()) {
-            if let Some(ty) = by_id.get(&id) {
-                ty.kind.named(&mut |next| queue.push(next.clone()));
-            }
-        }
-    }
-    for domain in domains.iter_mut() {
-        domain.types.retain(|ty| referenced.contains(&ty.id));
-    }
-    // A left-out domain survives only as far as kept items still use its types.
-    domains.retain(|domain| !drop(&domain.meta) || !domain.types.is_empty());
 }
 
 /// The values `type` may take.

@@ -1,4 +1,4 @@
-//! Stage 3: every identifier decision, in one place.
+//! Every identifier decision, in one place, and the pass that checks them ([`check`]).
 //!
 //! Case conversion is heck's, which keeps acronyms together (`DOMDebugger` -> `dom_debugger`,
 //! `baseURL` -> `base_url`, `RegistrationID` -> `RegistrationId`). Keywords of every edition are

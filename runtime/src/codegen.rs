@@ -33,7 +33,7 @@ pub use std::vec::Vec;
 
 /// `std::fmt::Result`, for `Display` and `Visitor::expecting` impls.
 pub type FmtResult = std::fmt::Result;
-pub use crate::{Command, Event, EventOf, EventSet, UnknownEvent};
+pub use crate::{Command, Event, EventOf, EventSet, Newtype, UnknownEvent};
 pub use serde;
 pub use serde_json;
 

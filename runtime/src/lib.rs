@@ -3,7 +3,8 @@
 //! The generated crate (`cdp-bindings`, or whatever a user's `build.rs` produces with
 //! `cdp-codegen`) holds the types. This crate holds what those types need at run time:
 //!
-//! - the traits the generated items implement: [`Command`], [`Event`] and [`EventSet`];
+//! - the traits the generated items implement: [`Command`], [`Event`] and [`EventSet`], and
+//!   [`Newtype`], by which ids convert between two sets of bindings;
 //! - [`encode_request`], which writes a command as a protocol message;
 //! - [`decode_message`], which reads one message from the browser in a single pass, straight
 //!   into the typed event, and reports a [`DecodeError`] naming the method and the field when it
@@ -22,6 +23,7 @@ mod error;
 mod event_of;
 mod json_path;
 mod message;
+mod newtype;
 mod probe;
 mod traits;
 
@@ -33,6 +35,7 @@ pub use message::{
     decode_message, encode_request, try_encode_request, Message, ProtocolError, Response,
     UnknownEvent, MAX_MESSAGE_LEN, MAX_NESTING_DEPTH,
 };
+pub use newtype::Newtype;
 pub use probe::Envelope;
 pub use traits::{Command, Event, EventSet};
 

@@ -956,6 +956,14 @@ pub mod network {
             Self(value)
         }
     }
+    impl __cdp::From<TimeSinceEpoch> for f64 {
+        fn from(value: TimeSinceEpoch) -> Self {
+            value.0
+        }
+    }
+    impl __cdp::Newtype for TimeSinceEpoch {
+        type Inner = f64;
+    }
 }
 /// Service worker registrations and versions. Only the type that BackgroundService uses is kept here.
 ///
@@ -998,6 +1006,14 @@ pub mod service_worker {
         fn from(value: __cdp::String) -> Self {
             Self(value)
         }
+    }
+    impl __cdp::From<RegistrationId> for __cdp::String {
+        fn from(value: RegistrationId) -> Self {
+            value.0
+        }
+    }
+    impl __cdp::Newtype for RegistrationId {
+        type Inner = __cdp::String;
     }
     impl __cdp::From<&str> for RegistrationId {
         fn from(value: &str) -> Self {

@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use super::derives::{derive_changes, trait_list};
 use super::rules::{classify, Container};
 use super::{Change, ChangeKind, Item};
-use crate::emit::derives::{Derives, Shape};
+use crate::derives::{Derives, Shape};
 use crate::model::{Command, Domain, Event, Field, Meta, Model, Ty, TypeDef, TypeId, TypeKind};
 use crate::naming;
 
@@ -80,11 +80,11 @@ fn used_types(model: &Model, selected: &BTreeSet<String>, used: &mut BTreeSet<Ty
     used.extend(model.types_reached_from(|domain| selected.contains(&domain.name)));
 }
 
-/// Every type of a model by id, lifted ones included, and the traits the emitter derives for
-/// them.
+/// Every type of a model by id, lifted ones included, and the traits the derives pass found
+/// for them.
 pub(super) struct Index<'a> {
     pub(super) types: BTreeMap<&'a TypeId, &'a TypeDef>,
-    pub(super) derives: Derives,
+    pub(super) derives: &'a Derives,
 }
 
 impl<'a> Index<'a> {
@@ -96,7 +96,7 @@ impl<'a> Index<'a> {
                 .flat_map(|domain| &domain.types)
                 .map(|ty| (&ty.id, ty))
                 .collect(),
-            derives: Derives::analyse(model),
+            derives: &model.derives,
         }
     }
 

@@ -1,15 +1,16 @@
 //! Changes to the optional traits a generated type derives (`Eq`, `Hash`, `Copy`, `Default`),
 //! each with the chain of fields and types that explains it.
 //!
-//! The traits come from the emitter's own rule (`emit::derives`) run on each whole model, so a
-//! change deep in the type graph shows on every type that holds it, as the generated code does.
+//! The traits come from the rule the emitter follows (the derives pass, whose result each model
+//! holds), so a change deep in the type graph shows on every type that holds it, as the
+//! generated code does.
 //! A lost trait is explained with the new version (what now blocks it), a gained one with the
 //! old version (what blocked it then).
 
 use std::collections::BTreeSet;
 
 use super::compare::Index;
-use crate::emit::derives::{Obstacle, Shape, Trait, Traits};
+use crate::derives::{Obstacle, Shape, Trait, Traits};
 use crate::model::{Ty, TypeId};
 
 /// Traits one type lost or gained for the same reason.

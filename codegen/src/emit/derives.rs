@@ -1,314 +1,42 @@
-//! Which optional traits (`Eq`, `Hash`, `Copy`, `Default`) each generated type derives.
-//!
-//! Every generated type derives `Debug`, `Clone` and `PartialEq`. On top of those, a type gets
-//! `Eq` and `Hash` unless it holds a float or a JSON value, `Copy` when all it holds is `Copy`
-//! and nothing is boxed, and `Default` when it is a struct whose fields are all optional. The
-//! answer for a type depends on the types it holds, cycles included, so it is found as a fixed
-//! point over the whole model rather than type by type.
-//!
-//! [`Derives::obstacles`] is the one rule: the emitter derives what it allows, and `diff`
-//! compares what it allows in two versions and follows what it names to explain a change.
-
-use std::collections::BTreeMap;
-use std::fmt;
+//! The derive attribute of a generated type, from the traits the derives pass found.
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use crate::model::{Field, Model, Ty, TypeId, TypeKind};
+use crate::derives::Traits;
 
-/// An optional trait that a generated type derives where it can.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Trait {
-    /// `Eq`.
-    Eq,
-    /// `Hash`: wherever `Eq` is.
-    Hash,
-    /// `Copy`.
-    Copy,
-    /// `Default`.
-    Default,
-}
-
-impl Trait {
-    /// Every optional trait, in the order the derive lists them.
-    pub const ALL: [Trait; 4] = [Trait::Eq, Trait::Hash, Trait::Copy, Trait::Default];
-
-    /// The trait's name, as derived.
-    pub fn name(self) -> &'static str {
-        match self {
-            Trait::Eq => "Eq",
-            Trait::Hash => "Hash",
-            Trait::Copy => "Copy",
-            Trait::Default => "Default",
-        }
-    }
-
-    fn bit(self) -> u8 {
-        1 << self as u8
-    }
-}
-
-impl fmt::Display for Trait {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
-
-/// A set of optional traits.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct Traits(u8);
-
-impl Traits {
-    /// Whether `tr` is in the set.
-    pub fn contains(self, tr: Trait) -> bool {
-        self.0 & tr.bit() != 0
-    }
-
-    /// The traits of `self` that `other` lacks.
-    pub fn without(self, other: Traits) -> Traits {
-        Traits(self.0 & !other.0)
-    }
-
-    /// The traits, in derive order.
-    pub fn iter(self) -> impl Iterator<Item = Trait> {
-        Trait::ALL.into_iter().filter(move |tr| self.contains(*tr))
-    }
-
-    /// `#[derive(Debug, Clone, PartialEq, ..)]` with these traits after the three every
-    /// generated type derives, written through `__cdp` as inside a domain module.
-    pub fn derive_attr(self) -> TokenStream {
-        let optional = self.iter().map(|tr| format_ident!("{}", tr.name()));
-        quote! {
-            #[derive(
-                __cdp::Debug,
-                __cdp::Clone,
-                __cdp::PartialEq,
-                #(__cdp::#optional,)*
-            )]
-        }
-    }
-}
-
-impl FromIterator<Trait> for Traits {
-    fn from_iter<I: IntoIterator<Item = Trait>>(iter: I) -> Self {
-        Traits(iter.into_iter().fold(0, |bits, tr| bits | tr.bit()))
-    }
-}
-
-/// What decides the traits of a generated type.
-#[derive(Debug, Clone, Copy)]
-pub enum Shape<'a> {
-    /// A struct: an object type, a command's params or returns, an event.
-    Struct(&'a [Field]),
-    /// A newtype over `ty`, boxed when it closes a cycle.
-    Newtype {
-        /// The inner type.
-        ty: &'a Ty,
-        /// Whether it is boxed.
-        boxed: bool,
-    },
-    /// A string enum, with its fallback variant that holds a `String`.
-    Enum,
-}
-
-impl<'a> Shape<'a> {
-    /// The shape of a named type.
-    pub fn of(kind: &'a TypeKind) -> Shape<'a> {
-        match kind {
-            TypeKind::Enum(_) => Shape::Enum,
-            TypeKind::Object(fields) => Shape::Struct(fields),
-            TypeKind::Alias { ty, boxed } => Shape::Newtype { ty, boxed: *boxed },
-        }
-    }
-}
-
-/// Why a type does not derive a trait: the first thing in it that does not allow the trait.
-#[derive(Debug, Clone, Copy)]
-pub enum Obstacle<'a> {
-    /// A struct field, boxed or of a type without the trait (`Eq`, `Hash`, `Copy`).
-    Field(&'a Field),
-    /// A newtype's inner type, boxed or without the trait (`Eq`, `Hash`, `Copy`).
-    Inner {
-        /// The inner type.
-        ty: &'a Ty,
-        /// Whether it is boxed.
-        boxed: bool,
-    },
-    /// A required field: only a struct whose fields are all optional derives `Default`.
-    Required(&'a Field),
-    /// A newtype never derives `Default`.
-    Newtype,
-    /// A string enum derives neither `Copy` (its fallback variant holds a `String`) nor
-    /// `Default`.
-    Enum,
-}
-
-/// The optional traits of every named type.
-pub struct Derives {
-    eq: BTreeMap<TypeId, bool>,
-    copy: BTreeMap<TypeId, bool>,
-}
-
-impl Derives {
-    pub fn analyse(model: &Model) -> Derives {
-        let kinds: BTreeMap<&TypeId, &TypeKind> = model
-            .domains
-            .iter()
-            .flat_map(|domain| &domain.types)
-            .map(|ty| (&ty.id, &ty.kind))
-            .collect();
-        // Start from "yes" everywhere and withdraw until nothing changes: the greatest fixed
-        // point, so that a cycle of types that are all `Eq` stays `Eq`.
-        let mut derives = Derives {
-            eq: kinds.keys().map(|id| ((*id).clone(), true)).collect(),
-            copy: kinds.keys().map(|id| ((*id).clone(), true)).collect(),
-        };
-        loop {
-            let mut changed = false;
-            for (id, kind) in &kinds {
-                let traits = derives.traits(Shape::of(kind));
-                if derives.eq[*id] && !traits.contains(Trait::Eq) {
-                    derives.eq.insert((*id).clone(), false);
-                    changed = true;
-                }
-                if derives.copy[*id] && !traits.contains(Trait::Copy) {
-                    derives.copy.insert((*id).clone(), false);
-                    changed = true;
-                }
-            }
-            if !changed {
-                return derives;
-            }
-        }
-    }
-
-    /// The optional traits a type of this shape derives.
-    pub fn traits(&self, shape: Shape<'_>) -> Traits {
-        Trait::ALL
-            .into_iter()
-            .filter(|tr| self.obstacle(shape, *tr).is_none())
-            .collect()
-    }
-
-    /// What keeps a type of this shape from deriving `tr`, or `None` when it derives it.
-    pub fn obstacle<'a>(&self, shape: Shape<'a>, tr: Trait) -> Option<Obstacle<'a>> {
-        self.obstacles(shape, tr).into_iter().next()
-    }
-
-    /// Everything that keeps a type of this shape from deriving `tr`, fields in schema order;
-    /// empty when it derives it.
-    pub fn obstacles<'a>(&self, shape: Shape<'a>, tr: Trait) -> Vec<Obstacle<'a>> {
-        match (shape, tr) {
-            (Shape::Struct(fields), Trait::Eq | Trait::Hash) => fields
-                .iter()
-                .filter(|field| !self.ty_eq(&field.ty))
-                .map(Obstacle::Field)
-                .collect(),
-            (Shape::Struct(fields), Trait::Copy) => fields
-                .iter()
-                .filter(|field| field.boxed || !self.ty_copy(&field.ty))
-                .map(Obstacle::Field)
-                .collect(),
-            (Shape::Struct(fields), Trait::Default) => fields
-                .iter()
-                .filter(|field| !field.optional)
-                .map(Obstacle::Required)
-                .collect(),
-            (Shape::Newtype { ty, boxed }, Trait::Eq | Trait::Hash) => (!self.ty_eq(ty))
-                .then_some(Obstacle::Inner { ty, boxed })
-                .into_iter()
-                .collect(),
-            (Shape::Newtype { ty, boxed }, Trait::Copy) => (boxed || !self.ty_copy(ty))
-                .then_some(Obstacle::Inner { ty, boxed })
-                .into_iter()
-                .collect(),
-            (Shape::Newtype { .. }, Trait::Default) => vec![Obstacle::Newtype],
-            (Shape::Enum, Trait::Eq | Trait::Hash) => Vec::new(),
-            (Shape::Enum, Trait::Copy | Trait::Default) => vec![Obstacle::Enum],
-        }
-    }
-
-    /// `Eq` and `Hash` are possible.
-    fn ty_eq(&self, ty: &Ty) -> bool {
-        match ty {
-            Ty::Number | Ty::Any | Ty::Map => false,
-            Ty::String | Ty::Integer | Ty::Boolean | Ty::Binary => true,
-            Ty::Array(item) => self.ty_eq(item),
-            Ty::Named(id) => self.eq.get(id).copied().unwrap_or(false),
-        }
-    }
-
-    /// `Copy` is possible.
-    fn ty_copy(&self, ty: &Ty) -> bool {
-        match ty {
-            Ty::Integer | Ty::Number | Ty::Boolean => true,
-            Ty::String | Ty::Any | Ty::Map | Ty::Binary | Ty::Array(_) => false,
-            Ty::Named(id) => self.copy.get(id).copied().unwrap_or(false),
-        }
+/// `#[derive(Debug, Clone, PartialEq, ..)]` with `traits` after the three every generated type
+/// derives, written through `__cdp` as inside a domain module.
+pub(crate) fn derive_attr(traits: Traits) -> TokenStream {
+    let optional = traits.iter().map(|tr| format_ident!("{}", tr.name()));
+    quote! {
+        #[derive(
+            __cdp::Debug,
+            __cdp::Clone,
+            __cdp::PartialEq,
+            #(__cdp::#optional,)*
+        )]
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::Meta;
-
-    fn field(name: &str, ty: Ty, optional: bool) -> Field {
-        Field {
-            name: name.to_owned(),
-            meta: Meta::default(),
-            optional,
-            ty,
-            boxed: false,
-        }
-    }
-
-    fn names(traits: Traits) -> Vec<&'static str> {
-        traits.iter().map(Trait::name).collect()
-    }
-
-    #[test]
-    fn each_shape_gets_what_its_contents_allow() {
-        let derives = Derives {
-            eq: BTreeMap::new(),
-            copy: BTreeMap::new(),
-        };
-        let ints = [field("a", Ty::Integer, true), field("b", Ty::Boolean, true)];
-        assert_eq!(
-            names(derives.traits(Shape::Struct(&ints))),
-            ["Eq", "Hash", "Copy", "Default"]
-        );
-        let mixed = [field("a", Ty::Number, false), field("b", Ty::String, true)];
-        assert_eq!(derives.traits(Shape::Struct(&mixed)), Traits::default());
-        assert!(matches!(
-            derives.obstacle(Shape::Struct(&mixed), Trait::Copy),
-            Some(Obstacle::Field(f)) if f.name == "b"
-        ));
-        assert!(matches!(
-            derives.obstacle(Shape::Struct(&mixed), Trait::Default),
-            Some(Obstacle::Required(f)) if f.name == "a"
-        ));
-        let newtype = Shape::Newtype {
-            ty: &Ty::Integer,
-            boxed: false,
-        };
-        assert_eq!(names(derives.traits(newtype)), ["Eq", "Hash", "Copy"]);
-        assert_eq!(names(derives.traits(Shape::Enum)), ["Eq", "Hash"]);
-        assert!(derives.traits(Shape::Struct(&[])).contains(Trait::Default));
-    }
+    use crate::derives::Trait;
 
     #[test]
     fn the_derive_attribute_lists_the_traits_in_order() {
         let traits: Traits = [Trait::Copy, Trait::Eq].into_iter().collect();
         assert_eq!(
-            traits.derive_attr().to_string(),
+            derive_attr(traits).to_string(),
             quote!(#[derive(__cdp::Debug, __cdp::Clone, __cdp::PartialEq, __cdp::Eq, __cdp::Copy,)])
                 .to_string()
         );
-        assert_eq!(
-            names(traits.without([Trait::Eq].into_iter().collect())),
-            ["Copy"]
-        );
+        let names: Vec<&str> = traits
+            .without([Trait::Eq].into_iter().collect())
+            .iter()
+            .map(Trait::name)
+            .collect();
+        assert_eq!(names, ["Copy"]);
     }
 }

@@ -3,8 +3,9 @@
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
-use super::derives::Shape;
+use super::derives::derive_attr;
 use super::{docs, Ctx};
+use crate::derives::Shape;
 use crate::model::{Command, Domain, Event, Field};
 use crate::naming;
 
@@ -28,7 +29,7 @@ impl Ctx<'_> {
         builder: Builder,
         what: &str,
     ) -> TokenStream {
-        let derive = self.derives.traits(Shape::Struct(fields)).derive_attr();
+        let derive = derive_attr(self.derives.traits(Shape::Struct(fields)));
         let field_items = fields.iter().map(|field| self.field(domain, field));
         let methods = (builder == Builder::Yes).then(|| self.builder(domain, name, fields));
         let slot_types: Vec<TokenStream> = fields

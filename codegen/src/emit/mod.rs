@@ -6,7 +6,7 @@
 //! import would leak into the including crate, full paths. The crate that holds the bindings
 //! needs `cdp_runtime` alone.
 
-pub(crate) mod derives;
+mod derives;
 mod docs;
 mod events;
 mod items;
@@ -16,10 +16,9 @@ mod types;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
+use crate::derives::Derives;
 use crate::model::{Domain, Model, Ty, TypeId};
 use crate::naming;
-
-use derives::Derives;
 
 /// Emits the output one unit at a time (the version constant, each domain module, the root
 /// `Event`), so that units can be formatted independently and in parallel.
@@ -28,12 +27,12 @@ pub struct Emitter<'a> {
 }
 
 impl<'a> Emitter<'a> {
-    /// Prepares emission for `model`.
+    /// Prepares emission for `model`, on which every pass has run.
     pub fn new(model: &'a Model) -> Self {
         Emitter {
             ctx: Ctx {
                 model,
-                derives: Derives::analyse(model),
+                derives: &model.derives,
             },
         }
     }
@@ -63,7 +62,7 @@ impl<'a> Emitter<'a> {
 /// What every unit of emission needs.
 pub(crate) struct Ctx<'a> {
     pub model: &'a Model,
-    pub derives: Derives,
+    pub derives: &'a Derives,
 }
 
 impl Ctx<'_> {

@@ -3,9 +3,10 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::derives::Shape;
+use super::derives::derive_attr;
 use super::items::Builder;
 use super::{docs, Ctx};
+use crate::derives::Shape;
 use crate::model::{Domain, Ty, TypeDef, TypeKind};
 use crate::naming;
 
@@ -20,7 +21,7 @@ impl Ctx<'_> {
         let name = format_ident!("{}", naming::type_name(&ty.id.name));
         match &ty.kind {
             TypeKind::Enum(values) => {
-                let derive = self.derives.traits(Shape::Enum).derive_attr();
+                let derive = derive_attr(self.derives.traits(Shape::Enum));
                 string_enum(&name, docs, derive, values)
             }
             TypeKind::Object(fields) => self.struct_item(
@@ -46,10 +47,7 @@ impl Ctx<'_> {
         boxed: bool,
     ) -> TokenStream {
         let rust = self.rust_type(domain, inner);
-        let derive = self
-            .derives
-            .traits(Shape::Newtype { ty: inner, boxed })
-            .derive_attr();
+        let derive = derive_attr(self.derives.traits(Shape::Newtype { ty: inner, boxed }));
         let (stored, wrap) = if boxed {
             (quote!(__cdp::Box<#rust>), quote!(__cdp::Box::new(value)))
         } else {
@@ -65,6 +63,21 @@ impl Ctx<'_> {
                 }
             }
         });
+        // Over a primitive or an array, the inner type is the same in every set of bindings, so
+        // the newtype converts back into it and, through `Newtype`, into another set's newtype.
+        // Over a named type it is not, and a cycle of aliases would give two `From` impls.
+        let unwrap = (!matches!(inner, Ty::Named(_))).then(|| {
+            quote! {
+                impl __cdp::From<#name> for #rust {
+                    fn from(value: #name) -> Self {
+                        value.0
+                    }
+                }
+                impl __cdp::Newtype for #name {
+                    type Inner = #rust;
+                }
+            }
+        });
         quote! {
             #docs
             #derive
@@ -75,6 +88,7 @@ impl Ctx<'_> {
                     Self(#wrap)
                 }
             }
+            #unwrap
             #from_str
         }
     }

@@ -1,0 +1,106 @@
+//! Pass: keeps what the selection asks for.
+//!
+//! Items flagged experimental or deprecated go first when the selection leaves them out; then
+//! the selected domains are kept whole and, of the others, only the types they reach. Types
+//! that kept items use stay whatever their flags, so no path in the output dangles.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::model::{Domain, Field, Meta, Model, Selection, TypeDef, TypeId, TypeKind};
+
+/// Keeps in `model` what `selection` asks for. The model has been checked for the domains the
+/// selection names.
+pub fn apply(model: &mut Model, selection: &Selection) {
+    filter_flags(&mut model.domains, selection);
+    select_domains(model, &selection.domains);
+}
+
+/// Drops experimental or deprecated items when the selection asks to. A type that a kept item
+/// still references stays, so no path dangles: the closure in [`select_domains`] runs after this
+/// on what is kept, and types are dropped only from selected domains' own lists here when
+/// nothing kept reaches them.
+fn filter_flags(domains: &mut Vec<Domain>, selection: &Selection) {
+    let drop = |meta: &Meta| {
+        (!selection.experimental && meta.experimental) || (!selection.deprecated && meta.deprecated)
+    };
+    for domain in domains.iter_mut() {
+        if drop(&domain.meta) {
+            domain.commands.clear();
+            domain.events.clear();
+        }
+        domain.commands.retain(|command| !drop(&command.meta));
+        domain.events.retain(|event| !drop(&event.meta));
+        let keep_field = |field: &Field| !(field.optional && drop(&field.meta));
+        for command in &mut domain.commands {
+            command.params.retain(keep_field);
+            command.returns.retain(keep_field);
+        }
+        for event in &mut domain.events {
+            event.params.retain(keep_field);
+        }
+        for ty in &mut domain.types {
+            if let TypeKind::Object(fields) = &mut ty.kind {
+                fields.retain(keep_field);
+            }
+        }
+    }
+    if selection.experimental && selection.deprecated {
+        return;
+    }
+    // Which flagged types are still referenced by kept items: those stay.
+    let mut referenced: BTreeSet<TypeId> = BTreeSet::new();
+    let mut queue: Vec<TypeId> = Vec::new();
+    let by_id: BTreeMap<TypeId, TypeDef> = domains
+        .iter()
+        .flat_map(|domain| domain.types.iter().cloned())
+        .map(|ty| (ty.id.clone(), ty))
+        .collect();
+    for domain in domains.iter() {
+        let fields = domain
+            .commands
+            .iter()
+            .flat_map(|command| command.params.iter().chain(&command.returns))
+            .chain(domain.events.iter().flat_map(|event| &event.params));
+        for field in fields {
+            field.ty.named(&mut |id| queue.push(id.clone()));
+        }
+        for ty in domain
+            .types
+            .iter()
+            .filter(|ty| !drop(&ty.meta) && !drop(&domain.meta))
+        {
+            queue.push(ty.id.clone());
+        }
+    }
+    while let Some(id) = queue.pop() {
+        if referenced.insert(id.clone()) {
+            if let Some(ty) = by_id.get(&id) {
+                ty.kind.named(&mut |next| queue.push(next.clone()));
+            }
+        }
+    }
+    for domain in domains.iter_mut() {
+        domain.types.retain(|ty| referenced.contains(&ty.id));
+    }
+    // A left-out domain survives only as far as kept items still use its types.
+    domains.retain(|domain| !drop(&domain.meta) || !domain.types.is_empty());
+}
+
+/// Keeps the selected domains whole and, of the others, only the types reached from them.
+fn select_domains(model: &mut Model, wanted: &[String]) {
+    let keep_all = wanted.is_empty();
+    for domain in &mut model.domains {
+        domain.selected = keep_all || wanted.contains(&domain.name);
+    }
+    let reached = model.types_reached_from(|domain| domain.selected);
+    for domain in &mut model.domains {
+        if !domain.selected {
+            domain.commands.clear();
+            domain.events.clear();
+            domain.types.retain(|ty| reached.contains(&ty.id));
+        }
+    }
+    model
+        .domains
+        .retain(|domain| domain.selected || !domain.types.is_empty());
+}
