@@ -41,7 +41,9 @@ fn recipe_blocks() -> Vec<(String, String)> {
         .find("\n## From build.rs\n")
         .expect("the README has a \"From build.rs\" section");
     let section = &readme[start + 1..];
-    let end = section[3..].find("\n## ").map_or(section.len(), |end| end + 3);
+    let end = section[3..]
+        .find("\n## ")
+        .map_or(section.len(), |end| end + 3);
     let mut blocks = Vec::new();
     let mut lines = section[..end].lines();
     while let Some(line) = lines.next() {
@@ -59,7 +61,9 @@ fn rust_file<'a>(blocks: &'a [(String, String)], name: &str) -> &'a str {
         .iter()
         .find(|(language, body)| language == "rust" && body.starts_with(&format!("// {name}\n")))
         .map(|(_, body)| body.as_str())
-        .unwrap_or_else(|| panic!("the README's \"From build.rs\" section has no `// {name}` block"))
+        .unwrap_or_else(|| {
+            panic!("the README's \"From build.rs\" section has no `// {name}` block")
+        })
 }
 
 fn cargo() -> Command {
@@ -68,7 +72,8 @@ fn cargo() -> Command {
 
 #[test]
 fn the_readme_build_rs_recipe_builds_without_warnings_and_its_build_script_stays_lean() {
-    let Some(package) = cdp_test_support::devtools_protocol(cdp_test_support::DEVTOOLS_PROTOCOL_VERSION)
+    let Some(package) =
+        cdp_test_support::devtools_protocol(cdp_test_support::DEVTOOLS_PROTOCOL_VERSION)
     else {
         return;
     };
@@ -84,7 +89,11 @@ fn the_readme_build_rs_recipe_builds_without_warnings_and_its_build_script_stays
     std::fs::create_dir_all(dir.join("src")).unwrap();
     std::fs::create_dir_all(dir.join("protocol")).unwrap();
     for file in ["browser_protocol.json", "js_protocol.json"] {
-        std::fs::copy(package.join("json").join(file), dir.join("protocol").join(file)).unwrap();
+        std::fs::copy(
+            package.join("json").join(file),
+            dir.join("protocol").join(file),
+        )
+        .unwrap();
     }
     let mut manifest = String::from(
         "[package]\nname = \"readme-recipe\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n",
@@ -93,7 +102,10 @@ fn the_readme_build_rs_recipe_builds_without_warnings_and_its_build_script_stays
     manifest.push_str("\n[patch.crates-io]\n");
     for (name, folder) in PATCHED {
         let path = root.join(folder);
-        manifest.push_str(&format!("{name} = {{ path = {:?} }}\n", path.display().to_string()));
+        manifest.push_str(&format!(
+            "{name} = {{ path = {:?} }}\n",
+            path.display().to_string()
+        ));
     }
     // Its own workspace: it lives under this one's target/, and must not join it.
     manifest.push_str("\n[workspace]\n");
@@ -106,16 +118,28 @@ fn the_readme_build_rs_recipe_builds_without_warnings_and_its_build_script_stays
 
     let target = dir.join("target");
     let build = cargo()
-        .args(["build", "--offline", "--all-targets", "--message-format", "short"])
+        .args([
+            "build",
+            "--offline",
+            "--all-targets",
+            "--message-format",
+            "short",
+        ])
         .current_dir(&dir)
         .env("CARGO_TARGET_DIR", &target)
         .env_remove("RUSTFLAGS")
         .output()
         .expect("cargo runs");
     let stderr = String::from_utf8_lossy(&build.stderr);
-    assert!(build.status.success(), "the README's recipe does not build:\n{stderr}");
+    assert!(
+        build.status.success(),
+        "the README's recipe does not build:\n{stderr}"
+    );
     let warnings: Vec<&str> = stderr.lines().filter(|l| l.contains("warning")).collect();
-    assert!(warnings.is_empty(), "the README's recipe builds with warnings:\n{stderr}");
+    assert!(
+        warnings.is_empty(),
+        "the README's recipe builds with warnings:\n{stderr}"
+    );
 
     // It runs: the binary of the recipe prints the request it encodes.
     let run = Command::new(target.join("debug/readme-recipe"))
@@ -129,7 +153,16 @@ fn the_readme_build_rs_recipe_builds_without_warnings_and_its_build_script_stays
     // What the build script compiles: cdp-codegen is a build dependency only, so its tree, as
     // this crate resolves it, is what the build script builds.
     let tree = cargo()
-        .args(["tree", "--offline", "-e", "normal,build", "--prefix", "none", "-p", "cdp-codegen"])
+        .args([
+            "tree",
+            "--offline",
+            "-e",
+            "normal,build",
+            "--prefix",
+            "none",
+            "-p",
+            "cdp-codegen",
+        ])
         .current_dir(&dir)
         .output()
         .expect("cargo tree runs");

@@ -93,10 +93,7 @@ pub mod browser {
                 fn expecting(&self, f: &mut __cdp::Formatter<'_>) -> __cdp::FmtResult {
                     f.write_str("the result of `Browser.getVersion`")
                 }
-                fn visit_map<A>(
-                    self,
-                    mut map: A,
-                ) -> __cdp::Result<GetVersionReturns, A::Error>
+                fn visit_map<A>(self, mut map: A) -> __cdp::Result<GetVersionReturns, A::Error>
                 where
                     A: __cdp::serde::de::MapAccess<'de>,
                 {
@@ -105,8 +102,7 @@ pub mod browser {
                     let mut f2: __cdp::Option<__cdp::String> = __cdp::None;
                     let mut f3: __cdp::Option<__cdp::String> = __cdp::None;
                     let mut f4: __cdp::Option<__cdp::String> = __cdp::None;
-                    while let __cdp::Some(key) = map.next_key::<__cdp::FieldKey<'de>>()?
-                    {
+                    while let __cdp::Some(key) = map.next_key::<__cdp::FieldKey<'de>>()? {
                         match key.as_str() {
                             "protocolVersion" => __cdp::field(&mut map, &mut f0),
                             "product" => __cdp::field(&mut map, &mut f1),
@@ -262,16 +258,12 @@ pub mod inspector {
                 fn expecting(&self, f: &mut __cdp::Formatter<'_>) -> __cdp::FmtResult {
                     f.write_str("the params of `Inspector.detached`")
                 }
-                fn visit_map<A>(
-                    self,
-                    mut map: A,
-                ) -> __cdp::Result<DetachedEvent, A::Error>
+                fn visit_map<A>(self, mut map: A) -> __cdp::Result<DetachedEvent, A::Error>
                 where
                     A: __cdp::serde::de::MapAccess<'de>,
                 {
                     let mut f0: __cdp::Option<__cdp::String> = __cdp::None;
-                    while let __cdp::Some(key) = map.next_key::<__cdp::FieldKey<'de>>()?
-                    {
+                    while let __cdp::Some(key) = map.next_key::<__cdp::FieldKey<'de>>()? {
                         match key.as_str() {
                             "reason" => __cdp::field(&mut map, &mut f0),
                             _ => __cdp::skip_value(&mut map),
@@ -315,10 +307,7 @@ pub mod inspector {
         where
             D: __cdp::serde::Deserializer<'de>,
         {
-            __cdp::deserialize_empty(
-                    deserializer,
-                    "the params of `Inspector.targetCrashed`",
-                )
+            __cdp::deserialize_empty(deserializer, "the params of `Inspector.targetCrashed`")
                 .map(|()| TargetCrashedEvent {})
         }
     }
@@ -396,6 +385,14 @@ pub mod network {
             Self(value)
         }
     }
+    impl __cdp::From<LoaderId> for __cdp::String {
+        fn from(value: LoaderId) -> Self {
+            value.0
+        }
+    }
+    impl __cdp::Newtype for LoaderId {
+        type Inner = __cdp::String;
+    }
     impl __cdp::From<&str> for LoaderId {
         fn from(value: &str) -> Self {
             Self(__cdp::String::from(value))
@@ -426,6 +423,14 @@ pub mod network {
         fn from(value: f64) -> Self {
             Self(value)
         }
+    }
+    impl __cdp::From<MonotonicTime> for f64 {
+        fn from(value: MonotonicTime) -> Self {
+            value.0
+        }
+    }
+    impl __cdp::Newtype for MonotonicTime {
+        type Inner = f64;
     }
 }
 /// A page: its navigations, its lifecycle and what it shows.
@@ -469,6 +474,14 @@ pub mod page {
         fn from(value: __cdp::String) -> Self {
             Self(value)
         }
+    }
+    impl __cdp::From<FrameId> for __cdp::String {
+        fn from(value: FrameId) -> Self {
+            value.0
+        }
+    }
+    impl __cdp::Newtype for FrameId {
+        type Inner = __cdp::String;
     }
     impl __cdp::From<&str> for FrameId {
         fn from(value: &str) -> Self {
@@ -657,18 +670,14 @@ pub mod page {
                 fn expecting(&self, f: &mut __cdp::Formatter<'_>) -> __cdp::FmtResult {
                     f.write_str("the params of `Page.navigate`")
                 }
-                fn visit_map<A>(
-                    self,
-                    mut map: A,
-                ) -> __cdp::Result<NavigateParams, A::Error>
+                fn visit_map<A>(self, mut map: A) -> __cdp::Result<NavigateParams, A::Error>
                 where
                     A: __cdp::serde::de::MapAccess<'de>,
                 {
                     let mut f0: __cdp::Option<__cdp::String> = __cdp::None;
                     let mut f1: __cdp::Option<__cdp::String> = __cdp::None;
                     let mut f2: __cdp::Option<FrameId> = __cdp::None;
-                    while let __cdp::Some(key) = map.next_key::<__cdp::FieldKey<'de>>()?
-                    {
+                    while let __cdp::Some(key) = map.next_key::<__cdp::FieldKey<'de>>()? {
                         match key.as_str() {
                             "url" => __cdp::field(&mut map, &mut f0),
                             "referrer" => __cdp::optional_field(&mut map, &mut f1),
@@ -756,10 +765,7 @@ pub mod page {
                 fn expecting(&self, f: &mut __cdp::Formatter<'_>) -> __cdp::FmtResult {
                     f.write_str("the result of `Page.navigate`")
                 }
-                fn visit_map<A>(
-                    self,
-                    mut map: A,
-                ) -> __cdp::Result<NavigateReturns, A::Error>
+                fn visit_map<A>(self, mut map: A) -> __cdp::Result<NavigateReturns, A::Error>
                 where
                     A: __cdp::serde::de::MapAccess<'de>,
                 {
@@ -767,8 +773,7 @@ pub mod page {
                     let mut f1: __cdp::Option<super::network::LoaderId> = __cdp::None;
                     let mut f2: __cdp::Option<__cdp::String> = __cdp::None;
                     let mut f3: __cdp::Option<bool> = __cdp::None;
-                    while let __cdp::Some(key) = map.next_key::<__cdp::FieldKey<'de>>()?
-                    {
+                    while let __cdp::Some(key) = map.next_key::<__cdp::FieldKey<'de>>()? {
                         match key.as_str() {
                             "frameId" => __cdp::field(&mut map, &mut f0),
                             "loaderId" => __cdp::optional_field(&mut map, &mut f1),
@@ -798,14 +803,7 @@ pub mod page {
     /// Turns `lifecycleEvent` on or off.
     ///
     /// Protocol method: `Page.setLifecycleEventsEnabled`.
-    #[derive(
-        __cdp::Debug,
-        __cdp::Clone,
-        __cdp::PartialEq,
-        __cdp::Eq,
-        __cdp::Hash,
-        __cdp::Copy,
-    )]
+    #[derive(__cdp::Debug, __cdp::Clone, __cdp::PartialEq, __cdp::Eq, __cdp::Hash, __cdp::Copy)]
     pub struct SetLifecycleEventsEnabledParams {
         /// Whether to send them.
         pub enabled: bool,
@@ -840,8 +838,7 @@ pub mod page {
                     A: __cdp::serde::de::MapAccess<'de>,
                 {
                     let mut f0: __cdp::Option<bool> = __cdp::None;
-                    while let __cdp::Some(key) = map.next_key::<__cdp::FieldKey<'de>>()?
-                    {
+                    while let __cdp::Some(key) = map.next_key::<__cdp::FieldKey<'de>>()? {
                         match key.as_str() {
                             "enabled" => __cdp::field(&mut map, &mut f0),
                             _ => __cdp::skip_value(&mut map),
@@ -850,9 +847,7 @@ pub mod page {
                     let __cdp::Some(f0) = f0 else {
                         return __cdp::Err(__cdp::missing_field("enabled"));
                     };
-                    __cdp::Ok(SetLifecycleEventsEnabledParams {
-                        enabled: f0,
-                    })
+                    __cdp::Ok(SetLifecycleEventsEnabledParams { enabled: f0 })
                 }
             }
             deserializer.deserialize_map(Visitor)
@@ -861,7 +856,9 @@ pub mod page {
     impl SetLifecycleEventsEnabledParams {
         /// Creates a value from the required fields (`enabled`); the optional ones start unset.
         pub fn new(enabled: impl __cdp::Into<bool>) -> Self {
-            Self { enabled: enabled.into() }
+            Self {
+                enabled: enabled.into(),
+            }
         }
     }
     /// What `Page.setLifecycleEventsEnabled` returns.
@@ -889,11 +886,10 @@ pub mod page {
             D: __cdp::serde::Deserializer<'de>,
         {
             __cdp::deserialize_empty(
-                    deserializer,
-                    "the result of `Page.setLifecycleEventsEnabled`",
-                )
-                .map(|()| SetLifecycleEventsEnabledReturns {
-                })
+                deserializer,
+                "the result of `Page.setLifecycleEventsEnabled`",
+            )
+            .map(|()| SetLifecycleEventsEnabledReturns {})
         }
     }
     impl __cdp::Command for SetLifecycleEventsEnabledParams {
@@ -904,12 +900,7 @@ pub mod page {
     ///
     /// Protocol method: `Page.captureScreenshot`.
     #[derive(
-        __cdp::Debug,
-        __cdp::Clone,
-        __cdp::PartialEq,
-        __cdp::Eq,
-        __cdp::Hash,
-        __cdp::Default,
+        __cdp::Debug, __cdp::Clone, __cdp::PartialEq, __cdp::Eq, __cdp::Hash, __cdp::Default,
     )]
     pub struct CaptureScreenshotParams {
         /// The image format (default `png`).
@@ -961,14 +952,11 @@ pub mod page {
                     let mut f0: __cdp::Option<CaptureScreenshotFormat> = __cdp::None;
                     let mut f1: __cdp::Option<i64> = __cdp::None;
                     let mut f2: __cdp::Option<bool> = __cdp::None;
-                    while let __cdp::Some(key) = map.next_key::<__cdp::FieldKey<'de>>()?
-                    {
+                    while let __cdp::Some(key) = map.next_key::<__cdp::FieldKey<'de>>()? {
                         match key.as_str() {
                             "format" => __cdp::optional_field(&mut map, &mut f0),
                             "quality" => __cdp::optional_field(&mut map, &mut f1),
-                            "captureBeyondViewport" => {
-                                __cdp::optional_field(&mut map, &mut f2)
-                            }
+                            "captureBeyondViewport" => __cdp::optional_field(&mut map, &mut f2),
                             _ => __cdp::skip_value(&mut map),
                         }?;
                     }
@@ -993,10 +981,7 @@ pub mod page {
         }
         /// Sets the optional field `format`.
         #[must_use]
-        pub fn format(
-            mut self,
-            format: impl __cdp::Into<CaptureScreenshotFormat>,
-        ) -> Self {
+        pub fn format(mut self, format: impl __cdp::Into<CaptureScreenshotFormat>) -> Self {
             self.format = __cdp::Some(format.into());
             self
         }
@@ -1052,8 +1037,7 @@ pub mod page {
                     A: __cdp::serde::de::MapAccess<'de>,
                 {
                     let mut f0: __cdp::Option<__cdp::Binary> = __cdp::None;
-                    while let __cdp::Some(key) = map.next_key::<__cdp::FieldKey<'de>>()?
-                    {
+                    while let __cdp::Some(key) = map.next_key::<__cdp::FieldKey<'de>>()? {
                         match key.as_str() {
                             "data" => __cdp::field(&mut map, &mut f0),
                             _ => __cdp::skip_value(&mut map),
@@ -1062,9 +1046,7 @@ pub mod page {
                     let __cdp::Some(f0) = f0 else {
                         return __cdp::Err(__cdp::missing_field("data"));
                     };
-                    __cdp::Ok(CaptureScreenshotReturns {
-                        data: f0,
-                    })
+                    __cdp::Ok(CaptureScreenshotReturns { data: f0 })
                 }
             }
             deserializer.deserialize_map(Visitor)
@@ -1172,16 +1154,12 @@ pub mod page {
                 fn expecting(&self, f: &mut __cdp::Formatter<'_>) -> __cdp::FmtResult {
                     f.write_str("the params of `Page.loadEventFired`")
                 }
-                fn visit_map<A>(
-                    self,
-                    mut map: A,
-                ) -> __cdp::Result<LoadEventFiredEvent, A::Error>
+                fn visit_map<A>(self, mut map: A) -> __cdp::Result<LoadEventFiredEvent, A::Error>
                 where
                     A: __cdp::serde::de::MapAccess<'de>,
                 {
                     let mut f0: __cdp::Option<super::network::MonotonicTime> = __cdp::None;
-                    while let __cdp::Some(key) = map.next_key::<__cdp::FieldKey<'de>>()?
-                    {
+                    while let __cdp::Some(key) = map.next_key::<__cdp::FieldKey<'de>>()? {
                         match key.as_str() {
                             "timestamp" => __cdp::field(&mut map, &mut f0),
                             _ => __cdp::skip_value(&mut map),
@@ -1190,9 +1168,7 @@ pub mod page {
                     let __cdp::Some(f0) = f0 else {
                         return __cdp::Err(__cdp::missing_field("timestamp"));
                     };
-                    __cdp::Ok(LoadEventFiredEvent {
-                        timestamp: f0,
-                    })
+                    __cdp::Ok(LoadEventFiredEvent { timestamp: f0 })
                 }
             }
             deserializer.deserialize_map(Visitor)
@@ -1240,10 +1216,7 @@ pub mod page {
                 fn expecting(&self, f: &mut __cdp::Formatter<'_>) -> __cdp::FmtResult {
                     f.write_str("the params of `Page.lifecycleEvent`")
                 }
-                fn visit_map<A>(
-                    self,
-                    mut map: A,
-                ) -> __cdp::Result<LifecycleEventEvent, A::Error>
+                fn visit_map<A>(self, mut map: A) -> __cdp::Result<LifecycleEventEvent, A::Error>
                 where
                     A: __cdp::serde::de::MapAccess<'de>,
                 {
@@ -1251,8 +1224,7 @@ pub mod page {
                     let mut f1: __cdp::Option<super::network::LoaderId> = __cdp::None;
                     let mut f2: __cdp::Option<__cdp::String> = __cdp::None;
                     let mut f3: __cdp::Option<super::network::MonotonicTime> = __cdp::None;
-                    while let __cdp::Some(key) = map.next_key::<__cdp::FieldKey<'de>>()?
-                    {
+                    while let __cdp::Some(key) = map.next_key::<__cdp::FieldKey<'de>>()? {
                         match key.as_str() {
                             "frameId" => __cdp::field(&mut map, &mut f0),
                             "loaderId" => __cdp::field(&mut map, &mut f1),
@@ -1327,8 +1299,7 @@ pub mod page {
                     A: __cdp::serde::de::MapAccess<'de>,
                 {
                     let mut f0: __cdp::Option<FrameId> = __cdp::None;
-                    while let __cdp::Some(key) = map.next_key::<__cdp::FieldKey<'de>>()?
-                    {
+                    while let __cdp::Some(key) = map.next_key::<__cdp::FieldKey<'de>>()? {
                         match key.as_str() {
                             "frameId" => __cdp::field(&mut map, &mut f0),
                             _ => __cdp::skip_value(&mut map),
@@ -1337,9 +1308,7 @@ pub mod page {
                     let __cdp::Some(f0) = f0 else {
                         return __cdp::Err(__cdp::missing_field("frameId"));
                     };
-                    __cdp::Ok(FrameStartedLoadingEvent {
-                        frame_id: f0,
-                    })
+                    __cdp::Ok(FrameStartedLoadingEvent { frame_id: f0 })
                 }
             }
             deserializer.deserialize_map(Visitor)
@@ -1388,8 +1357,7 @@ pub mod page {
                     A: __cdp::serde::de::MapAccess<'de>,
                 {
                     let mut f0: __cdp::Option<FrameId> = __cdp::None;
-                    while let __cdp::Some(key) = map.next_key::<__cdp::FieldKey<'de>>()?
-                    {
+                    while let __cdp::Some(key) = map.next_key::<__cdp::FieldKey<'de>>()? {
                         match key.as_str() {
                             "frameId" => __cdp::field(&mut map, &mut f0),
                             _ => __cdp::skip_value(&mut map),
@@ -1398,9 +1366,7 @@ pub mod page {
                     let __cdp::Some(f0) = f0 else {
                         return __cdp::Err(__cdp::missing_field("frameId"));
                     };
-                    __cdp::Ok(FrameStoppedLoadingEvent {
-                        frame_id: f0,
-                    })
+                    __cdp::Ok(FrameStoppedLoadingEvent { frame_id: f0 })
                 }
             }
             deserializer.deserialize_map(Visitor)
@@ -1428,12 +1394,8 @@ pub mod page {
             match self {
                 Self::LoadEventFired(_) => <LoadEventFiredEvent as __cdp::Event>::METHOD,
                 Self::LifecycleEvent(_) => <LifecycleEventEvent as __cdp::Event>::METHOD,
-                Self::FrameStartedLoading(_) => {
-                    <FrameStartedLoadingEvent as __cdp::Event>::METHOD
-                }
-                Self::FrameStoppedLoading(_) => {
-                    <FrameStoppedLoadingEvent as __cdp::Event>::METHOD
-                }
+                Self::FrameStartedLoading(_) => <FrameStartedLoadingEvent as __cdp::Event>::METHOD,
+                Self::FrameStoppedLoading(_) => <FrameStoppedLoadingEvent as __cdp::Event>::METHOD,
             }
         }
     }
@@ -1500,6 +1462,14 @@ pub mod runtime {
             Self(value)
         }
     }
+    impl __cdp::From<RemoteObjectId> for __cdp::String {
+        fn from(value: RemoteObjectId) -> Self {
+            value.0
+        }
+    }
+    impl __cdp::Newtype for RemoteObjectId {
+        type Inner = __cdp::String;
+    }
     impl __cdp::From<&str> for RemoteObjectId {
         fn from(value: &str) -> Self {
             Self(__cdp::String::from(value))
@@ -1531,6 +1501,14 @@ pub mod runtime {
             Self(value)
         }
     }
+    impl __cdp::From<UnserializableValue> for __cdp::String {
+        fn from(value: UnserializableValue) -> Self {
+            value.0
+        }
+    }
+    impl __cdp::Newtype for UnserializableValue {
+        type Inner = __cdp::String;
+    }
     impl __cdp::From<&str> for UnserializableValue {
         fn from(value: &str) -> Self {
             Self(__cdp::String::from(value))
@@ -1539,14 +1517,7 @@ pub mod runtime {
     /// Identifies an execution context.
     ///
     /// Protocol type: `Runtime.ExecutionContextId`.
-    #[derive(
-        __cdp::Debug,
-        __cdp::Clone,
-        __cdp::PartialEq,
-        __cdp::Eq,
-        __cdp::Hash,
-        __cdp::Copy,
-    )]
+    #[derive(__cdp::Debug, __cdp::Clone, __cdp::PartialEq, __cdp::Eq, __cdp::Hash, __cdp::Copy)]
     pub struct ExecutionContextId(pub i64);
     impl __cdp::serde::Serialize for ExecutionContextId {
         fn serialize<S>(&self, serializer: S) -> __cdp::Result<S::Ok, S::Error>
@@ -1568,6 +1539,14 @@ pub mod runtime {
         fn from(value: i64) -> Self {
             Self(value)
         }
+    }
+    impl __cdp::From<ExecutionContextId> for i64 {
+        fn from(value: ExecutionContextId) -> Self {
+            value.0
+        }
+    }
+    impl __cdp::Newtype for ExecutionContextId {
+        type Inner = i64;
     }
     /// Identifies a script.
     ///
@@ -1594,6 +1573,14 @@ pub mod runtime {
         fn from(value: __cdp::String) -> Self {
             Self(value)
         }
+    }
+    impl __cdp::From<ScriptId> for __cdp::String {
+        fn from(value: ScriptId) -> Self {
+            value.0
+        }
+    }
+    impl __cdp::Newtype for ScriptId {
+        type Inner = __cdp::String;
     }
     impl __cdp::From<&str> for ScriptId {
         fn from(value: &str) -> Self {
@@ -1660,10 +1647,7 @@ pub mod runtime {
                 fn expecting(&self, f: &mut __cdp::Formatter<'_>) -> __cdp::FmtResult {
                     f.write_str("an object: `Runtime.RemoteObject`")
                 }
-                fn visit_map<A>(
-                    self,
-                    mut map: A,
-                ) -> __cdp::Result<RemoteObject, A::Error>
+                fn visit_map<A>(self, mut map: A) -> __cdp::Result<RemoteObject, A::Error>
                 where
                     A: __cdp::serde::de::MapAccess<'de>,
                 {
@@ -1674,16 +1658,13 @@ pub mod runtime {
                     let mut f4: __cdp::Option<UnserializableValue> = __cdp::None;
                     let mut f5: __cdp::Option<__cdp::String> = __cdp::None;
                     let mut f6: __cdp::Option<RemoteObjectId> = __cdp::None;
-                    while let __cdp::Some(key) = map.next_key::<__cdp::FieldKey<'de>>()?
-                    {
+                    while let __cdp::Some(key) = map.next_key::<__cdp::FieldKey<'de>>()? {
                         match key.as_str() {
                             "type" => __cdp::field(&mut map, &mut f0),
                             "subtype" => __cdp::optional_field(&mut map, &mut f1),
                             "className" => __cdp::optional_field(&mut map, &mut f2),
                             "value" => __cdp::field(&mut map, &mut f3),
-                            "unserializableValue" => {
-                                __cdp::optional_field(&mut map, &mut f4)
-                            }
+                            "unserializableValue" => __cdp::optional_field(&mut map, &mut f4),
                             "description" => __cdp::optional_field(&mut map, &mut f5),
                             "objectId" => __cdp::optional_field(&mut map, &mut f6),
                             _ => __cdp::skip_value(&mut map),
@@ -1721,28 +1702,19 @@ pub mod runtime {
         }
         /// Sets the optional field `subtype`.
         #[must_use]
-        pub fn subtype(
-            mut self,
-            subtype: impl __cdp::Into<RemoteObjectSubtype>,
-        ) -> Self {
+        pub fn subtype(mut self, subtype: impl __cdp::Into<RemoteObjectSubtype>) -> Self {
             self.subtype = __cdp::Some(subtype.into());
             self
         }
         /// Sets the optional field `className`.
         #[must_use]
-        pub fn class_name(
-            mut self,
-            class_name: impl __cdp::Into<__cdp::String>,
-        ) -> Self {
+        pub fn class_name(mut self, class_name: impl __cdp::Into<__cdp::String>) -> Self {
             self.class_name = __cdp::Some(class_name.into());
             self
         }
         /// Sets the optional field `value`.
         #[must_use]
-        pub fn value(
-            mut self,
-            value: impl __cdp::Into<__cdp::serde_json::Value>,
-        ) -> Self {
+        pub fn value(mut self, value: impl __cdp::Into<__cdp::serde_json::Value>) -> Self {
             self.value = __cdp::Some(value.into());
             self
         }
@@ -1757,10 +1729,7 @@ pub mod runtime {
         }
         /// Sets the optional field `description`.
         #[must_use]
-        pub fn description(
-            mut self,
-            description: impl __cdp::Into<__cdp::String>,
-        ) -> Self {
+        pub fn description(mut self, description: impl __cdp::Into<__cdp::String>) -> Self {
             self.description = __cdp::Some(description.into());
             self
         }
@@ -2093,8 +2062,7 @@ pub mod runtime {
                     let mut f2: __cdp::Option<__cdp::String> = __cdp::None;
                     let mut f3: __cdp::Option<i64> = __cdp::None;
                     let mut f4: __cdp::Option<i64> = __cdp::None;
-                    while let __cdp::Some(key) = map.next_key::<__cdp::FieldKey<'de>>()?
-                    {
+                    while let __cdp::Some(key) = map.next_key::<__cdp::FieldKey<'de>>()? {
                         match key.as_str() {
                             "functionName" => __cdp::field(&mut map, &mut f0),
                             "scriptId" => __cdp::field(&mut map, &mut f1),
@@ -2196,8 +2164,7 @@ pub mod runtime {
                     let mut f0: __cdp::Option<__cdp::String> = __cdp::None;
                     let mut f1: __cdp::Option<__cdp::Vec<CallFrame>> = __cdp::None;
                     let mut f2: __cdp::Option<__cdp::Box<StackTrace>> = __cdp::None;
-                    while let __cdp::Some(key) = map.next_key::<__cdp::FieldKey<'de>>()?
-                    {
+                    while let __cdp::Some(key) = map.next_key::<__cdp::FieldKey<'de>>()? {
                         match key.as_str() {
                             "description" => __cdp::optional_field(&mut map, &mut f0),
                             "callFrames" => __cdp::field(&mut map, &mut f1),
@@ -2229,10 +2196,7 @@ pub mod runtime {
         }
         /// Sets the optional field `description`.
         #[must_use]
-        pub fn description(
-            mut self,
-            description: impl __cdp::Into<__cdp::String>,
-        ) -> Self {
+        pub fn description(mut self, description: impl __cdp::Into<__cdp::String>) -> Self {
             self.description = __cdp::Some(description.into());
             self
         }
@@ -2307,10 +2271,7 @@ pub mod runtime {
                 fn expecting(&self, f: &mut __cdp::Formatter<'_>) -> __cdp::FmtResult {
                     f.write_str("an object: `Runtime.ExceptionDetails`")
                 }
-                fn visit_map<A>(
-                    self,
-                    mut map: A,
-                ) -> __cdp::Result<ExceptionDetails, A::Error>
+                fn visit_map<A>(self, mut map: A) -> __cdp::Result<ExceptionDetails, A::Error>
                 where
                     A: __cdp::serde::de::MapAccess<'de>,
                 {
@@ -2323,8 +2284,7 @@ pub mod runtime {
                     let mut f6: __cdp::Option<StackTrace> = __cdp::None;
                     let mut f7: __cdp::Option<RemoteObject> = __cdp::None;
                     let mut f8: __cdp::Option<ExecutionContextId> = __cdp::None;
-                    while let __cdp::Some(key) = map.next_key::<__cdp::FieldKey<'de>>()?
-                    {
+                    while let __cdp::Some(key) = map.next_key::<__cdp::FieldKey<'de>>()? {
                         match key.as_str() {
                             "exceptionId" => __cdp::field(&mut map, &mut f0),
                             "text" => __cdp::field(&mut map, &mut f1),
@@ -2334,9 +2294,7 @@ pub mod runtime {
                             "url" => __cdp::optional_field(&mut map, &mut f5),
                             "stackTrace" => __cdp::optional_field(&mut map, &mut f6),
                             "exception" => __cdp::optional_field(&mut map, &mut f7),
-                            "executionContextId" => {
-                                __cdp::optional_field(&mut map, &mut f8)
-                            }
+                            "executionContextId" => __cdp::optional_field(&mut map, &mut f8),
                             _ => __cdp::skip_value(&mut map),
                         }?;
                     }
@@ -2550,10 +2508,7 @@ pub mod runtime {
                 fn expecting(&self, f: &mut __cdp::Formatter<'_>) -> __cdp::FmtResult {
                     f.write_str("the params of `Runtime.evaluate`")
                 }
-                fn visit_map<A>(
-                    self,
-                    mut map: A,
-                ) -> __cdp::Result<EvaluateParams, A::Error>
+                fn visit_map<A>(self, mut map: A) -> __cdp::Result<EvaluateParams, A::Error>
                 where
                     A: __cdp::serde::de::MapAccess<'de>,
                 {
@@ -2564,8 +2519,7 @@ pub mod runtime {
                     let mut f4: __cdp::Option<bool> = __cdp::None;
                     let mut f5: __cdp::Option<bool> = __cdp::None;
                     let mut f6: __cdp::Option<bool> = __cdp::None;
-                    while let __cdp::Some(key) = map.next_key::<__cdp::FieldKey<'de>>()?
-                    {
+                    while let __cdp::Some(key) = map.next_key::<__cdp::FieldKey<'de>>()? {
                         match key.as_str() {
                             "expression" => __cdp::field(&mut map, &mut f0),
                             "objectGroup" => __cdp::optional_field(&mut map, &mut f1),
@@ -2609,10 +2563,7 @@ pub mod runtime {
         }
         /// Sets the optional field `objectGroup`.
         #[must_use]
-        pub fn object_group(
-            mut self,
-            object_group: impl __cdp::Into<__cdp::String>,
-        ) -> Self {
+        pub fn object_group(mut self, object_group: impl __cdp::Into<__cdp::String>) -> Self {
             self.object_group = __cdp::Some(object_group.into());
             self
         }
@@ -2624,19 +2575,13 @@ pub mod runtime {
         }
         /// Sets the optional field `contextId`.
         #[must_use]
-        pub fn context_id(
-            mut self,
-            context_id: impl __cdp::Into<ExecutionContextId>,
-        ) -> Self {
+        pub fn context_id(mut self, context_id: impl __cdp::Into<ExecutionContextId>) -> Self {
             self.context_id = __cdp::Some(context_id.into());
             self
         }
         /// Sets the optional field `returnByValue`.
         #[must_use]
-        pub fn return_by_value(
-            mut self,
-            return_by_value: impl __cdp::Into<bool>,
-        ) -> Self {
+        pub fn return_by_value(mut self, return_by_value: impl __cdp::Into<bool>) -> Self {
             self.return_by_value = __cdp::Some(return_by_value.into());
             self
         }
@@ -2686,22 +2631,16 @@ pub mod runtime {
                 fn expecting(&self, f: &mut __cdp::Formatter<'_>) -> __cdp::FmtResult {
                     f.write_str("the result of `Runtime.evaluate`")
                 }
-                fn visit_map<A>(
-                    self,
-                    mut map: A,
-                ) -> __cdp::Result<EvaluateReturns, A::Error>
+                fn visit_map<A>(self, mut map: A) -> __cdp::Result<EvaluateReturns, A::Error>
                 where
                     A: __cdp::serde::de::MapAccess<'de>,
                 {
                     let mut f0: __cdp::Option<RemoteObject> = __cdp::None;
                     let mut f1: __cdp::Option<ExceptionDetails> = __cdp::None;
-                    while let __cdp::Some(key) = map.next_key::<__cdp::FieldKey<'de>>()?
-                    {
+                    while let __cdp::Some(key) = map.next_key::<__cdp::FieldKey<'de>>()? {
                         match key.as_str() {
                             "result" => __cdp::field(&mut map, &mut f0),
-                            "exceptionDetails" => {
-                                __cdp::optional_field(&mut map, &mut f1)
-                            }
+                            "exceptionDetails" => __cdp::optional_field(&mut map, &mut f1),
                             _ => __cdp::skip_value(&mut map),
                         }?;
                     }
@@ -2764,6 +2703,14 @@ pub mod target {
             Self(value)
         }
     }
+    impl __cdp::From<TargetId> for __cdp::String {
+        fn from(value: TargetId) -> Self {
+            value.0
+        }
+    }
+    impl __cdp::Newtype for TargetId {
+        type Inner = __cdp::String;
+    }
     impl __cdp::From<&str> for TargetId {
         fn from(value: &str) -> Self {
             Self(__cdp::String::from(value))
@@ -2794,6 +2741,14 @@ pub mod target {
         fn from(value: __cdp::String) -> Self {
             Self(value)
         }
+    }
+    impl __cdp::From<SessionId> for __cdp::String {
+        fn from(value: SessionId) -> Self {
+            value.0
+        }
+    }
+    impl __cdp::Newtype for SessionId {
+        type Inner = __cdp::String;
     }
     impl __cdp::From<&str> for SessionId {
         fn from(value: &str) -> Self {
@@ -2879,8 +2834,7 @@ pub mod target {
                     let mut f6: __cdp::Option<bool> = __cdp::None;
                     let mut f7: __cdp::Option<super::page::FrameId> = __cdp::None;
                     let mut f8: __cdp::Option<__cdp::String> = __cdp::None;
-                    while let __cdp::Some(key) = map.next_key::<__cdp::FieldKey<'de>>()?
-                    {
+                    while let __cdp::Some(key) = map.next_key::<__cdp::FieldKey<'de>>()? {
                         match key.as_str() {
                             "targetId" => __cdp::field(&mut map, &mut f0),
                             "type" => __cdp::field(&mut map, &mut f1),
@@ -3022,10 +2976,7 @@ pub mod target {
                 fn expecting(&self, f: &mut __cdp::Formatter<'_>) -> __cdp::FmtResult {
                     f.write_str("the params of `Target.createTarget`")
                 }
-                fn visit_map<A>(
-                    self,
-                    mut map: A,
-                ) -> __cdp::Result<CreateTargetParams, A::Error>
+                fn visit_map<A>(self, mut map: A) -> __cdp::Result<CreateTargetParams, A::Error>
                 where
                     A: __cdp::serde::de::MapAccess<'de>,
                 {
@@ -3034,8 +2985,7 @@ pub mod target {
                     let mut f2: __cdp::Option<i64> = __cdp::None;
                     let mut f3: __cdp::Option<bool> = __cdp::None;
                     let mut f4: __cdp::Option<bool> = __cdp::None;
-                    while let __cdp::Some(key) = map.next_key::<__cdp::FieldKey<'de>>()?
-                    {
+                    while let __cdp::Some(key) = map.next_key::<__cdp::FieldKey<'de>>()? {
                         match key.as_str() {
                             "url" => __cdp::field(&mut map, &mut f0),
                             "width" => __cdp::optional_field(&mut map, &mut f1),
@@ -3124,16 +3074,12 @@ pub mod target {
                 fn expecting(&self, f: &mut __cdp::Formatter<'_>) -> __cdp::FmtResult {
                     f.write_str("the result of `Target.createTarget`")
                 }
-                fn visit_map<A>(
-                    self,
-                    mut map: A,
-                ) -> __cdp::Result<CreateTargetReturns, A::Error>
+                fn visit_map<A>(self, mut map: A) -> __cdp::Result<CreateTargetReturns, A::Error>
                 where
                     A: __cdp::serde::de::MapAccess<'de>,
                 {
                     let mut f0: __cdp::Option<TargetId> = __cdp::None;
-                    while let __cdp::Some(key) = map.next_key::<__cdp::FieldKey<'de>>()?
-                    {
+                    while let __cdp::Some(key) = map.next_key::<__cdp::FieldKey<'de>>()? {
                         match key.as_str() {
                             "targetId" => __cdp::field(&mut map, &mut f0),
                             _ => __cdp::skip_value(&mut map),
@@ -3142,9 +3088,7 @@ pub mod target {
                     let __cdp::Some(f0) = f0 else {
                         return __cdp::Err(__cdp::missing_field("targetId"));
                     };
-                    __cdp::Ok(CreateTargetReturns {
-                        target_id: f0,
-                    })
+                    __cdp::Ok(CreateTargetReturns { target_id: f0 })
                 }
             }
             deserializer.deserialize_map(Visitor)
@@ -3189,17 +3133,13 @@ pub mod target {
                 fn expecting(&self, f: &mut __cdp::Formatter<'_>) -> __cdp::FmtResult {
                     f.write_str("the params of `Target.attachToTarget`")
                 }
-                fn visit_map<A>(
-                    self,
-                    mut map: A,
-                ) -> __cdp::Result<AttachToTargetParams, A::Error>
+                fn visit_map<A>(self, mut map: A) -> __cdp::Result<AttachToTargetParams, A::Error>
                 where
                     A: __cdp::serde::de::MapAccess<'de>,
                 {
                     let mut f0: __cdp::Option<TargetId> = __cdp::None;
                     let mut f1: __cdp::Option<bool> = __cdp::None;
-                    while let __cdp::Some(key) = map.next_key::<__cdp::FieldKey<'de>>()?
-                    {
+                    while let __cdp::Some(key) = map.next_key::<__cdp::FieldKey<'de>>()? {
                         match key.as_str() {
                             "targetId" => __cdp::field(&mut map, &mut f0),
                             "flatten" => __cdp::optional_field(&mut map, &mut f1),
@@ -3261,16 +3201,12 @@ pub mod target {
                 fn expecting(&self, f: &mut __cdp::Formatter<'_>) -> __cdp::FmtResult {
                     f.write_str("the result of `Target.attachToTarget`")
                 }
-                fn visit_map<A>(
-                    self,
-                    mut map: A,
-                ) -> __cdp::Result<AttachToTargetReturns, A::Error>
+                fn visit_map<A>(self, mut map: A) -> __cdp::Result<AttachToTargetReturns, A::Error>
                 where
                     A: __cdp::serde::de::MapAccess<'de>,
                 {
                     let mut f0: __cdp::Option<SessionId> = __cdp::None;
-                    while let __cdp::Some(key) = map.next_key::<__cdp::FieldKey<'de>>()?
-                    {
+                    while let __cdp::Some(key) = map.next_key::<__cdp::FieldKey<'de>>()? {
                         match key.as_str() {
                             "sessionId" => __cdp::field(&mut map, &mut f0),
                             _ => __cdp::skip_value(&mut map),
@@ -3279,9 +3215,7 @@ pub mod target {
                     let __cdp::Some(f0) = f0 else {
                         return __cdp::Err(__cdp::missing_field("sessionId"));
                     };
-                    __cdp::Ok(AttachToTargetReturns {
-                        session_id: f0,
-                    })
+                    __cdp::Ok(AttachToTargetReturns { session_id: f0 })
                 }
             }
             deserializer.deserialize_map(Visitor)
@@ -3295,12 +3229,7 @@ pub mod target {
     ///
     /// Protocol method: `Target.detachFromTarget`.
     #[derive(
-        __cdp::Debug,
-        __cdp::Clone,
-        __cdp::PartialEq,
-        __cdp::Eq,
-        __cdp::Hash,
-        __cdp::Default,
+        __cdp::Debug, __cdp::Clone, __cdp::PartialEq, __cdp::Eq, __cdp::Hash, __cdp::Default,
     )]
     pub struct DetachFromTargetParams {
         /// The session.
@@ -3330,24 +3259,18 @@ pub mod target {
                 fn expecting(&self, f: &mut __cdp::Formatter<'_>) -> __cdp::FmtResult {
                     f.write_str("the params of `Target.detachFromTarget`")
                 }
-                fn visit_map<A>(
-                    self,
-                    mut map: A,
-                ) -> __cdp::Result<DetachFromTargetParams, A::Error>
+                fn visit_map<A>(self, mut map: A) -> __cdp::Result<DetachFromTargetParams, A::Error>
                 where
                     A: __cdp::serde::de::MapAccess<'de>,
                 {
                     let mut f0: __cdp::Option<SessionId> = __cdp::None;
-                    while let __cdp::Some(key) = map.next_key::<__cdp::FieldKey<'de>>()?
-                    {
+                    while let __cdp::Some(key) = map.next_key::<__cdp::FieldKey<'de>>()? {
                         match key.as_str() {
                             "sessionId" => __cdp::optional_field(&mut map, &mut f0),
                             _ => __cdp::skip_value(&mut map),
                         }?;
                     }
-                    __cdp::Ok(DetachFromTargetParams {
-                        session_id: f0,
-                    })
+                    __cdp::Ok(DetachFromTargetParams { session_id: f0 })
                 }
             }
             deserializer.deserialize_map(Visitor)
@@ -3356,7 +3279,9 @@ pub mod target {
     impl DetachFromTargetParams {
         /// Creates a value with every optional field unset.
         pub fn new() -> Self {
-            Self { session_id: __cdp::None }
+            Self {
+                session_id: __cdp::None,
+            }
         }
         /// Sets the optional field `sessionId`.
         #[must_use]
@@ -3389,10 +3314,7 @@ pub mod target {
         where
             D: __cdp::serde::Deserializer<'de>,
         {
-            __cdp::deserialize_empty(
-                    deserializer,
-                    "the result of `Target.detachFromTarget`",
-                )
+            __cdp::deserialize_empty(deserializer, "the result of `Target.detachFromTarget`")
                 .map(|()| DetachFromTargetReturns {})
         }
     }
@@ -3430,16 +3352,12 @@ pub mod target {
                 fn expecting(&self, f: &mut __cdp::Formatter<'_>) -> __cdp::FmtResult {
                     f.write_str("the params of `Target.closeTarget`")
                 }
-                fn visit_map<A>(
-                    self,
-                    mut map: A,
-                ) -> __cdp::Result<CloseTargetParams, A::Error>
+                fn visit_map<A>(self, mut map: A) -> __cdp::Result<CloseTargetParams, A::Error>
                 where
                     A: __cdp::serde::de::MapAccess<'de>,
                 {
                     let mut f0: __cdp::Option<TargetId> = __cdp::None;
-                    while let __cdp::Some(key) = map.next_key::<__cdp::FieldKey<'de>>()?
-                    {
+                    while let __cdp::Some(key) = map.next_key::<__cdp::FieldKey<'de>>()? {
                         match key.as_str() {
                             "targetId" => __cdp::field(&mut map, &mut f0),
                             _ => __cdp::skip_value(&mut map),
@@ -3463,14 +3381,7 @@ pub mod target {
         }
     }
     /// What `Target.closeTarget` returns.
-    #[derive(
-        __cdp::Debug,
-        __cdp::Clone,
-        __cdp::PartialEq,
-        __cdp::Eq,
-        __cdp::Hash,
-        __cdp::Copy,
-    )]
+    #[derive(__cdp::Debug, __cdp::Clone, __cdp::PartialEq, __cdp::Eq, __cdp::Hash, __cdp::Copy)]
     pub struct CloseTargetReturns {
         /// Always true.
         ///
@@ -3500,16 +3411,12 @@ pub mod target {
                 fn expecting(&self, f: &mut __cdp::Formatter<'_>) -> __cdp::FmtResult {
                     f.write_str("the result of `Target.closeTarget`")
                 }
-                fn visit_map<A>(
-                    self,
-                    mut map: A,
-                ) -> __cdp::Result<CloseTargetReturns, A::Error>
+                fn visit_map<A>(self, mut map: A) -> __cdp::Result<CloseTargetReturns, A::Error>
                 where
                     A: __cdp::serde::de::MapAccess<'de>,
                 {
                     let mut f0: __cdp::Option<bool> = __cdp::None;
-                    while let __cdp::Some(key) = map.next_key::<__cdp::FieldKey<'de>>()?
-                    {
+                    while let __cdp::Some(key) = map.next_key::<__cdp::FieldKey<'de>>()? {
                         match key.as_str() {
                             "success" => __cdp::field(&mut map, &mut f0),
                             _ => __cdp::skip_value(&mut map),
@@ -3566,18 +3473,14 @@ pub mod target {
                 fn expecting(&self, f: &mut __cdp::Formatter<'_>) -> __cdp::FmtResult {
                     f.write_str("the params of `Target.attachedToTarget`")
                 }
-                fn visit_map<A>(
-                    self,
-                    mut map: A,
-                ) -> __cdp::Result<AttachedToTargetEvent, A::Error>
+                fn visit_map<A>(self, mut map: A) -> __cdp::Result<AttachedToTargetEvent, A::Error>
                 where
                     A: __cdp::serde::de::MapAccess<'de>,
                 {
                     let mut f0: __cdp::Option<SessionId> = __cdp::None;
                     let mut f1: __cdp::Option<TargetInfo> = __cdp::None;
                     let mut f2: __cdp::Option<bool> = __cdp::None;
-                    while let __cdp::Some(key) = map.next_key::<__cdp::FieldKey<'de>>()?
-                    {
+                    while let __cdp::Some(key) = map.next_key::<__cdp::FieldKey<'de>>()? {
                         match key.as_str() {
                             "sessionId" => __cdp::field(&mut map, &mut f0),
                             "targetInfo" => __cdp::field(&mut map, &mut f1),
@@ -3647,8 +3550,7 @@ pub mod target {
                     A: __cdp::serde::de::MapAccess<'de>,
                 {
                     let mut f0: __cdp::Option<SessionId> = __cdp::None;
-                    while let __cdp::Some(key) = map.next_key::<__cdp::FieldKey<'de>>()?
-                    {
+                    while let __cdp::Some(key) = map.next_key::<__cdp::FieldKey<'de>>()? {
                         match key.as_str() {
                             "sessionId" => __cdp::field(&mut map, &mut f0),
                             _ => __cdp::skip_value(&mut map),
@@ -3657,9 +3559,7 @@ pub mod target {
                     let __cdp::Some(f0) = f0 else {
                         return __cdp::Err(__cdp::missing_field("sessionId"));
                     };
-                    __cdp::Ok(DetachedFromTargetEvent {
-                        session_id: f0,
-                    })
+                    __cdp::Ok(DetachedFromTargetEvent { session_id: f0 })
                 }
             }
             deserializer.deserialize_map(Visitor)
@@ -3704,18 +3604,14 @@ pub mod target {
                 fn expecting(&self, f: &mut __cdp::Formatter<'_>) -> __cdp::FmtResult {
                     f.write_str("the params of `Target.targetCrashed`")
                 }
-                fn visit_map<A>(
-                    self,
-                    mut map: A,
-                ) -> __cdp::Result<TargetCrashedEvent, A::Error>
+                fn visit_map<A>(self, mut map: A) -> __cdp::Result<TargetCrashedEvent, A::Error>
                 where
                     A: __cdp::serde::de::MapAccess<'de>,
                 {
                     let mut f0: __cdp::Option<TargetId> = __cdp::None;
                     let mut f1: __cdp::Option<__cdp::String> = __cdp::None;
                     let mut f2: __cdp::Option<i64> = __cdp::None;
-                    while let __cdp::Some(key) = map.next_key::<__cdp::FieldKey<'de>>()?
-                    {
+                    while let __cdp::Some(key) = map.next_key::<__cdp::FieldKey<'de>>()? {
                         match key.as_str() {
                             "targetId" => __cdp::field(&mut map, &mut f0),
                             "status" => __cdp::field(&mut map, &mut f1),
@@ -3760,12 +3656,8 @@ pub mod target {
         /// The protocol method of this event.
         pub fn method(&self) -> &'static str {
             match self {
-                Self::AttachedToTarget(_) => {
-                    <AttachedToTargetEvent as __cdp::Event>::METHOD
-                }
-                Self::DetachedFromTarget(_) => {
-                    <DetachedFromTargetEvent as __cdp::Event>::METHOD
-                }
+                Self::AttachedToTarget(_) => <AttachedToTargetEvent as __cdp::Event>::METHOD,
+                Self::DetachedFromTarget(_) => <DetachedFromTargetEvent as __cdp::Event>::METHOD,
                 Self::TargetCrashed(_) => <TargetCrashedEvent as __cdp::Event>::METHOD,
             }
         }
@@ -3811,19 +3703,13 @@ impl Event {
     /// that crates using the bindings do not instantiate the decoder again.
     pub fn decode_message(
         text: &str,
-    ) -> ::std::result::Result<
-        ::cdp_runtime::Message<Self>,
-        ::cdp_runtime::DecodeError,
-    > {
+    ) -> ::std::result::Result<::cdp_runtime::Message<Self>, ::cdp_runtime::DecodeError> {
         ::cdp_runtime::decode_message(text)
     }
 }
 #[allow(deprecated)]
 impl ::cdp_runtime::EventSet for Event {
-    fn deserialize_event<'de, D>(
-        method: &str,
-        params: D,
-    ) -> ::std::result::Result<Self, D::Error>
+    fn deserialize_event<'de, D>(method: &str, params: D) -> ::std::result::Result<Self, D::Error>
     where
         D: ::cdp_runtime::codegen::serde::Deserializer<'de>,
     {
@@ -3925,10 +3811,7 @@ impl ::cdp_runtime::EventSet for Event {
     }
     fn decode_message(
         text: &str,
-    ) -> ::std::result::Result<
-        ::cdp_runtime::Message<Self>,
-        ::cdp_runtime::DecodeError,
-    > {
+    ) -> ::std::result::Result<::cdp_runtime::Message<Self>, ::cdp_runtime::DecodeError> {
         ::cdp_runtime::decode_message(text)
     }
 }
