@@ -913,6 +913,43 @@ pub mod background_service {
             Self::BackgroundServiceEventReceived(event)
         }
     }
+    impl __cdp::EventOf<super::Event> for Event {
+        fn from_set(event: &super::Event) -> __cdp::Option<&Self> {
+            match event {
+                super::Event::BackgroundService(event) => __cdp::Some(event),
+                _ => __cdp::None,
+            }
+        }
+        fn accepts(method: &str) -> bool {
+            method.starts_with("BackgroundService.")
+        }
+    }
+    impl __cdp::EventOf<super::Event> for RecordingStateChangedEvent {
+        fn from_set(event: &super::Event) -> __cdp::Option<&Self> {
+            match event {
+                super::Event::BackgroundService(Event::RecordingStateChanged(event)) => {
+                    __cdp::Some(event)
+                }
+                _ => __cdp::None,
+            }
+        }
+        fn accepts(method: &str) -> bool {
+            method == <Self as __cdp::Event>::METHOD
+        }
+    }
+    impl __cdp::EventOf<super::Event> for BackgroundServiceEventReceivedEvent {
+        fn from_set(event: &super::Event) -> __cdp::Option<&Self> {
+            match event {
+                super::Event::BackgroundService(
+                    Event::BackgroundServiceEventReceived(event),
+                ) => __cdp::Some(event),
+                _ => __cdp::None,
+            }
+        }
+        fn accepts(method: &str) -> bool {
+            method == <Self as __cdp::Event>::METHOD
+        }
+    }
 }
 /// Network activity of the page. Only the type that BackgroundService uses is kept here.
 ///

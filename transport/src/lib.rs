@@ -63,6 +63,8 @@ mod pipe;
 /// They are the same shape as any bindings cdp-codegen generates, whatever bindings the user
 /// generated. Ids convert to the user's own (`target::TargetId`, `target::SessionId`) and
 /// back with [`Newtype::convert`](cdp_runtime::Newtype::convert).
+// Laid out by cdp-codegen, which `cdp-codegen check` compares byte for byte.
+#[rustfmt::skip]
 pub mod protocol;
 mod temp_dir;
 #[cfg(feature = "websocket")]

@@ -93,7 +93,10 @@ pub mod browser {
                 fn expecting(&self, f: &mut __cdp::Formatter<'_>) -> __cdp::FmtResult {
                     f.write_str("the result of `Browser.getVersion`")
                 }
-                fn visit_map<A>(self, mut map: A) -> __cdp::Result<GetVersionReturns, A::Error>
+                fn visit_map<A>(
+                    self,
+                    mut map: A,
+                ) -> __cdp::Result<GetVersionReturns, A::Error>
                 where
                     A: __cdp::serde::de::MapAccess<'de>,
                 {
@@ -102,7 +105,8 @@ pub mod browser {
                     let mut f2: __cdp::Option<__cdp::String> = __cdp::None;
                     let mut f3: __cdp::Option<__cdp::String> = __cdp::None;
                     let mut f4: __cdp::Option<__cdp::String> = __cdp::None;
-                    while let __cdp::Some(key) = map.next_key::<__cdp::FieldKey<'de>>()? {
+                    while let __cdp::Some(key) = map.next_key::<__cdp::FieldKey<'de>>()?
+                    {
                         match key.as_str() {
                             "protocolVersion" => __cdp::field(&mut map, &mut f0),
                             "product" => __cdp::field(&mut map, &mut f1),
@@ -258,12 +262,16 @@ pub mod inspector {
                 fn expecting(&self, f: &mut __cdp::Formatter<'_>) -> __cdp::FmtResult {
                     f.write_str("the params of `Inspector.detached`")
                 }
-                fn visit_map<A>(self, mut map: A) -> __cdp::Result<DetachedEvent, A::Error>
+                fn visit_map<A>(
+                    self,
+                    mut map: A,
+                ) -> __cdp::Result<DetachedEvent, A::Error>
                 where
                     A: __cdp::serde::de::MapAccess<'de>,
                 {
                     let mut f0: __cdp::Option<__cdp::String> = __cdp::None;
-                    while let __cdp::Some(key) = map.next_key::<__cdp::FieldKey<'de>>()? {
+                    while let __cdp::Some(key) = map.next_key::<__cdp::FieldKey<'de>>()?
+                    {
                         match key.as_str() {
                             "reason" => __cdp::field(&mut map, &mut f0),
                             _ => __cdp::skip_value(&mut map),
@@ -307,7 +315,10 @@ pub mod inspector {
         where
             D: __cdp::serde::Deserializer<'de>,
         {
-            __cdp::deserialize_empty(deserializer, "the params of `Inspector.targetCrashed`")
+            __cdp::deserialize_empty(
+                    deserializer,
+                    "the params of `Inspector.targetCrashed`",
+                )
                 .map(|()| TargetCrashedEvent {})
         }
     }
@@ -340,6 +351,41 @@ pub mod inspector {
     impl __cdp::From<TargetCrashedEvent> for Event {
         fn from(event: TargetCrashedEvent) -> Self {
             Self::TargetCrashed(event)
+        }
+    }
+    impl __cdp::EventOf<super::Event> for Event {
+        fn from_set(event: &super::Event) -> __cdp::Option<&Self> {
+            match event {
+                super::Event::Inspector(event) => __cdp::Some(event),
+                _ => __cdp::None,
+            }
+        }
+        fn accepts(method: &str) -> bool {
+            method.starts_with("Inspector.")
+        }
+    }
+    impl __cdp::EventOf<super::Event> for DetachedEvent {
+        fn from_set(event: &super::Event) -> __cdp::Option<&Self> {
+            match event {
+                super::Event::Inspector(Event::Detached(event)) => __cdp::Some(event),
+                _ => __cdp::None,
+            }
+        }
+        fn accepts(method: &str) -> bool {
+            method == <Self as __cdp::Event>::METHOD
+        }
+    }
+    impl __cdp::EventOf<super::Event> for TargetCrashedEvent {
+        fn from_set(event: &super::Event) -> __cdp::Option<&Self> {
+            match event {
+                super::Event::Inspector(Event::TargetCrashed(event)) => {
+                    __cdp::Some(event)
+                }
+                _ => __cdp::None,
+            }
+        }
+        fn accepts(method: &str) -> bool {
+            method == <Self as __cdp::Event>::METHOD
         }
     }
 }
@@ -670,14 +716,18 @@ pub mod page {
                 fn expecting(&self, f: &mut __cdp::Formatter<'_>) -> __cdp::FmtResult {
                     f.write_str("the params of `Page.navigate`")
                 }
-                fn visit_map<A>(self, mut map: A) -> __cdp::Result<NavigateParams, A::Error>
+                fn visit_map<A>(
+                    self,
+                    mut map: A,
+                ) -> __cdp::Result<NavigateParams, A::Error>
                 where
                     A: __cdp::serde::de::MapAccess<'de>,
                 {
                     let mut f0: __cdp::Option<__cdp::String> = __cdp::None;
                     let mut f1: __cdp::Option<__cdp::String> = __cdp::None;
                     let mut f2: __cdp::Option<FrameId> = __cdp::None;
-                    while let __cdp::Some(key) = map.next_key::<__cdp::FieldKey<'de>>()? {
+                    while let __cdp::Some(key) = map.next_key::<__cdp::FieldKey<'de>>()?
+                    {
                         match key.as_str() {
                             "url" => __cdp::field(&mut map, &mut f0),
                             "referrer" => __cdp::optional_field(&mut map, &mut f1),
@@ -765,7 +815,10 @@ pub mod page {
                 fn expecting(&self, f: &mut __cdp::Formatter<'_>) -> __cdp::FmtResult {
                     f.write_str("the result of `Page.navigate`")
                 }
-                fn visit_map<A>(self, mut map: A) -> __cdp::Result<NavigateReturns, A::Error>
+                fn visit_map<A>(
+                    self,
+                    mut map: A,
+                ) -> __cdp::Result<NavigateReturns, A::Error>
                 where
                     A: __cdp::serde::de::MapAccess<'de>,
                 {
@@ -773,7 +826,8 @@ pub mod page {
                     let mut f1: __cdp::Option<super::network::LoaderId> = __cdp::None;
                     let mut f2: __cdp::Option<__cdp::String> = __cdp::None;
                     let mut f3: __cdp::Option<bool> = __cdp::None;
-                    while let __cdp::Some(key) = map.next_key::<__cdp::FieldKey<'de>>()? {
+                    while let __cdp::Some(key) = map.next_key::<__cdp::FieldKey<'de>>()?
+                    {
                         match key.as_str() {
                             "frameId" => __cdp::field(&mut map, &mut f0),
                             "loaderId" => __cdp::optional_field(&mut map, &mut f1),
@@ -803,7 +857,14 @@ pub mod page {
     /// Turns `lifecycleEvent` on or off.
     ///
     /// Protocol method: `Page.setLifecycleEventsEnabled`.
-    #[derive(__cdp::Debug, __cdp::Clone, __cdp::PartialEq, __cdp::Eq, __cdp::Hash, __cdp::Copy)]
+    #[derive(
+        __cdp::Debug,
+        __cdp::Clone,
+        __cdp::PartialEq,
+        __cdp::Eq,
+        __cdp::Hash,
+        __cdp::Copy,
+    )]
     pub struct SetLifecycleEventsEnabledParams {
         /// Whether to send them.
         pub enabled: bool,
@@ -838,7 +899,8 @@ pub mod page {
                     A: __cdp::serde::de::MapAccess<'de>,
                 {
                     let mut f0: __cdp::Option<bool> = __cdp::None;
-                    while let __cdp::Some(key) = map.next_key::<__cdp::FieldKey<'de>>()? {
+                    while let __cdp::Some(key) = map.next_key::<__cdp::FieldKey<'de>>()?
+                    {
                         match key.as_str() {
                             "enabled" => __cdp::field(&mut map, &mut f0),
                             _ => __cdp::skip_value(&mut map),
@@ -847,7 +909,9 @@ pub mod page {
                     let __cdp::Some(f0) = f0 else {
                         return __cdp::Err(__cdp::missing_field("enabled"));
                     };
-                    __cdp::Ok(SetLifecycleEventsEnabledParams { enabled: f0 })
+                    __cdp::Ok(SetLifecycleEventsEnabledParams {
+                        enabled: f0,
+                    })
                 }
             }
             deserializer.deserialize_map(Visitor)
@@ -856,9 +920,7 @@ pub mod page {
     impl SetLifecycleEventsEnabledParams {
         /// Creates a value from the required fields (`enabled`); the optional ones start unset.
         pub fn new(enabled: impl __cdp::Into<bool>) -> Self {
-            Self {
-                enabled: enabled.into(),
-            }
+            Self { enabled: enabled.into() }
         }
     }
     /// What `Page.setLifecycleEventsEnabled` returns.
@@ -886,10 +948,11 @@ pub mod page {
             D: __cdp::serde::Deserializer<'de>,
         {
             __cdp::deserialize_empty(
-                deserializer,
-                "the result of `Page.setLifecycleEventsEnabled`",
-            )
-            .map(|()| SetLifecycleEventsEnabledReturns {})
+                    deserializer,
+                    "the result of `Page.setLifecycleEventsEnabled`",
+                )
+                .map(|()| SetLifecycleEventsEnabledReturns {
+                })
         }
     }
     impl __cdp::Command for SetLifecycleEventsEnabledParams {
@@ -900,7 +963,12 @@ pub mod page {
     ///
     /// Protocol method: `Page.captureScreenshot`.
     #[derive(
-        __cdp::Debug, __cdp::Clone, __cdp::PartialEq, __cdp::Eq, __cdp::Hash, __cdp::Default,
+        __cdp::Debug,
+        __cdp::Clone,
+        __cdp::PartialEq,
+        __cdp::Eq,
+        __cdp::Hash,
+        __cdp::Default,
     )]
     pub struct CaptureScreenshotParams {
         /// The image format (default `png`).
@@ -952,11 +1020,14 @@ pub mod page {
                     let mut f0: __cdp::Option<CaptureScreenshotFormat> = __cdp::None;
                     let mut f1: __cdp::Option<i64> = __cdp::None;
                     let mut f2: __cdp::Option<bool> = __cdp::None;
-                    while let __cdp::Some(key) = map.next_key::<__cdp::FieldKey<'de>>()? {
+                    while let __cdp::Some(key) = map.next_key::<__cdp::FieldKey<'de>>()?
+                    {
                         match key.as_str() {
                             "format" => __cdp::optional_field(&mut map, &mut f0),
                             "quality" => __cdp::optional_field(&mut map, &mut f1),
-                            "captureBeyondViewport" => __cdp::optional_field(&mut map, &mut f2),
+                            "captureBeyondViewport" => {
+                                __cdp::optional_field(&mut map, &mut f2)
+                            }
                             _ => __cdp::skip_value(&mut map),
                         }?;
                     }
@@ -981,7 +1052,10 @@ pub mod page {
         }
         /// Sets the optional field `format`.
         #[must_use]
-        pub fn format(mut self, format: impl __cdp::Into<CaptureScreenshotFormat>) -> Self {
+        pub fn format(
+            mut self,
+            format: impl __cdp::Into<CaptureScreenshotFormat>,
+        ) -> Self {
             self.format = __cdp::Some(format.into());
             self
         }
@@ -1037,7 +1111,8 @@ pub mod page {
                     A: __cdp::serde::de::MapAccess<'de>,
                 {
                     let mut f0: __cdp::Option<__cdp::Binary> = __cdp::None;
-                    while let __cdp::Some(key) = map.next_key::<__cdp::FieldKey<'de>>()? {
+                    while let __cdp::Some(key) = map.next_key::<__cdp::FieldKey<'de>>()?
+                    {
                         match key.as_str() {
                             "data" => __cdp::field(&mut map, &mut f0),
                             _ => __cdp::skip_value(&mut map),
@@ -1046,7 +1121,9 @@ pub mod page {
                     let __cdp::Some(f0) = f0 else {
                         return __cdp::Err(__cdp::missing_field("data"));
                     };
-                    __cdp::Ok(CaptureScreenshotReturns { data: f0 })
+                    __cdp::Ok(CaptureScreenshotReturns {
+                        data: f0,
+                    })
                 }
             }
             deserializer.deserialize_map(Visitor)
@@ -1154,12 +1231,16 @@ pub mod page {
                 fn expecting(&self, f: &mut __cdp::Formatter<'_>) -> __cdp::FmtResult {
                     f.write_str("the params of `Page.loadEventFired`")
                 }
-                fn visit_map<A>(self, mut map: A) -> __cdp::Result<LoadEventFiredEvent, A::Error>
+                fn visit_map<A>(
+                    self,
+                    mut map: A,
+                ) -> __cdp::Result<LoadEventFiredEvent, A::Error>
                 where
                     A: __cdp::serde::de::MapAccess<'de>,
                 {
                     let mut f0: __cdp::Option<super::network::MonotonicTime> = __cdp::None;
-                    while let __cdp::Some(key) = map.next_key::<__cdp::FieldKey<'de>>()? {
+                    while let __cdp::Some(key) = map.next_key::<__cdp::FieldKey<'de>>()?
+                    {
                         match key.as_str() {
                             "timestamp" => __cdp::field(&mut map, &mut f0),
                             _ => __cdp::skip_value(&mut map),
@@ -1168,7 +1249,9 @@ pub mod page {
                     let __cdp::Some(f0) = f0 else {
                         return __cdp::Err(__cdp::missing_field("timestamp"));
                     };
-                    __cdp::Ok(LoadEventFiredEvent { timestamp: f0 })
+                    __cdp::Ok(LoadEventFiredEvent {
+                        timestamp: f0,
+                    })
                 }
             }
             deserializer.deserialize_map(Visitor)
@@ -1216,7 +1299,10 @@ pub mod page {
                 fn expecting(&self, f: &mut __cdp::Formatter<'_>) -> __cdp::FmtResult {
                     f.write_str("the params of `Page.lifecycleEvent`")
                 }
-                fn visit_map<A>(self, mut map: A) -> __cdp::Result<LifecycleEventEvent, A::Error>
+                fn visit_map<A>(
+                    self,
+                    mut map: A,
+                ) -> __cdp::Result<LifecycleEventEvent, A::Error>
                 where
                     A: __cdp::serde::de::MapAccess<'de>,
                 {
@@ -1224,7 +1310,8 @@ pub mod page {
                     let mut f1: __cdp::Option<super::network::LoaderId> = __cdp::None;
                     let mut f2: __cdp::Option<__cdp::String> = __cdp::None;
                     let mut f3: __cdp::Option<super::network::MonotonicTime> = __cdp::None;
-                    while let __cdp::Some(key) = map.next_key::<__cdp::FieldKey<'de>>()? {
+                    while let __cdp::Some(key) = map.next_key::<__cdp::FieldKey<'de>>()?
+                    {
                         match key.as_str() {
                             "frameId" => __cdp::field(&mut map, &mut f0),
                             "loaderId" => __cdp::field(&mut map, &mut f1),
@@ -1299,7 +1386,8 @@ pub mod page {
                     A: __cdp::serde::de::MapAccess<'de>,
                 {
                     let mut f0: __cdp::Option<FrameId> = __cdp::None;
-                    while let __cdp::Some(key) = map.next_key::<__cdp::FieldKey<'de>>()? {
+                    while let __cdp::Some(key) = map.next_key::<__cdp::FieldKey<'de>>()?
+                    {
                         match key.as_str() {
                             "frameId" => __cdp::field(&mut map, &mut f0),
                             _ => __cdp::skip_value(&mut map),
@@ -1308,7 +1396,9 @@ pub mod page {
                     let __cdp::Some(f0) = f0 else {
                         return __cdp::Err(__cdp::missing_field("frameId"));
                     };
-                    __cdp::Ok(FrameStartedLoadingEvent { frame_id: f0 })
+                    __cdp::Ok(FrameStartedLoadingEvent {
+                        frame_id: f0,
+                    })
                 }
             }
             deserializer.deserialize_map(Visitor)
@@ -1357,7 +1447,8 @@ pub mod page {
                     A: __cdp::serde::de::MapAccess<'de>,
                 {
                     let mut f0: __cdp::Option<FrameId> = __cdp::None;
-                    while let __cdp::Some(key) = map.next_key::<__cdp::FieldKey<'de>>()? {
+                    while let __cdp::Some(key) = map.next_key::<__cdp::FieldKey<'de>>()?
+                    {
                         match key.as_str() {
                             "frameId" => __cdp::field(&mut map, &mut f0),
                             _ => __cdp::skip_value(&mut map),
@@ -1366,7 +1457,9 @@ pub mod page {
                     let __cdp::Some(f0) = f0 else {
                         return __cdp::Err(__cdp::missing_field("frameId"));
                     };
-                    __cdp::Ok(FrameStoppedLoadingEvent { frame_id: f0 })
+                    __cdp::Ok(FrameStoppedLoadingEvent {
+                        frame_id: f0,
+                    })
                 }
             }
             deserializer.deserialize_map(Visitor)
@@ -1394,8 +1487,12 @@ pub mod page {
             match self {
                 Self::LoadEventFired(_) => <LoadEventFiredEvent as __cdp::Event>::METHOD,
                 Self::LifecycleEvent(_) => <LifecycleEventEvent as __cdp::Event>::METHOD,
-                Self::FrameStartedLoading(_) => <FrameStartedLoadingEvent as __cdp::Event>::METHOD,
-                Self::FrameStoppedLoading(_) => <FrameStoppedLoadingEvent as __cdp::Event>::METHOD,
+                Self::FrameStartedLoading(_) => {
+                    <FrameStartedLoadingEvent as __cdp::Event>::METHOD
+                }
+                Self::FrameStoppedLoading(_) => {
+                    <FrameStoppedLoadingEvent as __cdp::Event>::METHOD
+                }
             }
         }
     }
@@ -1417,6 +1514,65 @@ pub mod page {
     impl __cdp::From<FrameStoppedLoadingEvent> for Event {
         fn from(event: FrameStoppedLoadingEvent) -> Self {
             Self::FrameStoppedLoading(event)
+        }
+    }
+    impl __cdp::EventOf<super::Event> for Event {
+        fn from_set(event: &super::Event) -> __cdp::Option<&Self> {
+            match event {
+                super::Event::Page(event) => __cdp::Some(event),
+                _ => __cdp::None,
+            }
+        }
+        fn accepts(method: &str) -> bool {
+            method.starts_with("Page.")
+        }
+    }
+    impl __cdp::EventOf<super::Event> for LoadEventFiredEvent {
+        fn from_set(event: &super::Event) -> __cdp::Option<&Self> {
+            match event {
+                super::Event::Page(Event::LoadEventFired(event)) => __cdp::Some(event),
+                _ => __cdp::None,
+            }
+        }
+        fn accepts(method: &str) -> bool {
+            method == <Self as __cdp::Event>::METHOD
+        }
+    }
+    impl __cdp::EventOf<super::Event> for LifecycleEventEvent {
+        fn from_set(event: &super::Event) -> __cdp::Option<&Self> {
+            match event {
+                super::Event::Page(Event::LifecycleEvent(event)) => __cdp::Some(event),
+                _ => __cdp::None,
+            }
+        }
+        fn accepts(method: &str) -> bool {
+            method == <Self as __cdp::Event>::METHOD
+        }
+    }
+    impl __cdp::EventOf<super::Event> for FrameStartedLoadingEvent {
+        fn from_set(event: &super::Event) -> __cdp::Option<&Self> {
+            match event {
+                super::Event::Page(Event::FrameStartedLoading(event)) => {
+                    __cdp::Some(event)
+                }
+                _ => __cdp::None,
+            }
+        }
+        fn accepts(method: &str) -> bool {
+            method == <Self as __cdp::Event>::METHOD
+        }
+    }
+    impl __cdp::EventOf<super::Event> for FrameStoppedLoadingEvent {
+        fn from_set(event: &super::Event) -> __cdp::Option<&Self> {
+            match event {
+                super::Event::Page(Event::FrameStoppedLoading(event)) => {
+                    __cdp::Some(event)
+                }
+                _ => __cdp::None,
+            }
+        }
+        fn accepts(method: &str) -> bool {
+            method == <Self as __cdp::Event>::METHOD
         }
     }
 }
@@ -1517,7 +1673,14 @@ pub mod runtime {
     /// Identifies an execution context.
     ///
     /// Protocol type: `Runtime.ExecutionContextId`.
-    #[derive(__cdp::Debug, __cdp::Clone, __cdp::PartialEq, __cdp::Eq, __cdp::Hash, __cdp::Copy)]
+    #[derive(
+        __cdp::Debug,
+        __cdp::Clone,
+        __cdp::PartialEq,
+        __cdp::Eq,
+        __cdp::Hash,
+        __cdp::Copy,
+    )]
     pub struct ExecutionContextId(pub i64);
     impl __cdp::serde::Serialize for ExecutionContextId {
         fn serialize<S>(&self, serializer: S) -> __cdp::Result<S::Ok, S::Error>
@@ -1647,7 +1810,10 @@ pub mod runtime {
                 fn expecting(&self, f: &mut __cdp::Formatter<'_>) -> __cdp::FmtResult {
                     f.write_str("an object: `Runtime.RemoteObject`")
                 }
-                fn visit_map<A>(self, mut map: A) -> __cdp::Result<RemoteObject, A::Error>
+                fn visit_map<A>(
+                    self,
+                    mut map: A,
+                ) -> __cdp::Result<RemoteObject, A::Error>
                 where
                     A: __cdp::serde::de::MapAccess<'de>,
                 {
@@ -1658,13 +1824,16 @@ pub mod runtime {
                     let mut f4: __cdp::Option<UnserializableValue> = __cdp::None;
                     let mut f5: __cdp::Option<__cdp::String> = __cdp::None;
                     let mut f6: __cdp::Option<RemoteObjectId> = __cdp::None;
-                    while let __cdp::Some(key) = map.next_key::<__cdp::FieldKey<'de>>()? {
+                    while let __cdp::Some(key) = map.next_key::<__cdp::FieldKey<'de>>()?
+                    {
                         match key.as_str() {
                             "type" => __cdp::field(&mut map, &mut f0),
                             "subtype" => __cdp::optional_field(&mut map, &mut f1),
                             "className" => __cdp::optional_field(&mut map, &mut f2),
                             "value" => __cdp::field(&mut map, &mut f3),
-                            "unserializableValue" => __cdp::optional_field(&mut map, &mut f4),
+                            "unserializableValue" => {
+                                __cdp::optional_field(&mut map, &mut f4)
+                            }
                             "description" => __cdp::optional_field(&mut map, &mut f5),
                             "objectId" => __cdp::optional_field(&mut map, &mut f6),
                             _ => __cdp::skip_value(&mut map),
@@ -1702,19 +1871,28 @@ pub mod runtime {
         }
         /// Sets the optional field `subtype`.
         #[must_use]
-        pub fn subtype(mut self, subtype: impl __cdp::Into<RemoteObjectSubtype>) -> Self {
+        pub fn subtype(
+            mut self,
+            subtype: impl __cdp::Into<RemoteObjectSubtype>,
+        ) -> Self {
             self.subtype = __cdp::Some(subtype.into());
             self
         }
         /// Sets the optional field `className`.
         #[must_use]
-        pub fn class_name(mut self, class_name: impl __cdp::Into<__cdp::String>) -> Self {
+        pub fn class_name(
+            mut self,
+            class_name: impl __cdp::Into<__cdp::String>,
+        ) -> Self {
             self.class_name = __cdp::Some(class_name.into());
             self
         }
         /// Sets the optional field `value`.
         #[must_use]
-        pub fn value(mut self, value: impl __cdp::Into<__cdp::serde_json::Value>) -> Self {
+        pub fn value(
+            mut self,
+            value: impl __cdp::Into<__cdp::serde_json::Value>,
+        ) -> Self {
             self.value = __cdp::Some(value.into());
             self
         }
@@ -1729,7 +1907,10 @@ pub mod runtime {
         }
         /// Sets the optional field `description`.
         #[must_use]
-        pub fn description(mut self, description: impl __cdp::Into<__cdp::String>) -> Self {
+        pub fn description(
+            mut self,
+            description: impl __cdp::Into<__cdp::String>,
+        ) -> Self {
             self.description = __cdp::Some(description.into());
             self
         }
@@ -2062,7 +2243,8 @@ pub mod runtime {
                     let mut f2: __cdp::Option<__cdp::String> = __cdp::None;
                     let mut f3: __cdp::Option<i64> = __cdp::None;
                     let mut f4: __cdp::Option<i64> = __cdp::None;
-                    while let __cdp::Some(key) = map.next_key::<__cdp::FieldKey<'de>>()? {
+                    while let __cdp::Some(key) = map.next_key::<__cdp::FieldKey<'de>>()?
+                    {
                         match key.as_str() {
                             "functionName" => __cdp::field(&mut map, &mut f0),
                             "scriptId" => __cdp::field(&mut map, &mut f1),
@@ -2164,7 +2346,8 @@ pub mod runtime {
                     let mut f0: __cdp::Option<__cdp::String> = __cdp::None;
                     let mut f1: __cdp::Option<__cdp::Vec<CallFrame>> = __cdp::None;
                     let mut f2: __cdp::Option<__cdp::Box<StackTrace>> = __cdp::None;
-                    while let __cdp::Some(key) = map.next_key::<__cdp::FieldKey<'de>>()? {
+                    while let __cdp::Some(key) = map.next_key::<__cdp::FieldKey<'de>>()?
+                    {
                         match key.as_str() {
                             "description" => __cdp::optional_field(&mut map, &mut f0),
                             "callFrames" => __cdp::field(&mut map, &mut f1),
@@ -2196,7 +2379,10 @@ pub mod runtime {
         }
         /// Sets the optional field `description`.
         #[must_use]
-        pub fn description(mut self, description: impl __cdp::Into<__cdp::String>) -> Self {
+        pub fn description(
+            mut self,
+            description: impl __cdp::Into<__cdp::String>,
+        ) -> Self {
             self.description = __cdp::Some(description.into());
             self
         }
@@ -2271,7 +2457,10 @@ pub mod runtime {
                 fn expecting(&self, f: &mut __cdp::Formatter<'_>) -> __cdp::FmtResult {
                     f.write_str("an object: `Runtime.ExceptionDetails`")
                 }
-                fn visit_map<A>(self, mut map: A) -> __cdp::Result<ExceptionDetails, A::Error>
+                fn visit_map<A>(
+                    self,
+                    mut map: A,
+                ) -> __cdp::Result<ExceptionDetails, A::Error>
                 where
                     A: __cdp::serde::de::MapAccess<'de>,
                 {
@@ -2284,7 +2473,8 @@ pub mod runtime {
                     let mut f6: __cdp::Option<StackTrace> = __cdp::None;
                     let mut f7: __cdp::Option<RemoteObject> = __cdp::None;
                     let mut f8: __cdp::Option<ExecutionContextId> = __cdp::None;
-                    while let __cdp::Some(key) = map.next_key::<__cdp::FieldKey<'de>>()? {
+                    while let __cdp::Some(key) = map.next_key::<__cdp::FieldKey<'de>>()?
+                    {
                         match key.as_str() {
                             "exceptionId" => __cdp::field(&mut map, &mut f0),
                             "text" => __cdp::field(&mut map, &mut f1),
@@ -2294,7 +2484,9 @@ pub mod runtime {
                             "url" => __cdp::optional_field(&mut map, &mut f5),
                             "stackTrace" => __cdp::optional_field(&mut map, &mut f6),
                             "exception" => __cdp::optional_field(&mut map, &mut f7),
-                            "executionContextId" => __cdp::optional_field(&mut map, &mut f8),
+                            "executionContextId" => {
+                                __cdp::optional_field(&mut map, &mut f8)
+                            }
                             _ => __cdp::skip_value(&mut map),
                         }?;
                     }
@@ -2508,7 +2700,10 @@ pub mod runtime {
                 fn expecting(&self, f: &mut __cdp::Formatter<'_>) -> __cdp::FmtResult {
                     f.write_str("the params of `Runtime.evaluate`")
                 }
-                fn visit_map<A>(self, mut map: A) -> __cdp::Result<EvaluateParams, A::Error>
+                fn visit_map<A>(
+                    self,
+                    mut map: A,
+                ) -> __cdp::Result<EvaluateParams, A::Error>
                 where
                     A: __cdp::serde::de::MapAccess<'de>,
                 {
@@ -2519,7 +2714,8 @@ pub mod runtime {
                     let mut f4: __cdp::Option<bool> = __cdp::None;
                     let mut f5: __cdp::Option<bool> = __cdp::None;
                     let mut f6: __cdp::Option<bool> = __cdp::None;
-                    while let __cdp::Some(key) = map.next_key::<__cdp::FieldKey<'de>>()? {
+                    while let __cdp::Some(key) = map.next_key::<__cdp::FieldKey<'de>>()?
+                    {
                         match key.as_str() {
                             "expression" => __cdp::field(&mut map, &mut f0),
                             "objectGroup" => __cdp::optional_field(&mut map, &mut f1),
@@ -2563,7 +2759,10 @@ pub mod runtime {
         }
         /// Sets the optional field `objectGroup`.
         #[must_use]
-        pub fn object_group(mut self, object_group: impl __cdp::Into<__cdp::String>) -> Self {
+        pub fn object_group(
+            mut self,
+            object_group: impl __cdp::Into<__cdp::String>,
+        ) -> Self {
             self.object_group = __cdp::Some(object_group.into());
             self
         }
@@ -2575,13 +2774,19 @@ pub mod runtime {
         }
         /// Sets the optional field `contextId`.
         #[must_use]
-        pub fn context_id(mut self, context_id: impl __cdp::Into<ExecutionContextId>) -> Self {
+        pub fn context_id(
+            mut self,
+            context_id: impl __cdp::Into<ExecutionContextId>,
+        ) -> Self {
             self.context_id = __cdp::Some(context_id.into());
             self
         }
         /// Sets the optional field `returnByValue`.
         #[must_use]
-        pub fn return_by_value(mut self, return_by_value: impl __cdp::Into<bool>) -> Self {
+        pub fn return_by_value(
+            mut self,
+            return_by_value: impl __cdp::Into<bool>,
+        ) -> Self {
             self.return_by_value = __cdp::Some(return_by_value.into());
             self
         }
@@ -2631,16 +2836,22 @@ pub mod runtime {
                 fn expecting(&self, f: &mut __cdp::Formatter<'_>) -> __cdp::FmtResult {
                     f.write_str("the result of `Runtime.evaluate`")
                 }
-                fn visit_map<A>(self, mut map: A) -> __cdp::Result<EvaluateReturns, A::Error>
+                fn visit_map<A>(
+                    self,
+                    mut map: A,
+                ) -> __cdp::Result<EvaluateReturns, A::Error>
                 where
                     A: __cdp::serde::de::MapAccess<'de>,
                 {
                     let mut f0: __cdp::Option<RemoteObject> = __cdp::None;
                     let mut f1: __cdp::Option<ExceptionDetails> = __cdp::None;
-                    while let __cdp::Some(key) = map.next_key::<__cdp::FieldKey<'de>>()? {
+                    while let __cdp::Some(key) = map.next_key::<__cdp::FieldKey<'de>>()?
+                    {
                         match key.as_str() {
                             "result" => __cdp::field(&mut map, &mut f0),
-                            "exceptionDetails" => __cdp::optional_field(&mut map, &mut f1),
+                            "exceptionDetails" => {
+                                __cdp::optional_field(&mut map, &mut f1)
+                            }
                             _ => __cdp::skip_value(&mut map),
                         }?;
                     }
@@ -2834,7 +3045,8 @@ pub mod target {
                     let mut f6: __cdp::Option<bool> = __cdp::None;
                     let mut f7: __cdp::Option<super::page::FrameId> = __cdp::None;
                     let mut f8: __cdp::Option<__cdp::String> = __cdp::None;
-                    while let __cdp::Some(key) = map.next_key::<__cdp::FieldKey<'de>>()? {
+                    while let __cdp::Some(key) = map.next_key::<__cdp::FieldKey<'de>>()?
+                    {
                         match key.as_str() {
                             "targetId" => __cdp::field(&mut map, &mut f0),
                             "type" => __cdp::field(&mut map, &mut f1),
@@ -2976,7 +3188,10 @@ pub mod target {
                 fn expecting(&self, f: &mut __cdp::Formatter<'_>) -> __cdp::FmtResult {
                     f.write_str("the params of `Target.createTarget`")
                 }
-                fn visit_map<A>(self, mut map: A) -> __cdp::Result<CreateTargetParams, A::Error>
+                fn visit_map<A>(
+                    self,
+                    mut map: A,
+                ) -> __cdp::Result<CreateTargetParams, A::Error>
                 where
                     A: __cdp::serde::de::MapAccess<'de>,
                 {
@@ -2985,7 +3200,8 @@ pub mod target {
                     let mut f2: __cdp::Option<i64> = __cdp::None;
                     let mut f3: __cdp::Option<bool> = __cdp::None;
                     let mut f4: __cdp::Option<bool> = __cdp::None;
-                    while let __cdp::Some(key) = map.next_key::<__cdp::FieldKey<'de>>()? {
+                    while let __cdp::Some(key) = map.next_key::<__cdp::FieldKey<'de>>()?
+                    {
                         match key.as_str() {
                             "url" => __cdp::field(&mut map, &mut f0),
                             "width" => __cdp::optional_field(&mut map, &mut f1),
@@ -3074,12 +3290,16 @@ pub mod target {
                 fn expecting(&self, f: &mut __cdp::Formatter<'_>) -> __cdp::FmtResult {
                     f.write_str("the result of `Target.createTarget`")
                 }
-                fn visit_map<A>(self, mut map: A) -> __cdp::Result<CreateTargetReturns, A::Error>
+                fn visit_map<A>(
+                    self,
+                    mut map: A,
+                ) -> __cdp::Result<CreateTargetReturns, A::Error>
                 where
                     A: __cdp::serde::de::MapAccess<'de>,
                 {
                     let mut f0: __cdp::Option<TargetId> = __cdp::None;
-                    while let __cdp::Some(key) = map.next_key::<__cdp::FieldKey<'de>>()? {
+                    while let __cdp::Some(key) = map.next_key::<__cdp::FieldKey<'de>>()?
+                    {
                         match key.as_str() {
                             "targetId" => __cdp::field(&mut map, &mut f0),
                             _ => __cdp::skip_value(&mut map),
@@ -3088,7 +3308,9 @@ pub mod target {
                     let __cdp::Some(f0) = f0 else {
                         return __cdp::Err(__cdp::missing_field("targetId"));
                     };
-                    __cdp::Ok(CreateTargetReturns { target_id: f0 })
+                    __cdp::Ok(CreateTargetReturns {
+                        target_id: f0,
+                    })
                 }
             }
             deserializer.deserialize_map(Visitor)
@@ -3133,13 +3355,17 @@ pub mod target {
                 fn expecting(&self, f: &mut __cdp::Formatter<'_>) -> __cdp::FmtResult {
                     f.write_str("the params of `Target.attachToTarget`")
                 }
-                fn visit_map<A>(self, mut map: A) -> __cdp::Result<AttachToTargetParams, A::Error>
+                fn visit_map<A>(
+                    self,
+                    mut map: A,
+                ) -> __cdp::Result<AttachToTargetParams, A::Error>
                 where
                     A: __cdp::serde::de::MapAccess<'de>,
                 {
                     let mut f0: __cdp::Option<TargetId> = __cdp::None;
                     let mut f1: __cdp::Option<bool> = __cdp::None;
-                    while let __cdp::Some(key) = map.next_key::<__cdp::FieldKey<'de>>()? {
+                    while let __cdp::Some(key) = map.next_key::<__cdp::FieldKey<'de>>()?
+                    {
                         match key.as_str() {
                             "targetId" => __cdp::field(&mut map, &mut f0),
                             "flatten" => __cdp::optional_field(&mut map, &mut f1),
@@ -3201,12 +3427,16 @@ pub mod target {
                 fn expecting(&self, f: &mut __cdp::Formatter<'_>) -> __cdp::FmtResult {
                     f.write_str("the result of `Target.attachToTarget`")
                 }
-                fn visit_map<A>(self, mut map: A) -> __cdp::Result<AttachToTargetReturns, A::Error>
+                fn visit_map<A>(
+                    self,
+                    mut map: A,
+                ) -> __cdp::Result<AttachToTargetReturns, A::Error>
                 where
                     A: __cdp::serde::de::MapAccess<'de>,
                 {
                     let mut f0: __cdp::Option<SessionId> = __cdp::None;
-                    while let __cdp::Some(key) = map.next_key::<__cdp::FieldKey<'de>>()? {
+                    while let __cdp::Some(key) = map.next_key::<__cdp::FieldKey<'de>>()?
+                    {
                         match key.as_str() {
                             "sessionId" => __cdp::field(&mut map, &mut f0),
                             _ => __cdp::skip_value(&mut map),
@@ -3215,7 +3445,9 @@ pub mod target {
                     let __cdp::Some(f0) = f0 else {
                         return __cdp::Err(__cdp::missing_field("sessionId"));
                     };
-                    __cdp::Ok(AttachToTargetReturns { session_id: f0 })
+                    __cdp::Ok(AttachToTargetReturns {
+                        session_id: f0,
+                    })
                 }
             }
             deserializer.deserialize_map(Visitor)
@@ -3229,7 +3461,12 @@ pub mod target {
     ///
     /// Protocol method: `Target.detachFromTarget`.
     #[derive(
-        __cdp::Debug, __cdp::Clone, __cdp::PartialEq, __cdp::Eq, __cdp::Hash, __cdp::Default,
+        __cdp::Debug,
+        __cdp::Clone,
+        __cdp::PartialEq,
+        __cdp::Eq,
+        __cdp::Hash,
+        __cdp::Default,
     )]
     pub struct DetachFromTargetParams {
         /// The session.
@@ -3259,18 +3496,24 @@ pub mod target {
                 fn expecting(&self, f: &mut __cdp::Formatter<'_>) -> __cdp::FmtResult {
                     f.write_str("the params of `Target.detachFromTarget`")
                 }
-                fn visit_map<A>(self, mut map: A) -> __cdp::Result<DetachFromTargetParams, A::Error>
+                fn visit_map<A>(
+                    self,
+                    mut map: A,
+                ) -> __cdp::Result<DetachFromTargetParams, A::Error>
                 where
                     A: __cdp::serde::de::MapAccess<'de>,
                 {
                     let mut f0: __cdp::Option<SessionId> = __cdp::None;
-                    while let __cdp::Some(key) = map.next_key::<__cdp::FieldKey<'de>>()? {
+                    while let __cdp::Some(key) = map.next_key::<__cdp::FieldKey<'de>>()?
+                    {
                         match key.as_str() {
                             "sessionId" => __cdp::optional_field(&mut map, &mut f0),
                             _ => __cdp::skip_value(&mut map),
                         }?;
                     }
-                    __cdp::Ok(DetachFromTargetParams { session_id: f0 })
+                    __cdp::Ok(DetachFromTargetParams {
+                        session_id: f0,
+                    })
                 }
             }
             deserializer.deserialize_map(Visitor)
@@ -3279,9 +3522,7 @@ pub mod target {
     impl DetachFromTargetParams {
         /// Creates a value with every optional field unset.
         pub fn new() -> Self {
-            Self {
-                session_id: __cdp::None,
-            }
+            Self { session_id: __cdp::None }
         }
         /// Sets the optional field `sessionId`.
         #[must_use]
@@ -3314,7 +3555,10 @@ pub mod target {
         where
             D: __cdp::serde::Deserializer<'de>,
         {
-            __cdp::deserialize_empty(deserializer, "the result of `Target.detachFromTarget`")
+            __cdp::deserialize_empty(
+                    deserializer,
+                    "the result of `Target.detachFromTarget`",
+                )
                 .map(|()| DetachFromTargetReturns {})
         }
     }
@@ -3352,12 +3596,16 @@ pub mod target {
                 fn expecting(&self, f: &mut __cdp::Formatter<'_>) -> __cdp::FmtResult {
                     f.write_str("the params of `Target.closeTarget`")
                 }
-                fn visit_map<A>(self, mut map: A) -> __cdp::Result<CloseTargetParams, A::Error>
+                fn visit_map<A>(
+                    self,
+                    mut map: A,
+                ) -> __cdp::Result<CloseTargetParams, A::Error>
                 where
                     A: __cdp::serde::de::MapAccess<'de>,
                 {
                     let mut f0: __cdp::Option<TargetId> = __cdp::None;
-                    while let __cdp::Some(key) = map.next_key::<__cdp::FieldKey<'de>>()? {
+                    while let __cdp::Some(key) = map.next_key::<__cdp::FieldKey<'de>>()?
+                    {
                         match key.as_str() {
                             "targetId" => __cdp::field(&mut map, &mut f0),
                             _ => __cdp::skip_value(&mut map),
@@ -3381,7 +3629,14 @@ pub mod target {
         }
     }
     /// What `Target.closeTarget` returns.
-    #[derive(__cdp::Debug, __cdp::Clone, __cdp::PartialEq, __cdp::Eq, __cdp::Hash, __cdp::Copy)]
+    #[derive(
+        __cdp::Debug,
+        __cdp::Clone,
+        __cdp::PartialEq,
+        __cdp::Eq,
+        __cdp::Hash,
+        __cdp::Copy,
+    )]
     pub struct CloseTargetReturns {
         /// Always true.
         ///
@@ -3411,12 +3666,16 @@ pub mod target {
                 fn expecting(&self, f: &mut __cdp::Formatter<'_>) -> __cdp::FmtResult {
                     f.write_str("the result of `Target.closeTarget`")
                 }
-                fn visit_map<A>(self, mut map: A) -> __cdp::Result<CloseTargetReturns, A::Error>
+                fn visit_map<A>(
+                    self,
+                    mut map: A,
+                ) -> __cdp::Result<CloseTargetReturns, A::Error>
                 where
                     A: __cdp::serde::de::MapAccess<'de>,
                 {
                     let mut f0: __cdp::Option<bool> = __cdp::None;
-                    while let __cdp::Some(key) = map.next_key::<__cdp::FieldKey<'de>>()? {
+                    while let __cdp::Some(key) = map.next_key::<__cdp::FieldKey<'de>>()?
+                    {
                         match key.as_str() {
                             "success" => __cdp::field(&mut map, &mut f0),
                             _ => __cdp::skip_value(&mut map),
@@ -3473,14 +3732,18 @@ pub mod target {
                 fn expecting(&self, f: &mut __cdp::Formatter<'_>) -> __cdp::FmtResult {
                     f.write_str("the params of `Target.attachedToTarget`")
                 }
-                fn visit_map<A>(self, mut map: A) -> __cdp::Result<AttachedToTargetEvent, A::Error>
+                fn visit_map<A>(
+                    self,
+                    mut map: A,
+                ) -> __cdp::Result<AttachedToTargetEvent, A::Error>
                 where
                     A: __cdp::serde::de::MapAccess<'de>,
                 {
                     let mut f0: __cdp::Option<SessionId> = __cdp::None;
                     let mut f1: __cdp::Option<TargetInfo> = __cdp::None;
                     let mut f2: __cdp::Option<bool> = __cdp::None;
-                    while let __cdp::Some(key) = map.next_key::<__cdp::FieldKey<'de>>()? {
+                    while let __cdp::Some(key) = map.next_key::<__cdp::FieldKey<'de>>()?
+                    {
                         match key.as_str() {
                             "sessionId" => __cdp::field(&mut map, &mut f0),
                             "targetInfo" => __cdp::field(&mut map, &mut f1),
@@ -3550,7 +3813,8 @@ pub mod target {
                     A: __cdp::serde::de::MapAccess<'de>,
                 {
                     let mut f0: __cdp::Option<SessionId> = __cdp::None;
-                    while let __cdp::Some(key) = map.next_key::<__cdp::FieldKey<'de>>()? {
+                    while let __cdp::Some(key) = map.next_key::<__cdp::FieldKey<'de>>()?
+                    {
                         match key.as_str() {
                             "sessionId" => __cdp::field(&mut map, &mut f0),
                             _ => __cdp::skip_value(&mut map),
@@ -3559,7 +3823,9 @@ pub mod target {
                     let __cdp::Some(f0) = f0 else {
                         return __cdp::Err(__cdp::missing_field("sessionId"));
                     };
-                    __cdp::Ok(DetachedFromTargetEvent { session_id: f0 })
+                    __cdp::Ok(DetachedFromTargetEvent {
+                        session_id: f0,
+                    })
                 }
             }
             deserializer.deserialize_map(Visitor)
@@ -3604,14 +3870,18 @@ pub mod target {
                 fn expecting(&self, f: &mut __cdp::Formatter<'_>) -> __cdp::FmtResult {
                     f.write_str("the params of `Target.targetCrashed`")
                 }
-                fn visit_map<A>(self, mut map: A) -> __cdp::Result<TargetCrashedEvent, A::Error>
+                fn visit_map<A>(
+                    self,
+                    mut map: A,
+                ) -> __cdp::Result<TargetCrashedEvent, A::Error>
                 where
                     A: __cdp::serde::de::MapAccess<'de>,
                 {
                     let mut f0: __cdp::Option<TargetId> = __cdp::None;
                     let mut f1: __cdp::Option<__cdp::String> = __cdp::None;
                     let mut f2: __cdp::Option<i64> = __cdp::None;
-                    while let __cdp::Some(key) = map.next_key::<__cdp::FieldKey<'de>>()? {
+                    while let __cdp::Some(key) = map.next_key::<__cdp::FieldKey<'de>>()?
+                    {
                         match key.as_str() {
                             "targetId" => __cdp::field(&mut map, &mut f0),
                             "status" => __cdp::field(&mut map, &mut f1),
@@ -3656,8 +3926,12 @@ pub mod target {
         /// The protocol method of this event.
         pub fn method(&self) -> &'static str {
             match self {
-                Self::AttachedToTarget(_) => <AttachedToTargetEvent as __cdp::Event>::METHOD,
-                Self::DetachedFromTarget(_) => <DetachedFromTargetEvent as __cdp::Event>::METHOD,
+                Self::AttachedToTarget(_) => {
+                    <AttachedToTargetEvent as __cdp::Event>::METHOD
+                }
+                Self::DetachedFromTarget(_) => {
+                    <DetachedFromTargetEvent as __cdp::Event>::METHOD
+                }
                 Self::TargetCrashed(_) => <TargetCrashedEvent as __cdp::Event>::METHOD,
             }
         }
@@ -3675,6 +3949,54 @@ pub mod target {
     impl __cdp::From<TargetCrashedEvent> for Event {
         fn from(event: TargetCrashedEvent) -> Self {
             Self::TargetCrashed(event)
+        }
+    }
+    impl __cdp::EventOf<super::Event> for Event {
+        fn from_set(event: &super::Event) -> __cdp::Option<&Self> {
+            match event {
+                super::Event::Target(event) => __cdp::Some(event),
+                _ => __cdp::None,
+            }
+        }
+        fn accepts(method: &str) -> bool {
+            method.starts_with("Target.")
+        }
+    }
+    impl __cdp::EventOf<super::Event> for AttachedToTargetEvent {
+        fn from_set(event: &super::Event) -> __cdp::Option<&Self> {
+            match event {
+                super::Event::Target(Event::AttachedToTarget(event)) => {
+                    __cdp::Some(event)
+                }
+                _ => __cdp::None,
+            }
+        }
+        fn accepts(method: &str) -> bool {
+            method == <Self as __cdp::Event>::METHOD
+        }
+    }
+    impl __cdp::EventOf<super::Event> for DetachedFromTargetEvent {
+        fn from_set(event: &super::Event) -> __cdp::Option<&Self> {
+            match event {
+                super::Event::Target(Event::DetachedFromTarget(event)) => {
+                    __cdp::Some(event)
+                }
+                _ => __cdp::None,
+            }
+        }
+        fn accepts(method: &str) -> bool {
+            method == <Self as __cdp::Event>::METHOD
+        }
+    }
+    impl __cdp::EventOf<super::Event> for TargetCrashedEvent {
+        fn from_set(event: &super::Event) -> __cdp::Option<&Self> {
+            match event {
+                super::Event::Target(Event::TargetCrashed(event)) => __cdp::Some(event),
+                _ => __cdp::None,
+            }
+        }
+        fn accepts(method: &str) -> bool {
+            method == <Self as __cdp::Event>::METHOD
         }
     }
 }
@@ -3703,13 +4025,19 @@ impl Event {
     /// that crates using the bindings do not instantiate the decoder again.
     pub fn decode_message(
         text: &str,
-    ) -> ::std::result::Result<::cdp_runtime::Message<Self>, ::cdp_runtime::DecodeError> {
+    ) -> ::std::result::Result<
+        ::cdp_runtime::Message<Self>,
+        ::cdp_runtime::DecodeError,
+    > {
         ::cdp_runtime::decode_message(text)
     }
 }
 #[allow(deprecated)]
 impl ::cdp_runtime::EventSet for Event {
-    fn deserialize_event<'de, D>(method: &str, params: D) -> ::std::result::Result<Self, D::Error>
+    fn deserialize_event<'de, D>(
+        method: &str,
+        params: D,
+    ) -> ::std::result::Result<Self, D::Error>
     where
         D: ::cdp_runtime::codegen::serde::Deserializer<'de>,
     {
@@ -3811,7 +4139,10 @@ impl ::cdp_runtime::EventSet for Event {
     }
     fn decode_message(
         text: &str,
-    ) -> ::std::result::Result<::cdp_runtime::Message<Self>, ::cdp_runtime::DecodeError> {
+    ) -> ::std::result::Result<
+        ::cdp_runtime::Message<Self>,
+        ::cdp_runtime::DecodeError,
+    > {
         ::cdp_runtime::decode_message(text)
     }
 }

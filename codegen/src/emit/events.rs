@@ -53,6 +53,21 @@ pub fn domain_event(domain: &Domain) -> Option<TokenStream> {
         quote!(#[doc = #text])
     });
     let doc = format!(" Every event of the `{}` domain.", domain.name);
+    // Taken out of the root `Event` by reference, as decoded: a subscriber to one event type
+    // gets it without a second parse.
+    let in_root = format_ident!("{}", naming::domain_variant(&domain.name));
+    let taken: Vec<_> = domain
+        .events
+        .iter()
+        .map(|event| {
+            if event.boxed {
+                quote!(&**event)
+            } else {
+                quote!(event)
+            }
+        })
+        .collect();
+    let prefix = format!("{}.", domain.name);
     Some(quote! {
         #[doc = #doc]
         #[derive(__cdp::Debug, __cdp::Clone, __cdp::PartialEq)]
@@ -72,6 +87,30 @@ pub fn domain_event(domain: &Domain) -> Option<TokenStream> {
             impl __cdp::From<#structs> for Event {
                 fn from(event: #structs) -> Self {
                     Self::#variants(#wrap)
+                }
+            }
+        )*
+        impl __cdp::EventOf<super::Event> for Event {
+            fn from_set(event: &super::Event) -> __cdp::Option<&Self> {
+                match event {
+                    super::Event::#in_root(event) => __cdp::Some(event),
+                    _ => __cdp::None,
+                }
+            }
+            fn accepts(method: &str) -> bool {
+                method.starts_with(#prefix)
+            }
+        }
+        #(
+            impl __cdp::EventOf<super::Event> for #structs {
+                fn from_set(event: &super::Event) -> __cdp::Option<&Self> {
+                    match event {
+                        super::Event::#in_root(Event::#variants(event)) => __cdp::Some(#taken),
+                        _ => __cdp::None,
+                    }
+                }
+                fn accepts(method: &str) -> bool {
+                    method == <Self as __cdp::Event>::METHOD
                 }
             }
         )*
