@@ -245,11 +245,10 @@ impl fmt::Display for Item {
 }
 
 /// Why two protocols cannot be compared.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum DiffError {
     /// A domain asked for is in neither protocol.
-    #[error("no domain `{name}` in either protocol{}", hint.as_ref().map(|near| format!("; did you mean `{near}`?")).unwrap_or_default())]
     UnknownDomain {
         /// The domain asked for.
         name: String,
@@ -257,6 +256,22 @@ pub enum DiffError {
         hint: Option<String>,
     },
 }
+
+impl fmt::Display for DiffError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            DiffError::UnknownDomain { name, hint } => {
+                write!(f, "no domain `{name}` in either protocol")?;
+                match hint {
+                    Some(near) => write!(f, "; did you mean `{near}`?"),
+                    None => Ok(()),
+                }
+            }
+        }
+    }
+}
+
+impl std::error::Error for DiffError {}
 
 impl Diff {
     /// The breaking changes, in order.

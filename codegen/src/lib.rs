@@ -67,11 +67,9 @@ pub const EMBEDDED_SCHEMA_NAME: &str = cdp_schemas::BACKGROUND_SERVICE_NAME;
 pub const DEFAULT_OUT_FILE: &str = "cdp.rs";
 
 /// Why generation failed.
-#[derive(thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
     /// A protocol file could not be read.
-    #[error("cannot read the protocol file `{path}`: {source}")]
     Read {
         /// The file.
         path: PathBuf,
@@ -79,7 +77,6 @@ pub enum Error {
         source: std::io::Error,
     },
     /// The output could not be written.
-    #[error("cannot write `{path}`: {source}")]
     Write {
         /// The file.
         path: PathBuf,
@@ -87,14 +84,43 @@ pub enum Error {
         source: std::io::Error,
     },
     /// The schema has problems; every one is listed.
-    #[error("{0}")]
     Schema(Diagnostics),
     /// Neither `out_dir`, `out_file` nor the `OUT_DIR` variable says where to write.
-    #[error("no output location: OUT_DIR is not set (outside build.rs, call out_dir or out_file)")]
     NoOutDir,
     /// The generator produced tokens that do not parse. This is a bug in cdp-codegen.
-    #[error("internal error: the generated code does not parse ({0}); please report this")]
     Internal(String),
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Read { path, source } => write!(
+                f,
+                "cannot read the protocol file `{}`: {source}",
+                path.display()
+            ),
+            Error::Write { path, source } => {
+                write!(f, "cannot write `{}`: {source}", path.display())
+            }
+            Error::Schema(diagnostics) => write!(f, "{diagnostics}"),
+            Error::NoOutDir => f.write_str(
+                "no output location: OUT_DIR is not set (outside build.rs, call out_dir or out_file)",
+            ),
+            Error::Internal(reason) => write!(
+                f,
+                "internal error: the generated code does not parse ({reason}); please report this"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Read { source, .. } | Error::Write { source, .. } => Some(source),
+            Error::Schema(_) | Error::NoOutDir | Error::Internal(_) => None,
+        }
+    }
 }
 
 // `fn main() -> Result<(), Error>` in build.rs prints the error with `Debug`: make that the

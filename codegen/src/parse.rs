@@ -1,26 +1,27 @@
-//! Stage 1: the protocol JSON, read into serde structs that mirror it key for key.
+//! Stage 1: the protocol JSON, read into structs that mirror it key for key (their serde
+//! `Deserialize` impls are in `deserialize.rs`).
 //!
 //! Nothing is interpreted here: references stay strings and flags stay as written. Unknown keys
-//! are accepted, so a schema from a newer Chromium still reads.
-
-use serde::Deserialize;
+//! are accepted, so a schema from a newer Chromium still reads. An absent key reads as its
+//! default (`None`, `false`, empty), except the names (`domain`, `id`, `name`), `domains`, and
+//! `version`'s `major` and `minor`.
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
 
+mod deserialize;
 mod shape_errors;
 
 /// A whole schema file: `{"version": {..}, "domains": [..]}`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Schema {
     /// The protocol version, when the file gives one.
-    #[serde(default)]
     pub version: Option<Version>,
     /// The domains, in file order.
     pub domains: Vec<Domain>,
 }
 
 /// The protocol version.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Version {
     /// Major version, e.g. `"1"`.
     pub major: String,
@@ -29,220 +30,106 @@ pub struct Version {
 }
 
 /// One domain as written.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Domain {
     /// The domain name, e.g. `BackgroundService`.
     pub domain: String,
     /// Documentation.
-    #[serde(default)]
     pub description: Option<String>,
     /// Flagged experimental.
-    #[serde(default)]
     pub experimental: bool,
     /// Flagged deprecated.
-    #[serde(default)]
     pub deprecated: bool,
     /// Domains this one depends on, as declared.
-    #[serde(default)]
     pub dependencies: Vec<String>,
     /// Named types.
-    #[serde(default)]
     pub types: Vec<TypeDef>,
     /// Commands.
-    #[serde(default)]
     pub commands: Vec<Command>,
     /// Events.
-    #[serde(default)]
     pub events: Vec<Event>,
 }
 
-/// A named type (`"id"` plus a type description).
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(from = "FlatTypeDef")]
+/// A named type (`"id"` plus a type description, whose keys sit beside `"id"`).
+#[derive(Debug, Clone, PartialEq)]
 pub struct TypeDef {
     /// The type's id, unique within its domain.
     pub id: String,
     /// Documentation.
-    #[serde(default)]
     pub description: Option<String>,
     /// Flagged experimental.
-    #[serde(default)]
     pub experimental: bool,
     /// Flagged deprecated.
-    #[serde(default)]
     pub deprecated: bool,
     /// The shape of the type.
     pub shape: Shape,
 }
 
 /// A type description: either a `$ref` or a `type` with what that type needs.
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Shape {
-    /// A reference to a named type, `Id` or `Domain.Id`.
-    #[serde(rename = "$ref", default)]
+    /// `$ref`: a reference to a named type, `Id` or `Domain.Id`.
     pub reference: Option<String>,
-    /// `string`, `integer`, `number`, `boolean`, `object`, `array`, `any` (or `binary` from PDL).
-    #[serde(rename = "type", default)]
+    /// `type`: `string`, `integer`, `number`, `boolean`, `object`, `array`, `any` (or `binary`
+    /// from PDL).
     pub kind: Option<String>,
-    /// The allowed values of a string enum.
-    #[serde(rename = "enum", default)]
+    /// `enum`: the allowed values of a string enum.
     pub values: Option<Vec<String>>,
     /// The element type of an array.
-    #[serde(default)]
     pub items: Option<Box<Shape>>,
     /// The fields of an object.
-    #[serde(default)]
     pub properties: Option<Vec<Property>>,
 }
 
-/// A field of an object, or a parameter or return value of a command or event.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(from = "FlatProperty")]
+/// A field of an object, or a parameter or return value of a command or event (`"name"`
+/// plus a type description, whose keys sit beside `"name"`).
+#[derive(Debug, Clone, PartialEq)]
 pub struct Property {
     /// The name as it appears in messages.
     pub name: String,
     /// Documentation.
-    #[serde(default)]
     pub description: Option<String>,
     /// May be absent.
-    #[serde(default)]
     pub optional: bool,
     /// Flagged experimental.
-    #[serde(default)]
     pub experimental: bool,
     /// Flagged deprecated.
-    #[serde(default)]
     pub deprecated: bool,
     /// The field's type.
     pub shape: Shape,
 }
 
-// `TypeDef` and `Property` are read through these flat twins rather than with
-// `#[serde(flatten)]`, which buffers the keys it does not know and so loses the path of a bad
-// value inside them (`domains[0].types[0]` instead of `domains[0].types[0].enum[1]`).
-
-#[derive(Deserialize)]
-struct FlatTypeDef {
-    id: String,
-    #[serde(default)]
-    description: Option<String>,
-    #[serde(default)]
-    experimental: bool,
-    #[serde(default)]
-    deprecated: bool,
-    #[serde(rename = "$ref", default)]
-    reference: Option<String>,
-    #[serde(rename = "type", default)]
-    kind: Option<String>,
-    #[serde(rename = "enum", default)]
-    values: Option<Vec<String>>,
-    #[serde(default)]
-    items: Option<Box<Shape>>,
-    #[serde(default)]
-    properties: Option<Vec<Property>>,
-}
-
-impl From<FlatTypeDef> for TypeDef {
-    fn from(flat: FlatTypeDef) -> Self {
-        TypeDef {
-            id: flat.id,
-            description: flat.description,
-            experimental: flat.experimental,
-            deprecated: flat.deprecated,
-            shape: Shape {
-                reference: flat.reference,
-                kind: flat.kind,
-                values: flat.values,
-                items: flat.items,
-                properties: flat.properties,
-            },
-        }
-    }
-}
-
-#[derive(Deserialize)]
-struct FlatProperty {
-    name: String,
-    #[serde(default)]
-    description: Option<String>,
-    #[serde(default)]
-    optional: bool,
-    #[serde(default)]
-    experimental: bool,
-    #[serde(default)]
-    deprecated: bool,
-    #[serde(rename = "$ref", default)]
-    reference: Option<String>,
-    #[serde(rename = "type", default)]
-    kind: Option<String>,
-    #[serde(rename = "enum", default)]
-    values: Option<Vec<String>>,
-    #[serde(default)]
-    items: Option<Box<Shape>>,
-    #[serde(default)]
-    properties: Option<Vec<Property>>,
-}
-
-impl From<FlatProperty> for Property {
-    fn from(flat: FlatProperty) -> Self {
-        Property {
-            name: flat.name,
-            description: flat.description,
-            optional: flat.optional,
-            experimental: flat.experimental,
-            deprecated: flat.deprecated,
-            shape: Shape {
-                reference: flat.reference,
-                kind: flat.kind,
-                values: flat.values,
-                items: flat.items,
-                properties: flat.properties,
-            },
-        }
-    }
-}
-
 /// A command.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Command {
     /// The name within its domain, e.g. `startObserving`.
     pub name: String,
     /// Documentation.
-    #[serde(default)]
     pub description: Option<String>,
     /// Flagged experimental.
-    #[serde(default)]
     pub experimental: bool,
     /// Flagged deprecated.
-    #[serde(default)]
     pub deprecated: bool,
     /// The domain that really implements this command, when it is forwarded.
-    #[serde(default)]
     pub redirect: Option<String>,
     /// Parameters.
-    #[serde(default)]
     pub parameters: Vec<Property>,
     /// Return values.
-    #[serde(default)]
     pub returns: Vec<Property>,
 }
 
 /// An event.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Event {
     /// The name within its domain, e.g. `recordingStateChanged`.
     pub name: String,
     /// Documentation.
-    #[serde(default)]
     pub description: Option<String>,
     /// Flagged experimental.
-    #[serde(default)]
     pub experimental: bool,
     /// Flagged deprecated.
-    #[serde(default)]
     pub deprecated: bool,
     /// Parameters.
-    #[serde(default)]
     pub parameters: Vec<Property>,
 }
 

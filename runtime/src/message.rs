@@ -5,7 +5,8 @@ use std::fmt;
 use std::marker::PhantomData;
 
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, Visitor};
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::ser::SerializeStruct as _;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::value::RawValue;
 
 use crate::error::{DecodeError, DecodeErrorKind};
@@ -91,15 +92,64 @@ impl Response {
 }
 
 /// An error answer from the browser: `{"code": .., "message": .., "data": ..}`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ProtocolError {
     /// The JSON-RPC error code, e.g. `-32602` for invalid parameters.
     pub code: i64,
     /// The browser's message.
     pub message: String,
     /// More detail, when the browser gives it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<serde_json::Value>,
+}
+
+// serde's traits are written by hand, as the derive would write them (`data` left out when
+// `None`; a key given twice refused), so that this crate compiles no proc macro.
+
+impl Serialize for ProtocolError {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = 2 + usize::from(self.data.is_some());
+        let mut error = serializer.serialize_struct("ProtocolError", len)?;
+        error.serialize_field("code", &self.code)?;
+        error.serialize_field("message", &self.message)?;
+        if let Some(data) = &self.data {
+            error.serialize_field("data", data)?;
+        }
+        error.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for ProtocolError {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct ProtocolErrorVisitor;
+        impl<'de> Visitor<'de> for ProtocolErrorVisitor {
+            type Value = ProtocolError;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("struct ProtocolError")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<ProtocolError, A::Error> {
+                let (mut code, mut message, mut data) = (None, None, None);
+                while let Some(key) = map.next_key::<StrCow<'de>>()? {
+                    match &*key.0 {
+                        "code" if code.is_some() => return Err(de::Error::duplicate_field("code")),
+                        "code" => code = Some(map.next_value()?),
+                        "message" if message.is_some() => {
+                            return Err(de::Error::duplicate_field("message"))
+                        }
+                        "message" => message = Some(map.next_value()?),
+                        "data" if data.is_some() => return Err(de::Error::duplicate_field("data")),
+                        "data" => data = Some(map.next_value::<Option<serde_json::Value>>()?),
+                        _ => drop(map.next_value::<IgnoredAny>()?),
+                    }
+                }
+                Ok(ProtocolError {
+                    code: code.ok_or_else(|| de::Error::missing_field("code"))?,
+                    message: message.ok_or_else(|| de::Error::missing_field("message"))?,
+                    data: data.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(ProtocolErrorVisitor)
+    }
 }
 
 impl fmt::Display for ProtocolError {

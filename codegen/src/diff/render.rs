@@ -2,7 +2,7 @@
 
 use std::fmt::Write as _;
 
-use serde::Serialize;
+use serde::ser::{Serialize, SerializeStruct as _, Serializer};
 
 use super::{Change, Diff};
 
@@ -142,53 +142,61 @@ fn cell(text: &str) -> String {
     text.replace('|', "\\|").replace('\n', " ")
 }
 
-#[derive(Serialize)]
-struct JsonDiff<'a> {
-    format_version: u32,
-    summary: JsonSummary,
-    changes: Vec<JsonChange<'a>>,
+// The JSON document is written through serde's traits by hand, as serde's derive would: its
+// keys stay in this order (a `serde_json::Value` would sort them), and no proc macro is built.
+
+struct JsonDiff<'a>(&'a Diff);
+
+impl Serialize for JsonDiff<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let breaking = self.0.breaking().count();
+        let mut document = serializer.serialize_struct("JsonDiff", 3)?;
+        document.serialize_field("format_version", &1u32)?;
+        document.serialize_field(
+            "summary",
+            &JsonSummary {
+                breaking,
+                non_breaking: self.0.changes.len() - breaking,
+            },
+        )?;
+        let changes: Vec<_> = self.0.changes.iter().map(JsonChange).collect();
+        document.serialize_field("changes", &changes)?;
+        document.end()
+    }
 }
 
-#[derive(Serialize)]
 struct JsonSummary {
     breaking: usize,
     non_breaking: usize,
 }
 
-#[derive(Serialize)]
-struct JsonChange<'a> {
-    kind: &'static str,
-    item: &'static str,
-    path: &'a str,
-    breaking: bool,
-    message: &'a str,
-    reason: &'static str,
+impl Serialize for JsonSummary {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut summary = serializer.serialize_struct("JsonSummary", 2)?;
+        summary.serialize_field("breaking", &self.breaking)?;
+        summary.serialize_field("non_breaking", &self.non_breaking)?;
+        summary.end()
+    }
 }
 
-impl<'a> From<&'a Change> for JsonChange<'a> {
-    fn from(change: &'a Change) -> Self {
-        JsonChange {
-            kind: change.kind.as_str(),
-            item: change.item.as_str(),
-            path: &change.path,
-            breaking: change.breaking,
-            message: &change.message,
-            reason: change.reason,
-        }
+struct JsonChange<'a>(&'a Change);
+
+impl Serialize for JsonChange<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let change = self.0;
+        let mut object = serializer.serialize_struct("JsonChange", 6)?;
+        object.serialize_field("kind", change.kind.as_str())?;
+        object.serialize_field("item", change.item.as_str())?;
+        object.serialize_field("path", &change.path)?;
+        object.serialize_field("breaking", &change.breaking)?;
+        object.serialize_field("message", &change.message)?;
+        object.serialize_field("reason", change.reason)?;
+        object.end()
     }
 }
 
 fn json(diff: &Diff) -> String {
-    let breaking = diff.breaking().count();
-    let document = JsonDiff {
-        format_version: 1,
-        summary: JsonSummary {
-            breaking,
-            non_breaking: diff.changes.len() - breaking,
-        },
-        changes: diff.changes.iter().map(JsonChange::from).collect(),
-    };
-    let mut out = serde_json::to_string_pretty(&document)
+    let mut out = serde_json::to_string_pretty(&JsonDiff(diff))
         .expect("a diff is plain strings, numbers and booleans");
     out.push('\n');
     out
