@@ -17,7 +17,7 @@ use cdp_bindings::background_service::{
 };
 use cdp_bindings::Event;
 use cdp_transport::protocol::{page, target};
-use cdp_transport::{BrowserProcess, Connection, Error, KillHandle, LaunchOptions, PageSession};
+use cdp_transport::{Connection, Error, KillHandle, LaunchOptions, Page};
 use clap::Parser;
 
 use cli::Args;
@@ -133,7 +133,7 @@ fn run(args: &Args) -> Result<(), RunError> {
         let browser = connected
             .as_ref()
             .ok()
-            .and_then(|connection| connection.browser().map(BrowserProcess::kill_handle));
+            .and_then(|connection| connection.browser().map(|browser| browser.kill_handle()));
         if let Shutdown::Interrupted = *shutdown {
             interrupted(browser.as_ref());
         }
@@ -183,7 +183,7 @@ fn connect(args: &Args) -> Result<Connection<Event>, Error> {
 /// or Ctrl-C. Returns how many events were printed.
 fn record(
     connection: &mut Connection<Event>,
-    page: &PageSession,
+    page: &Page<Event>,
     args: &Args,
     services: &[ServiceName],
     stop: &AtomicBool,
@@ -253,7 +253,7 @@ fn record(
 /// Turns recording and observing off again and closes the page.
 fn stop_recording(
     connection: &mut Connection<Event>,
-    page: &PageSession,
+    page: &Page<Event>,
     services: &[ServiceName],
 ) -> Result<(), Error> {
     connection.set_timeout(CLEANUP_TIMEOUT);
@@ -261,6 +261,6 @@ fn stop_recording(
         connection.call_on(page.id(), &SetRecordingParams::new(false, service.clone()))?;
         connection.call_on(page.id(), &StopObservingParams::new(service.clone()))?;
     }
-    connection.call(&target::CloseTargetParams::new(page.target_id.clone()))?;
+    connection.call(&target::CloseTargetParams::new(page.target_id().clone()))?;
     Ok(())
 }

@@ -15,7 +15,7 @@ use cdp_bindings::background_service::{
 };
 use cdp_bindings::Event;
 use cdp_transport::protocol::page;
-use cdp_transport::{Connection, Error, LaunchOptions, PageSession};
+use cdp_transport::{Connection, Error, LaunchOptions, Page};
 
 /// The longest any single wait in these tests may take.
 pub const WAIT: Duration = Duration::from_secs(20);
@@ -175,7 +175,7 @@ pub fn unique_tag(test: &str) -> String {
 }
 
 /// Opens a page session with backgroundSync observed and recorded.
-pub fn record_background_sync(connection: &mut Connection<Event>) -> PageSession {
+pub fn record_background_sync(connection: &mut Connection<Event>) -> Page<Event> {
     let page = connection.new_page().expect("a page session");
     connection
         .call_on(

@@ -45,7 +45,7 @@ fn pipe_launch_and_browser_get_version_decodes() {
     let Some(options) = common::chromium("pipe_launch_and_browser_get_version_decodes") else {
         return;
     };
-    let mut connection = launch(&options);
+    let connection = launch(&options);
     let version = connection.call(&GetVersionParams::new()).unwrap();
     assert_eq!(version.protocol_version, "1.3");
     assert!(version.product.starts_with("Chrome/"), "{version:?}");
@@ -103,7 +103,7 @@ fn an_unknown_service_is_refused_with_invalid_params_and_the_connection_goes_on(
     ) else {
         return;
     };
-    let mut connection = launch(&options);
+    let connection = launch(&options);
     let page = connection.new_page().unwrap();
     let err = connection
         .call_on(
@@ -170,7 +170,7 @@ fn commands_after_the_browser_dies_fail_with_its_exit_status() {
     else {
         return;
     };
-    let mut connection = launch(&options);
+    let connection = launch(&options);
     connection.call(&GetVersionParams::new()).unwrap();
     let pid = connection.browser().unwrap().pid() as libc::pid_t;
     // SAFETY: `kill` takes no pointers; the pid is the browser's, which is not reaped yet.
@@ -209,7 +209,7 @@ fn dropping_the_connection_leaves_no_process_and_no_profile() {
     else {
         return;
     };
-    let mut connection = launch(&options);
+    let connection = launch(&options);
     // A page, so that renderers are running too.
     connection.new_page().unwrap();
     let browser = connection.browser().unwrap();

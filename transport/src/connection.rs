@@ -1,20 +1,26 @@
-//! [`Connection`]: typed commands and events over any [`Transport`].
+//! [`Connection`]: typed commands and events over any [`Transport`], from any thread.
 
-use std::collections::{BTreeSet, VecDeque};
+use std::collections::VecDeque;
 use std::fmt;
+use std::ops::Deref;
+use std::path::{Path, PathBuf};
 use std::process::ExitStatus;
+use std::sync::mpsc::{self, RecvTimeoutError};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use super::error::Error;
-use super::launch::BrowserProcess;
+use cdp_runtime::{Command, EventOf, EventSet};
+
+use crate::error::Error;
 #[cfg(any(feature = "pipe", feature = "websocket"))]
-use super::launch::LaunchOptions;
-use super::protocol::target::{AttachToTargetParams, CreateTargetParams, SessionId, TargetId};
-use super::Transport;
-use cdp_runtime::DecodeError;
-use cdp_runtime::Envelope;
-use cdp_runtime::{Client, ClientError, Incoming, PendingResponse};
-use cdp_runtime::{Command, EventSet};
+use crate::launch::LaunchOptions;
+use crate::launch::{BrowserProcess, KillHandle};
+use crate::page::Page;
+use crate::protocol::target::{AttachToTargetParams, CreateTargetParams};
+use crate::queue::{Queue, RecvError, DEFAULT_CAPACITY};
+use crate::router::{self, Filter, Shared};
+use crate::subscription::Subscription;
+use crate::Transport;
 
 /// How long a [`Connection`] waits for an answer unless told otherwise.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
@@ -22,16 +28,7 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 /// How long [`Connection::close`] lets the browser shut down by itself before killing it.
 const CLOSE_GRACE: Duration = Duration::from_secs(5);
 
-/// How long a connection that ended waits, once, for the browser it launched to exit, so that
-/// its error can say how the browser exited.
-const EXIT_GRACE: Duration = Duration::from_secs(2);
-
-/// How many requests given up after their timeout are remembered, so that their late answers
-/// are recognised as such; beyond that, the oldest are forgotten (and a late answer to one of
-/// those is reported as [`Error::UnexpectedResponse`]).
-const MAX_GIVEN_UP: usize = 1024;
-
-/// An event with the session it arrived on.
+/// An event with the session it arrived on. It dereferences to the event.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SessionEvent<E> {
     /// The session; `None` for the browser connection itself.
@@ -40,270 +37,254 @@ pub struct SessionEvent<E> {
     pub event: E,
 }
 
-/// A page opened by [`Connection::new_page`], with the flattened session attached to it.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct PageSession {
-    /// The page.
-    pub target_id: TargetId,
-    /// The session: pass [`PageSession::id`] to [`Connection::call_on`].
-    pub session_id: SessionId,
-}
+impl<E> Deref for SessionEvent<E> {
+    type Target = E;
 
-impl PageSession {
-    /// The session id, as [`Connection::call_on`] takes it.
-    pub fn id(&self) -> &str {
-        &self.session_id.0
+    fn deref(&self) -> &E {
+        &self.event
     }
 }
 
-/// One message taken from the transport.
-enum Received<E> {
-    /// The answer to the request in flight (the connection has one at a time).
-    Response(PendingResponse),
-    Event(SessionEvent<E>),
-    /// A message that could not be decoded, with its top-level `id` when that could be read.
-    Undecodable {
-        error: DecodeError,
-        id: Option<u64>,
-    },
-    /// A response that answers no request waiting for one.
-    Unexpected(ClientError),
-    /// The late answer to a request given up after its timeout: expected, and dropped.
-    Late,
+/// What a connection knows of the browser it launched.
+#[derive(Debug, Clone)]
+pub struct BrowserInfo {
+    binary: PathBuf,
+    pid: u32,
+    user_data_dir: PathBuf,
+    temporary_profile: bool,
+    kill: KillHandle,
+}
+
+impl BrowserInfo {
+    pub(crate) fn of(browser: &BrowserProcess) -> Self {
+        BrowserInfo {
+            binary: browser.binary().to_owned(),
+            pid: browser.pid(),
+            user_data_dir: browser.user_data_dir().to_owned(),
+            temporary_profile: browser.is_temporary_profile(),
+            kill: browser.kill_handle(),
+        }
+    }
+
+    /// The binary that runs.
+    pub fn binary(&self) -> &Path {
+        &self.binary
+    }
+
+    /// The browser's process id (the leader of its process group).
+    pub fn pid(&self) -> u32 {
+        self.pid
+    }
+
+    /// The profile directory.
+    pub fn user_data_dir(&self) -> &Path {
+        &self.user_data_dir
+    }
+
+    /// Whether the profile is a temporary one, removed with the browser.
+    pub fn is_temporary_profile(&self) -> bool {
+        self.temporary_profile
+    }
+
+    /// A handle that kills the browser and removes its temporary profile from anywhere (a
+    /// signal handler's thread, say).
+    pub fn kill_handle(&self) -> KillHandle {
+        self.kill.clone()
+    }
 }
 
 /// A typed connection to a browser over any [`Transport`]: send a [`Command`] and get its
 /// typed response, receive typed events from the set `E`, each wait bounded by a timeout.
 ///
-/// Events that arrive while a command waits for its answer are queued, in order, and
-/// returned by the next [`next_event`](Connection::next_event) or
-/// [`wait_for_event`](Connection::wait_for_event). So are the messages that are not events but
-/// answer no command either, as errors in their place in the order, so that nothing is dropped
-/// without a word: a message that cannot be decoded ([`Error::Decode`], e.g. one that is not
-/// UTF-8) and a response to an id that was never sent or was answered already
-/// ([`Error::UnexpectedResponse`]); [`Error::is_bad_message`] tells them apart from the errors
-/// that end the connection. Sessions are flattened: a command sent with
-/// [`call_on`](Connection::call_on) carries the session id, and each event says which session
-/// it came from. Queued events are kept until read: a program that never reads events should
-/// not enable domains that send many.
+/// **From many threads.** Commands can be sent from several threads at once (`call` takes
+/// `&self`: share the connection by reference, or in an `Arc`); each waits for its own answer.
+/// The connection's reader thread takes every message as it arrives and hands it to the one
+/// waiting for it: a call's answer to that call, an event to each [`Subscription`] that wants
+/// it.
 ///
-/// When the connection launched the browser, it owns it: dropping the connection kills the
-/// browser and its helpers and removes the temporary profile; [`close`](Connection::close)
-/// first asks the browser to close itself.
+/// **Events.** [`subscribe`](Connection::subscribe) to one event type (`XEvent`), to one
+/// domain's `Event` or to the root `Event`, on one session or on all. Subscribe before sending
+/// the command that causes the events: an event is kept by every subscription made before it
+/// arrived. Besides, the connection keeps every event for
+/// [`next_event`](Connection::next_event) and [`wait_for_event`](Connection::wait_for_event),
+/// in a queue of its own. Every queue is bounded (4096 events for the connection's own,
+/// [`DEFAULT_CAPACITY`] for a subscription, or what
+/// [`set_event_capacity`](Connection::set_event_capacity) says): one that falls behind loses
+/// its oldest events, and says how many before the next one ([`Error::Lagged`],
+/// [`RecvError::Lagged`]).
+///
+/// **Nothing dropped without a word.** A message that cannot be decoded ([`Error::Decode`],
+/// e.g. one that is not UTF-8) and a response to an id that was never sent or was answered
+/// already ([`Error::UnexpectedResponse`]) take their place in the order, as errors, in the
+/// connection's queue and in the subscriptions they concern; [`Error::is_bad_message`] tells
+/// them apart from the errors that end the connection.
+///
+/// **Endings.** When the browser dies or the connection closes, every call waiting for an
+/// answer and every subscription ends with that error at once.
+///
+/// When the connection launched the browser, it owns it: dropping the connection (and the
+/// [`Page`]s it opened) kills the browser and its helpers and removes the temporary profile;
+/// [`close`](Connection::close) first asks the browser to close itself.
 pub struct Connection<E> {
-    transport: Box<dyn Transport>,
-    client: Client<E>,
-    events: VecDeque<Result<SessionEvent<E>, Error>>,
+    shared: Arc<Shared<E>>,
+    /// Every event, for `next_event` and `wait_for_event`.
+    events: Subscription<E>,
+    /// Events `wait_for_event` passed over, kept for `next_event`, in order.
+    held: VecDeque<Result<SessionEvent<E>, Error>>,
+    /// Events dropped from `held` to keep it within its capacity, not yet reported.
+    held_missed: u64,
     timeout: Duration,
-    browser: Option<BrowserProcess>,
-    /// Requests given up after their timeout, whose late answers are dropped.
-    given_up: BTreeSet<u64>,
-    /// Whether the connection ended and the browser's exit was awaited (once only).
-    exit_awaited: bool,
+    capacity: usize,
 }
 
-impl<E: EventSet> fmt::Debug for Connection<E> {
+/// How many events the connection keeps for `next_event` and `wait_for_event`.
+const OWN_CAPACITY: usize = 4096;
+
+impl<E: EventSet + Send + 'static> fmt::Debug for Connection<E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Connection")
             .field("timeout", &self.timeout)
-            .field("queued_events", &self.events.len())
-            .field("pending_requests", &self.client.pending_count())
-            .field("browser", &self.browser)
+            .field("queued_events", &(self.events.len() + self.held.len()))
+            .field("pending_requests", &self.shared.pending_count())
             .finish_non_exhaustive()
     }
 }
 
-impl<E: EventSet> Connection<E> {
+impl<E: EventSet + Clone + Send + 'static> Connection<E> {
     /// A connection over `transport`, to a browser it does not own.
-    pub fn new(transport: impl Transport + 'static) -> Self {
-        Connection {
-            transport: Box::new(transport),
-            client: Client::new(),
-            events: VecDeque::new(),
-            timeout: DEFAULT_TIMEOUT,
-            browser: None,
-            given_up: BTreeSet::new(),
-            exit_awaited: false,
-        }
+    ///
+    /// # Panics
+    ///
+    /// When the operating system cannot start the connection's reader thread, as
+    /// [`std::thread::spawn`] does.
+    pub fn new(transport: impl Transport) -> Self {
+        Self::start(transport, None).expect("the OS starts the connection's reader thread")
     }
 
     /// A connection over `transport` that owns `browser`: errors say how the browser exited,
     /// and dropping the connection kills it.
-    pub fn with_browser(transport: impl Transport + 'static, browser: BrowserProcess) -> Self {
-        let mut connection = Connection::new(transport);
-        connection.browser = Some(browser);
-        connection
+    pub fn with_browser(transport: impl Transport, browser: BrowserProcess) -> Result<Self, Error> {
+        Self::start(transport, Some(browser))
+    }
+
+    fn start(transport: impl Transport, browser: Option<BrowserProcess>) -> Result<Self, Error> {
+        let (sender, receiver) = transport.split();
+        let shared = Shared::start(sender, receiver, browser)?;
+        let events = subscribe_to(&shared, None, OWN_CAPACITY);
+        Ok(Connection {
+            shared,
+            events,
+            held: VecDeque::new(),
+            held_missed: 0,
+            timeout: DEFAULT_TIMEOUT,
+            capacity: DEFAULT_CAPACITY,
+        })
     }
 
     /// Launches a browser with `--remote-debugging-pipe` and connects to it.
     #[cfg(feature = "pipe")]
     pub fn launch(options: &LaunchOptions) -> Result<Self, Error> {
-        let (transport, browser) = super::pipe::PipeTransport::launch(options)?;
-        Ok(Connection::with_browser(transport, browser))
+        let (transport, browser) = crate::pipe::PipeTransport::launch(options)?;
+        Self::with_browser(transport, browser)
     }
 
-    /// Connects to a running browser at `endpoint`: `ws://HOST:PORT/devtools/browser/..`, or
-    /// `http://HOST:PORT`, resolved through `/json/version`. Each step waits up to
-    /// [`DEFAULT_TIMEOUT`].
+    /// Connects over WebSocket to a running browser: `ws://HOST:PORT/devtools/browser/..`, or
+    /// `http://HOST:PORT`, resolved through `/json/version`.
     #[cfg(feature = "websocket")]
     pub fn connect(endpoint: &str) -> Result<Self, Error> {
-        let transport = super::websocket::WebSocketTransport::connect(endpoint, DEFAULT_TIMEOUT)?;
-        Ok(Connection::new(transport))
+        let transport = crate::websocket::WebSocketTransport::connect(endpoint, DEFAULT_TIMEOUT)?;
+        Self::start(transport, None)
     }
 
-    /// Launches a browser with `--remote-debugging-port=0` and connects to it over a
-    /// WebSocket.
+    /// Launches a browser with `--remote-debugging-port=0` and connects to it over WebSocket.
     #[cfg(feature = "websocket")]
     pub fn launch_websocket(options: &LaunchOptions) -> Result<Self, Error> {
         let (browser, url) = BrowserProcess::launch_with_port(options)?;
         let transport =
-            super::websocket::WebSocketTransport::connect(&url, options.startup_timeout)?;
-        Ok(Connection::with_browser(transport, browser))
+            crate::websocket::WebSocketTransport::connect(&url, options.startup_timeout)?;
+        Self::with_browser(transport, browser)
     }
 
-    /// How long [`call`](Connection::call) and [`call_on`](Connection::call_on) wait for an
-    /// answer; [`DEFAULT_TIMEOUT`] unless set.
+    /// How long calls wait for their answers.
     pub fn timeout(&self) -> Duration {
         self.timeout
     }
 
-    /// Sets how long [`call`](Connection::call) and [`call_on`](Connection::call_on) wait.
+    /// Sets how long calls wait for their answers (default [`DEFAULT_TIMEOUT`]).
     pub fn set_timeout(&mut self, timeout: Duration) {
         self.timeout = timeout;
     }
 
-    /// The browser this connection launched, if it did.
-    pub fn browser(&self) -> Option<&BrowserProcess> {
-        self.browser.as_ref()
+    /// Sets how many unread events each new subscription holds (default
+    /// [`DEFAULT_CAPACITY`]).
+    pub fn set_event_capacity(&mut self, capacity: usize) {
+        self.capacity = capacity.max(1);
     }
 
     /// The browser this connection launched, if it did.
-    pub fn browser_mut(&mut self) -> Option<&mut BrowserProcess> {
-        self.browser.as_mut()
+    pub fn browser(&self) -> Option<BrowserInfo> {
+        router::lock(&self.shared.browser)
+            .as_ref()
+            .map(BrowserInfo::of)
     }
 
-    /// Sends a command to the browser itself and waits for its typed response.
-    pub fn call<C: Command>(&mut self, params: &C) -> Result<C::Response, Error> {
+    /// Sends a command to the browser and waits for its typed answer.
+    pub fn call<C: Command>(&self, params: &C) -> Result<C::Response, Error> {
         self.call_with(None, params, self.timeout)
     }
 
-    /// Sends a command on a flattened session and waits for its typed response.
-    pub fn call_on<C: Command>(
-        &mut self,
-        session_id: &str,
-        params: &C,
-    ) -> Result<C::Response, Error> {
+    /// Sends a command on a session (a page attached with `flatten: true`) and waits for its
+    /// typed answer.
+    pub fn call_on<C: Command>(&self, session_id: &str, params: &C) -> Result<C::Response, Error> {
         self.call_with(Some(session_id), params, self.timeout)
     }
 
-    /// Sends a command, on the session `session_id` or to the browser itself, and waits up to
-    /// `timeout` for its typed response (the time to send it counts too).
+    /// Sends a command, on a session or not, and waits up to `timeout` for its answer.
     ///
-    /// The browser's error answer is [`Error::Protocol`]. An answer that cannot be decoded,
-    /// down to one whose envelope is broken but whose `id` can still be read
-    /// (`{"id":1,"error":{"code":"x"}}`, `{"id":1}`), fails the call at once with
-    /// [`Error::Decode`]. On a timeout the request is given up: its late answer is expected,
-    /// and dropped when it arrives.
-    ///
-    /// # Panics
-    ///
-    /// Only if `C`'s `Serialize` implementation fails, which generated and derived params
-    /// never do.
+    /// When the answer does not come in time, the call fails with [`Error::Timeout`] and its
+    /// late answer, if it ever comes, is dropped.
     pub fn call_with<C: Command>(
-        &mut self,
+        &self,
         session_id: Option<&str>,
         params: &C,
         timeout: Duration,
     ) -> Result<C::Response, Error> {
-        let deadline = Instant::now() + timeout;
-        let request = self.client.request(params, session_id);
-        if let Err(err) = self.transport.send(&request.text, timeout) {
-            self.client.cancel(request.id);
-            return Err(match err {
-                Error::Timeout { waiting_for, after } => {
-                    // It may still go out (a WebSocket keeps what it could not write yet):
-                    // then its answer is a late one.
-                    self.give_up(request.id);
-                    Error::Timeout {
-                        waiting_for: format!(
-                            "{waiting_for}, to send `{}` (id {})",
-                            C::METHOD,
-                            request.id
-                        ),
-                        after,
-                    }
-                }
-                err => self.explain(err),
-            });
-        }
-        loop {
-            let received = match self.receive_until(deadline) {
-                Ok(Some(received)) => received,
-                Ok(None) => {
-                    self.client.cancel(request.id);
-                    self.give_up(request.id);
-                    return Err(Error::Timeout {
-                        waiting_for: format!("the response to `{}` (id {})", C::METHOD, request.id),
-                        after: timeout,
-                    });
-                }
-                Err(err) => {
-                    self.client.cancel(request.id);
-                    return Err(err);
-                }
-            };
-            match received {
-                // The only request in flight is this one, so any pending answer is its own.
-                Received::Response(answer) => {
-                    return match answer.response.result {
-                        Err(error) => Err(Error::Protocol {
-                            method: C::METHOD,
-                            error,
-                        }),
-                        Ok(_) => answer.response.decode::<C>().map_err(Error::Decode),
-                    };
-                }
-                Received::Undecodable { error, id } if id == Some(request.id) => {
-                    // Its answer came and is broken: waiting on would only time out.
-                    self.client.cancel(request.id);
-                    return Err(Error::Decode(error));
-                }
-                Received::Event(event) => self.events.push_back(Ok(event)),
-                Received::Undecodable { error, .. } => {
-                    self.events.push_back(Err(Error::Decode(error)));
-                }
-                Received::Unexpected(err) => {
-                    self.events.push_back(Err(Error::UnexpectedResponse(err)));
-                }
-                Received::Late => {}
-            }
-        }
+        call(&self.shared, session_id, params, timeout)
     }
 
-    /// The next event, queued or new, waiting up to `timeout`.
+    /// The events of type `T` on every session: one event (`page::LoadEventFiredEvent`), one
+    /// domain's events (`page::Event`) or every event (the root `Event`). See
+    /// [`Subscription`].
+    pub fn subscribe<T>(&self) -> Subscription<T>
+    where
+        T: EventOf<E> + Clone + Send + 'static,
+    {
+        subscribe_to(&self.shared, None, self.capacity)
+    }
+
+    /// The events of type `T` on one session.
+    pub fn subscribe_on<T>(&self, session_id: &str) -> Subscription<T>
+    where
+        T: EventOf<E> + Clone + Send + 'static,
+    {
+        subscribe_to(&self.shared, Some(session_id.to_owned()), self.capacity)
+    }
+
+    /// The next event of the connection's own queue, waiting up to `timeout`.
     ///
-    /// A message that could not be decoded is returned as [`Error::Decode`], and a response
-    /// that answers no request as [`Error::UnexpectedResponse`], in its place in the order;
-    /// the connection stays usable ([`Error::is_bad_message`]).
+    /// A message that could not be decoded is returned as [`Error::Decode`], a response
+    /// that answers no request as [`Error::UnexpectedResponse`], and events lost because the
+    /// queue was full as [`Error::Lagged`], in their place in the order; the connection stays
+    /// usable ([`Error::is_bad_message`]).
     pub fn next_event(&mut self, timeout: Duration) -> Result<SessionEvent<E>, Error> {
-        if let Some(event) = self.events.pop_front() {
+        if self.held_missed > 0 {
+            let missed = std::mem::take(&mut self.held_missed);
+            return Err(Error::Lagged { missed });
+        }
+        if let Some(event) = self.held.pop_front() {
             return event;
         }
-        let deadline = Instant::now() + timeout;
-        loop {
-            match self.receive_until(deadline)? {
-                Some(Received::Event(event)) => return Ok(event),
-                Some(Received::Undecodable { error, .. }) => return Err(Error::Decode(error)),
-                Some(Received::Unexpected(err)) => return Err(Error::UnexpectedResponse(err)),
-                Some(Received::Response(_) | Received::Late) => {}
-                None => {
-                    return Err(Error::Timeout {
-                        waiting_for: "an event".into(),
-                        after: timeout,
-                    })
-                }
-            }
-        }
+        own(self.events.recv_timeout(timeout), "an event")
     }
 
     /// The next event if one is queued or has already arrived, without waiting.
@@ -315,12 +296,17 @@ impl<E: EventSet> Connection<E> {
         }
     }
 
-    /// Waits up to `timeout` for the first event, queued or new, for which `matches` returns
-    /// `Some`, and returns that. Other events stay queued, in order, for
+    /// Waits up to `timeout` for the first event of the connection's own queue for which
+    /// `matches` returns `Some`, and returns that. Other events stay queued, in order, for
     /// [`next_event`](Connection::next_event).
     ///
-    /// A message that could not be decoded ends the wait with [`Error::Decode`], and a response
-    /// that answers no request with [`Error::UnexpectedResponse`].
+    /// A message that could not be decoded ends the wait with [`Error::Decode`], a response
+    /// that answers no request with [`Error::UnexpectedResponse`], and events lost because the
+    /// queue was full with [`Error::Lagged`].
+    ///
+    /// An event that arrived before the command meant to cause it (a `Page.loadEventFired`
+    /// of an earlier navigation) matches too: to wait for the effect of one command, subscribe
+    /// before sending it, or use [`Page::goto`].
     pub fn wait_for_event<T>(
         &mut self,
         timeout: Duration,
@@ -328,36 +314,33 @@ impl<E: EventSet> Connection<E> {
     ) -> Result<T, Error> {
         let deadline = Instant::now() + timeout;
         let mut index = 0;
-        while index < self.events.len() {
-            let found = match &self.events[index] {
+        while index < self.held.len() {
+            let found = match &self.held[index] {
                 Ok(event) => matches(event),
                 Err(_) => None,
             };
             if let Some(found) = found {
-                self.events.remove(index);
+                self.held.remove(index);
                 return Ok(found);
             }
-            if self.events[index].is_err() {
-                if let Some(Err(err)) = self.events.remove(index) {
+            if self.held[index].is_err() {
+                if let Some(Err(err)) = self.held.remove(index) {
                     return Err(err);
                 }
             }
             index += 1;
         }
         loop {
-            match self.receive_until(deadline)? {
-                Some(Received::Event(event)) => match matches(&event) {
-                    Some(found) => return Ok(found),
-                    None => self.events.push_back(Ok(event)),
-                },
-                Some(Received::Undecodable { error, .. }) => return Err(Error::Decode(error)),
-                Some(Received::Unexpected(err)) => return Err(Error::UnexpectedResponse(err)),
-                Some(Received::Response(_) | Received::Late) => {}
+            let left = deadline.saturating_duration_since(Instant::now());
+            let event = own(self.events.recv_timeout(left), "a matching event")?;
+            match matches(&event) {
+                Some(found) => return Ok(found),
                 None => {
-                    return Err(Error::Timeout {
-                        waiting_for: "a matching event".into(),
-                        after: timeout,
-                    })
+                    if self.held.len() >= OWN_CAPACITY {
+                        self.held.pop_front();
+                        self.held_missed += 1;
+                    }
+                    self.held.push_back(Ok(event));
                 }
             }
         }
@@ -366,19 +349,22 @@ impl<E: EventSet> Connection<E> {
     /// Opens a new page on `about:blank` and attaches a flattened session to it
     /// (`Target.createTarget`, then `Target.attachToTarget` with `flatten: true`).
     ///
-    /// Navigate it with `Page.navigate` on the session once its domains are set up, so that no
-    /// early event is missed.
-    pub fn new_page(&mut self) -> Result<PageSession, Error> {
+    /// Set up its domains on [`Page::id`] (its session) before navigating, or use
+    /// [`Page::goto`], so that no early event is missed.
+    pub fn new_page(&self) -> Result<Page<E>, Error> {
         let target_id = self
             .call(&CreateTargetParams::new("about:blank"))?
             .target_id;
         let session_id = self
             .call(&AttachToTargetParams::new(target_id.clone()).flatten(true))?
             .session_id;
-        Ok(PageSession {
+        Ok(Page::new(
+            Arc::clone(&self.shared),
             target_id,
             session_id,
-        })
+            self.timeout,
+            self.capacity,
+        ))
     }
 
     /// Closes the connection. When it launched the browser, asks it to close
@@ -387,93 +373,109 @@ impl<E: EventSet> Connection<E> {
     ///
     /// Returns how the browser exited: `None` when the connection did not launch it (or its
     /// status is unknown). A browser that closed by itself exited with a status of its own; one
-    /// that had to be killed shows SIGKILL.
-    pub fn close(mut self) -> Result<Option<ExitStatus>, Error> {
-        let Some(mut browser) = self.browser.take() else {
-            return Ok(None);
-        };
-        let request = self
-            .client
-            .request(&super::protocol::browser::CloseParams::new(), None);
-        // The browser may be gone already; it is killed below in any case.
-        if self.transport.send(&request.text, CLOSE_GRACE).is_ok() {
-            browser.wait_for_exit(CLOSE_GRACE);
-        }
-        browser.close()
-    }
-
-    /// Remembers that the request `id` was given up, so that its late answer is dropped.
-    fn give_up(&mut self, id: u64) {
-        self.given_up.insert(id);
-        while self.given_up.len() > MAX_GIVEN_UP {
-            self.given_up.pop_first();
-        }
-    }
-
-    /// One message from the transport, or `None` once `deadline` has passed.
-    fn receive_until(&mut self, deadline: Instant) -> Result<Option<Received<E>>, Error> {
-        loop {
-            let left = deadline.saturating_duration_since(Instant::now());
-            let text = match self.transport.receive(left) {
-                Ok(Some(text)) => text,
-                Ok(None) if left.is_zero() => return Ok(None),
-                Ok(None) => continue,
-                // One message that is not text: undecodable, and the transport goes on.
-                Err(Error::Decode(error)) => {
-                    let id = Envelope::probe(error.raw()).id;
-                    return Ok(Some(self.undecodable(error, id)));
+    /// that had to be killed shows SIGKILL. Calls and subscriptions still open end with
+    /// [`Error::Closed`].
+    pub fn close(self) -> Result<Option<ExitStatus>, Error> {
+        let browser = router::lock(&self.shared.browser).take();
+        let status = match browser {
+            None => Ok(None),
+            Some(mut browser) => {
+                // The browser may be gone already; it is killed below in any case.
+                let asked = self.shared.send(
+                    None,
+                    &crate::protocol::browser::CloseParams::new(),
+                    CLOSE_GRACE,
+                    Box::new(|_| {}),
+                );
+                if asked.is_ok() {
+                    browser.wait_for_exit(CLOSE_GRACE);
                 }
-                Err(err) => return Err(self.explain(err)),
-            };
-            return Ok(Some(match self.client.receive(&text) {
-                Ok(Incoming::Response(answer)) => Received::Response(answer),
-                Ok(Incoming::Event { session_id, event }) => {
-                    Received::Event(SessionEvent { session_id, event })
-                }
-                Err(ClientError::Decode(error)) => {
-                    // Read from the text itself: the error keeps only the start of a message
-                    // that is too large.
-                    let id = Envelope::probe(&text).id;
-                    self.undecodable(error, id)
-                }
-                Err(ClientError::DuplicateId { id, .. }) if self.given_up.remove(&id) => {
-                    Received::Late
-                }
-                Err(err) => Received::Unexpected(err),
-            }));
-        }
+                browser.close()
+            }
+        };
+        self.shared.shut_down(Error::Closed {
+            reason: "the connection was closed".into(),
+        });
+        status
     }
+}
 
-    fn undecodable(&mut self, error: DecodeError, id: Option<u64>) -> Received<E> {
-        if let Some(id) = id {
-            // The late answer came, broken: it is reported (as undecodable), not dropped.
-            self.given_up.remove(&id);
+/// Sends a command and waits on this thread for its typed answer.
+pub(crate) fn call<E, C>(
+    shared: &Shared<E>,
+    session_id: Option<&str>,
+    params: &C,
+    timeout: Duration,
+) -> Result<C::Response, Error>
+where
+    E: EventSet + Send + 'static,
+    C: Command,
+{
+    let deadline = Instant::now() + timeout;
+    let (answered, answer) = mpsc::sync_channel(1);
+    let id = shared.send(
+        session_id,
+        params,
+        timeout,
+        Box::new(move |response| {
+            // The caller may have given up already.
+            let _ = answered.send(response);
+        }),
+    )?;
+    let left = deadline.saturating_duration_since(Instant::now());
+    let response = match answer.recv_timeout(left) {
+        Ok(response) => response,
+        Err(RecvTimeoutError::Timeout) => {
+            shared.forget(id);
+            // The answer may have come while the call gave up.
+            match answer.try_recv() {
+                Ok(response) => response,
+                Err(_) => {
+                    return Err(Error::Timeout {
+                        waiting_for: format!("the response to `{}` (id {id})", C::METHOD),
+                        after: timeout,
+                    })
+                }
+            }
         }
-        Received::Undecodable { error, id }
-    }
+        Err(RecvTimeoutError::Disconnected) => Err(shared.ended().unwrap_or(Error::Closed {
+            reason: "the connection was closed".into(),
+        })),
+    };
+    router::typed::<C>(response)
+}
 
-    /// Turns a closed transport into the browser's exit, with its status, its last words and
-    /// the reason the transport gave, when this connection launched it. The exit is awaited
-    /// (up to 2 s) the first time only: later errors just look again.
-    fn explain(&mut self, err: Error) -> Error {
-        let Error::Closed { reason } = err else {
-            return err;
-        };
-        let Some(browser) = self.browser.as_mut() else {
-            return Error::Closed { reason };
-        };
-        let status = if self.exit_awaited {
-            browser.poll_exit()
-        } else {
-            self.exit_awaited = true;
-            browser.wait_for_exit(EXIT_GRACE)
-        };
-        Error::BrowserExited {
-            status,
-            stderr: browser.stderr_tail(),
-            reason,
-        }
-    }
+/// A new subscription of `shared` to the events of type `T`.
+pub(crate) fn subscribe_to<E, T>(
+    shared: &Shared<E>,
+    session_id: Option<String>,
+    capacity: usize,
+) -> Subscription<T>
+where
+    E: EventSet + Send + 'static,
+    T: EventOf<E> + Clone + Send + 'static,
+{
+    let queue = Queue::new(capacity);
+    shared.subscribe(Box::new(Filter {
+        queue: Arc::clone(&queue),
+        session_id,
+    }));
+    Subscription::new(queue)
+}
+
+/// An event of the connection's own queue, or what stands in its place, as an [`Error`].
+fn own<E>(
+    received: Result<SessionEvent<E>, RecvError>,
+    waiting_for: &str,
+) -> Result<SessionEvent<E>, Error> {
+    received.map_err(|err| match err {
+        RecvError::Lagged { missed } => Error::Lagged { missed },
+        RecvError::Ended(err) | RecvError::BadMessage(err) => err,
+        RecvError::Timeout(after) => Error::Timeout {
+            waiting_for: waiting_for.into(),
+            after,
+        },
+    })
 }
 
 #[cfg(test)]
@@ -483,6 +485,7 @@ mod tests {
     use crate::protocol::target::CreateTargetParams;
     use crate::LaunchOptions;
     use cdp_runtime::UnknownEvent;
+    use cdp_runtime::{ClientError, Envelope};
 
     /// What the fake browser sends back.
     enum Item {
@@ -541,7 +544,7 @@ mod tests {
     fn a_message_that_is_not_utf8_is_queued_and_the_call_gets_its_answer() {
         let mut connection = connection(|id| {
             vec![
-                Item::Fail(super::super::not_utf8(
+                Item::Fail(crate::not_utf8(
                     b"{\"method\":\"X.y\",\"params\":{\"a\":\"\xff\"}}",
                 )),
                 version(id),
@@ -695,7 +698,7 @@ mod tests {
 
     #[test]
     fn a_closed_connection_keeps_its_reason() {
-        let mut connection = Connection::<UnknownEvent>::new(Closed(TOO_LONG));
+        let connection = Connection::<UnknownEvent>::new(Closed(TOO_LONG));
         let err = connection.call(&GetVersionParams::new()).unwrap_err();
         assert_eq!(
             err.to_string(),
@@ -706,7 +709,8 @@ mod tests {
     #[test]
     fn a_connection_that_ends_keeps_its_reason_and_awaits_the_exit_once() {
         let browser = fake_browser("exec sleep 30");
-        let mut connection = Connection::<UnknownEvent>::with_browser(Closed(TOO_LONG), browser);
+        let mut connection =
+            Connection::<UnknownEvent>::with_browser(Closed(TOO_LONG), browser).unwrap();
         for attempt in 0..3 {
             let started = Instant::now();
             let err = connection.call(&GetVersionParams::new()).unwrap_err();
@@ -721,7 +725,7 @@ mod tests {
             );
             let took = started.elapsed();
             if attempt == 0 {
-                assert!(took >= EXIT_GRACE, "{took:?}");
+                assert!(took >= Duration::from_secs(2), "{took:?}");
             } else {
                 assert!(took < Duration::from_millis(500), "{took:?}");
             }
@@ -734,7 +738,7 @@ mod tests {
     fn a_browser_that_exited_gives_its_status_and_the_reason() {
         let browser = fake_browser("exit 7");
         let reason = "the browser closed the pipe";
-        let mut connection = Connection::<UnknownEvent>::with_browser(Closed(reason), browser);
+        let connection = Connection::<UnknownEvent>::with_browser(Closed(reason), browser).unwrap();
         let err = connection.call(&GetVersionParams::new()).unwrap_err();
         assert_eq!(
             err.to_string(),

@@ -109,6 +109,29 @@ pub enum Error {
         /// What is wrong with it.
         reason: String,
     },
+    /// Events were lost because a queue was full: the connection's own (for
+    /// [`Connection::next_event`](crate::Connection::next_event)) dropped its `missed` oldest
+    /// events to make room. The connection goes on.
+    Lagged {
+        /// How many events were dropped.
+        missed: u64,
+    },
+    /// A page's navigation failed: the browser could not load the URL (`net::ERR_..`), or the
+    /// page crashed, closed or was detached while it loaded.
+    Navigation {
+        /// The URL navigated to.
+        url: String,
+        /// Why it failed, e.g. `net::ERR_CONNECTION_REFUSED`.
+        reason: String,
+    },
+    /// An expression evaluated in a page threw, or its value is not of the type asked for.
+    Evaluation {
+        /// The expression.
+        expression: String,
+        /// What went wrong: the exception's text and description, or why the value does not
+        /// decode.
+        reason: String,
+    },
     /// A WebSocket protocol error.
     #[cfg(feature = "websocket")]
     WebSocket {
@@ -186,7 +209,52 @@ impl Error {
     /// [`Error::UnexpectedResponse`]), after which the connection stays usable: a program
     /// reading events can log it and read on.
     pub fn is_bad_message(&self) -> bool {
-        matches!(self, Error::Decode(_) | Error::UnexpectedResponse(_))
+        matches!(
+            self,
+            Error::Decode(_) | Error::UnexpectedResponse(_) | Error::Lagged { .. }
+        )
+    }
+
+    /// The same error, for one more of those it ends: a connection's end goes to every call
+    /// and subscription. Errors that hold a source that cannot be copied (an I/O error, a
+    /// serializer's or a WebSocket's) keep their message.
+    pub(crate) fn duplicate(&self) -> Error {
+        match self {
+            Error::Timeout { waiting_for, after } => Error::Timeout {
+                waiting_for: waiting_for.clone(),
+                after: *after,
+            },
+            Error::BrowserExited {
+                status,
+                stderr,
+                reason,
+            } => Error::BrowserExited {
+                status: *status,
+                stderr: stderr.clone(),
+                reason: reason.clone(),
+            },
+            Error::Closed { reason } => Error::Closed {
+                reason: reason.clone(),
+            },
+            Error::Protocol { method, error } => Error::Protocol {
+                method,
+                error: error.clone(),
+            },
+            Error::Decode(err) => Error::Decode(err.clone()),
+            Error::UnexpectedResponse(err) => Error::UnexpectedResponse(err.clone()),
+            Error::Lagged { missed } => Error::Lagged { missed: *missed },
+            Error::Navigation { url, reason } => Error::Navigation {
+                url: url.clone(),
+                reason: reason.clone(),
+            },
+            Error::Evaluation { expression, reason } => Error::Evaluation {
+                expression: expression.clone(),
+                reason: reason.clone(),
+            },
+            other => Error::Closed {
+                reason: other.to_string(),
+            },
+        }
     }
 
     pub(crate) fn io(context: impl Into<String>, source: io::Error) -> Self {
@@ -229,6 +297,16 @@ impl fmt::Display for Error {
             }
             Error::Io { context, source } => write!(f, "{context}: {source}"),
             Error::Endpoint { url, reason } => write!(f, "cannot connect to {url}: {reason}"),
+            Error::Navigation { url, reason } => {
+                write!(f, "the navigation to {url} failed: {reason}")
+            }
+            Error::Lagged { missed } => write!(
+                f,
+                "the event queue was full: its {missed} oldest event(s) were dropped"
+            ),
+            Error::Evaluation { expression, reason } => {
+                write!(f, "evaluating `{}` failed: {reason}", abridged(expression))
+            }
             #[cfg(feature = "websocket")]
             Error::WebSocket { url, source } => write!(f, "WebSocket {url}: {source}"),
         }
@@ -248,6 +326,16 @@ impl std::error::Error for Error {
             _ => None,
         }
     }
+}
+
+/// An expression cut to one line of at most 80 characters, for a message.
+fn abridged(expression: &str) -> String {
+    let line = expression.lines().next().unwrap_or_default();
+    let mut short: String = line.chars().take(80).collect();
+    if short.len() < expression.len() {
+        short.push_str("..");
+    }
+    short
 }
 
 impl From<DecodeError> for Error {
@@ -271,7 +359,7 @@ mod tests {
             "-c".into(),
             "echo 'starting' >&2; echo 'FATAL: cannot open display' >&2; exit 1".into(),
         ];
-        let mut connection = Connection::<UnknownEvent>::launch(&options).unwrap();
+        let connection = Connection::<UnknownEvent>::launch(&options).unwrap();
         let err = connection.call(&GetVersionParams::new()).unwrap_err();
         let Error::BrowserExited { status, .. } = &err else {
             panic!("expected BrowserExited, got {err:?}");

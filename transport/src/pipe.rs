@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use super::error::Error;
 use super::launch::{BrowserProcess, LaunchOptions};
-use super::Transport;
+use super::{ReceiveHalf, SendHalf, Transport};
 use cdp_runtime::MAX_MESSAGE_LEN;
 
 /// The descriptor the browser reads commands from.
@@ -63,7 +63,20 @@ enum Frame {
 /// writes never raise SIGPIPE.)
 #[derive(Debug)]
 pub struct PipeTransport {
+    writer: PipeWriter,
+    reader: PipeReader,
+}
+
+/// The half of a [`PipeTransport`] that writes to the browser.
+#[derive(Debug)]
+struct PipeWriter {
     to_browser: File,
+    closed: Option<String>,
+}
+
+/// The half of a [`PipeTransport`] that takes what its thread read from the browser.
+#[derive(Debug)]
+struct PipeReader {
     from_browser: Receiver<Frame>,
     closed: Option<String>,
 }
@@ -135,19 +148,30 @@ impl PipeTransport {
             .spawn(move || read_frames(reader, &sender))
             .map_err(|err| Error::io("cannot start the pipe reader thread", err))?;
         Ok(PipeTransport {
-            to_browser: File::from(to_browser),
-            from_browser: receiver,
-            closed: None,
+            writer: PipeWriter {
+                to_browser: File::from(to_browser),
+                closed: None,
+            },
+            reader: PipeReader {
+                from_browser: receiver,
+                closed: None,
+            },
         })
     }
+}
 
+/// The error for a pipe closed for `reason`.
+fn closed(reason: &Option<String>) -> Error {
+    Error::Closed {
+        reason: reason
+            .clone()
+            .unwrap_or_else(|| "the pipe is closed".into()),
+    }
+}
+
+impl PipeWriter {
     fn closed(&self) -> Error {
-        Error::Closed {
-            reason: self
-                .closed
-                .clone()
-                .unwrap_or_else(|| "the pipe is closed".into()),
-        }
+        closed(&self.closed)
     }
 
     /// The browser did not read the message in time. Cut short, the message would run into
@@ -216,6 +240,20 @@ fn wait_writable(file: &File, timeout: Duration) -> Result<bool, Error> {
 
 impl Transport for PipeTransport {
     fn send(&mut self, message: &str, timeout: Duration) -> Result<(), Error> {
+        self.writer.send(message, timeout)
+    }
+
+    fn receive(&mut self, timeout: Duration) -> Result<Option<String>, Error> {
+        self.reader.receive(timeout)
+    }
+
+    fn split(self) -> (Box<dyn SendHalf>, Box<dyn ReceiveHalf>) {
+        (Box::new(self.writer), Box::new(self.reader))
+    }
+}
+
+impl SendHalf for PipeWriter {
+    fn send(&mut self, message: &str, timeout: Duration) -> Result<(), Error> {
         if self.closed.is_some() {
             return Err(self.closed());
         }
@@ -251,10 +289,12 @@ impl Transport for PipeTransport {
         }
         Ok(())
     }
+}
 
+impl ReceiveHalf for PipeReader {
     fn receive(&mut self, timeout: Duration) -> Result<Option<String>, Error> {
         if self.closed.is_some() {
-            return Err(self.closed());
+            return Err(closed(&self.closed));
         }
         match self.from_browser.recv_timeout(timeout) {
             Ok(Frame::Message(text)) => Ok(Some(text)),
@@ -262,12 +302,12 @@ impl Transport for PipeTransport {
             Ok(Frame::NotUtf8(err)) => Err(err),
             Ok(Frame::End(reason)) => {
                 self.closed = Some(reason);
-                Err(self.closed())
+                Err(closed(&self.closed))
             }
             Err(RecvTimeoutError::Timeout) => Ok(None),
             Err(RecvTimeoutError::Disconnected) => {
                 self.closed = Some("the pipe reader stopped".into());
-                Err(self.closed())
+                Err(closed(&self.closed))
             }
         }
     }

@@ -93,7 +93,9 @@ impl<T> Queue<T> {
 
     fn lock(&self) -> MutexGuard<'_, State<T>> {
         // A panic while holding the lock leaves nothing half-done that matters here.
-        self.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.state
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// Adds an item (or a bad message), dropping the oldest when full. Returns whether the
@@ -184,15 +186,14 @@ impl<T> Queue<T> {
         }
     }
 
-    /// Whether the queue has ended and been emptied: a stream is then over.
-    pub(crate) fn is_finished(&self) -> bool {
-        let state = self.lock();
-        state.ended.is_some() && state.items.is_empty() && state.missed == 0
-    }
-
     /// How many items wait, unread.
     pub(crate) fn len(&self) -> usize {
         self.lock().items.len()
+    }
+
+    /// Whether the subscriber has gone.
+    pub(crate) fn is_unsubscribed(&self) -> bool {
+        !self.lock().subscribed
     }
 
     /// The subscriber has gone: items are no longer kept.
@@ -239,12 +240,14 @@ mod tests {
         for _ in 0..2 {
             match queue.recv(None) {
                 Err(RecvError::Ended(err)) => {
-                    assert_eq!(err.to_string(), "the connection is closed: the browser closed the pipe")
+                    assert_eq!(
+                        err.to_string(),
+                        "the connection is closed: the browser closed the pipe"
+                    )
                 }
                 other => panic!("expected the end, got {other:?}"),
             }
         }
-        assert!(queue.is_finished());
     }
 
     #[test]

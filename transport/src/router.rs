@@ -27,9 +27,10 @@ const STOP_POLL: Duration = Duration::from_millis(100);
 const EXIT_GRACE: Duration = Duration::from_secs(2);
 
 /// How many requests given up (timed out, or whose future was dropped) are remembered, so that
-/// their late answers are recognised as such; beyond that, the oldest are forgotten (and a late
-/// answer to one of those is reported as [`Error::UnexpectedResponse`]).
-const MAX_FORGOTTEN: usize = 1024;
+/// their late answers are recognised as such, and how many answered ones, so that a second
+/// answer is told as such; beyond that, the oldest are forgotten (and a late answer to one of
+/// those is reported as an answer to an id never sent, [`Error::UnexpectedResponse`]).
+const MAX_REMEMBERED: usize = 1024;
 
 /// The events the transport itself watches for, whatever bindings the connection decodes
 /// with: a page's navigations and its end.
@@ -103,6 +104,8 @@ struct State<E> {
     pending: HashMap<u64, (&'static str, Completion)>,
     /// Requests whose answers nobody waits for any more.
     forgotten: BTreeSet<u64>,
+    /// Requests answered lately, to tell a second answer from one to an id never sent.
+    answered: BTreeSet<u64>,
     subscribers: Vec<Box<dyn Subscriber<E>>>,
     /// The transport's own subscribers, to the events it watches ([`WATCHED`]).
     watchers: Vec<Box<dyn Subscriber<protocol::Event>>>,
@@ -119,11 +122,15 @@ pub(crate) struct Shared<E> {
     pub(crate) browser: Mutex<Option<BrowserProcess>>,
     next_id: AtomicU64,
     stop: AtomicBool,
+    /// Whether the browser's exit was awaited once already: later errors only look.
+    exit_awaited: AtomicBool,
 }
 
-fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+pub(crate) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     // Nothing is left half-done under these locks by a panic that matters to the others.
-    mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 impl<E: EventSet + Send + 'static> Shared<E> {
@@ -137,6 +144,7 @@ impl<E: EventSet + Send + 'static> Shared<E> {
             state: Mutex::new(State {
                 pending: HashMap::new(),
                 forgotten: BTreeSet::new(),
+                answered: BTreeSet::new(),
                 subscribers: Vec::new(),
                 watchers: Vec::new(),
                 ended: None,
@@ -145,6 +153,7 @@ impl<E: EventSet + Send + 'static> Shared<E> {
             browser: Mutex::new(browser),
             next_id: AtomicU64::new(1),
             stop: AtomicBool::new(false),
+            exit_awaited: AtomicBool::new(false),
         });
         // The reader holds the core weakly: dropping the last handle stops it.
         let weak = Arc::downgrade(&shared);
@@ -209,7 +218,13 @@ impl<E: EventSet + Send + 'static> Shared<E> {
                         after,
                     }
                 }
-                err => state.ended.as_ref().map_or(err, Error::duplicate),
+                err => match state.ended.as_ref().map(Error::duplicate) {
+                    Some(ended) => ended,
+                    None => {
+                        drop(state);
+                        self.explain(err)
+                    }
+                },
             });
         }
         Ok(id)
@@ -255,7 +270,9 @@ impl<E: EventSet + Send + 'static> Shared<E> {
                     if let Ok(Message::Event { event, .. }) =
                         <protocol::Event as EventSet>::decode_message(text)
                     {
-                        state.watchers.retain(|watcher| watcher.offer(session, &event));
+                        state
+                            .watchers
+                            .retain(|watcher| watcher.offer(session, &event));
                     }
                 }
             }
@@ -281,17 +298,20 @@ impl<E: EventSet + Send + 'static> Shared<E> {
     fn answer(&self, response: Response, text: &str) {
         let mut state = lock(&self.state);
         if let Some((_, done)) = state.pending.remove(&response.id) {
+            remember(&mut state.answered, response.id);
             drop(state);
             return done(Ok(response));
         }
         if state.forgotten.remove(&response.id) {
             return;
         }
-        drop(state);
-        let error = Error::UnexpectedResponse(ClientError::UnknownId {
-            id: response.id,
-            raw: text.to_owned(),
+        let (id, raw) = (response.id, text.to_owned());
+        let error = Error::UnexpectedResponse(if state.answered.contains(&id) {
+            ClientError::DuplicateId { id, raw }
+        } else {
+            ClientError::UnknownId { id, raw }
         });
+        drop(state);
         self.bad(response.session_id.as_deref(), None, &error);
     }
 
@@ -333,7 +353,11 @@ impl<E: EventSet + Send + 'static> Shared<E> {
         let Some(browser) = browser.as_mut() else {
             return Error::Closed { reason };
         };
-        let status = browser.wait_for_exit(EXIT_GRACE);
+        let status = if self.exit_awaited.swap(true, Ordering::Relaxed) {
+            browser.poll_exit()
+        } else {
+            browser.wait_for_exit(EXIT_GRACE)
+        };
         Error::BrowserExited {
             status,
             stderr: browser.stderr_tail(),
@@ -342,11 +366,11 @@ impl<E: EventSet + Send + 'static> Shared<E> {
     }
 }
 
-/// Remembers a request whose late answer is to be dropped.
-fn remember(forgotten: &mut BTreeSet<u64>, id: u64) {
-    forgotten.insert(id);
-    while forgotten.len() > MAX_FORGOTTEN {
-        forgotten.pop_first();
+/// Remembers a request id in a set kept to the last [`MAX_REMEMBERED`] ids.
+fn remember(ids: &mut BTreeSet<u64>, id: u64) {
+    ids.insert(id);
+    while ids.len() > MAX_REMEMBERED {
+        ids.pop_first();
     }
 }
 

@@ -9,7 +9,7 @@ use tungstenite::{Message, WebSocket};
 
 use super::discovery::{self, Client, Endpoint};
 use super::error::Error;
-use super::Transport;
+use super::{ReceiveHalf, SendHalf, Transport};
 use cdp_runtime::MAX_MESSAGE_LEN;
 
 /// A blocking WebSocket connection to a browser's DevTools endpoint.
@@ -30,6 +30,8 @@ pub struct WebSocketTransport {
     closed: Option<String>,
     /// The socket's write timeout, as last set.
     write_timeout: Option<Duration>,
+    /// Whether dropping it sends a close frame: the sending half's job, once split.
+    closes_on_drop: bool,
 }
 
 /// The WebSocket address of a browser endpoint: a `ws://HOST:PORT/devtools/browser/..` address
@@ -110,6 +112,7 @@ impl WebSocketTransport {
             url,
             closed: None,
             write_timeout: Some(timeout),
+            closes_on_drop: true,
         })
     }
 
@@ -171,6 +174,37 @@ impl WebSocketTransport {
 }
 
 impl Transport for WebSocketTransport {
+    /// The transport keeps reading (its buffer may hold the start of the next message); a
+    /// second WebSocket over a copy of its socket writes. Only the reading half answers the
+    /// browser's control frames (a ping, the closing handshake), which Chromium sends none of
+    /// while a connection is in use.
+    fn split(mut self) -> (Box<dyn SendHalf>, Box<dyn ReceiveHalf>) {
+        let stream = match self.socket.get_ref().try_clone() {
+            Ok(stream) => stream,
+            // Without a second descriptor, both halves share the one transport.
+            Err(_) => {
+                let shared = std::sync::Arc::new(std::sync::Mutex::new(self));
+                return (
+                    Box::new(crate::Shared(std::sync::Arc::clone(&shared))),
+                    Box::new(crate::Shared(shared)),
+                );
+            }
+        };
+        let writer = WebSocketTransport {
+            socket: WebSocket::from_raw_socket(
+                stream,
+                tungstenite::protocol::Role::Client,
+                Some(*self.socket.get_config()),
+            ),
+            url: self.url.clone(),
+            closed: None,
+            write_timeout: self.write_timeout,
+            closes_on_drop: true,
+        };
+        self.closes_on_drop = false;
+        (Box::new(Half(writer)), Box::new(Half(self)))
+    }
+
     fn send(&mut self, message: &str, timeout: Duration) -> Result<(), Error> {
         if self.closed.is_some() {
             return Err(self.closed());
@@ -252,9 +286,24 @@ impl Transport for WebSocketTransport {
     }
 }
 
+/// One half of a split [`WebSocketTransport`]: the sending one, or the receiving one.
+struct Half(WebSocketTransport);
+
+impl SendHalf for Half {
+    fn send(&mut self, message: &str, timeout: Duration) -> Result<(), Error> {
+        self.0.send(message, timeout)
+    }
+}
+
+impl ReceiveHalf for Half {
+    fn receive(&mut self, timeout: Duration) -> Result<Option<String>, Error> {
+        self.0.receive(timeout)
+    }
+}
+
 impl Drop for WebSocketTransport {
     fn drop(&mut self) {
-        if self.closed.is_none() {
+        if self.closed.is_none() && self.closes_on_drop {
             // A polite close frame; the browser may be gone already, and that is fine.
             let _ = self.socket.close(None);
             let _ = self.socket.flush();
