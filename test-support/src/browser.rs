@@ -61,12 +61,59 @@ pub struct PageServer {
     thread: Option<JoinHandle<()>>,
 }
 
+/// One resource a [`PageServer`] serves.
+#[derive(Debug, Clone)]
+pub struct Route {
+    /// Its path, without the query: `/index.html`.
+    pub path: String,
+    /// Its `Content-Type`.
+    pub content_type: &'static str,
+    /// Its body.
+    pub body: String,
+    /// How long the server waits before it answers.
+    pub delay: Duration,
+}
+
+impl Route {
+    /// An HTML page at `path`, served at once.
+    pub fn html(path: &str, body: &str) -> Route {
+        Route {
+            path: path.to_owned(),
+            content_type: "text/html; charset=utf-8",
+            body: body.to_owned(),
+            delay: Duration::ZERO,
+        }
+    }
+
+    /// The same resource, served after `delay`.
+    pub fn delayed(mut self, delay: Duration) -> Route {
+        self.delay = delay;
+        self
+    }
+}
+
 impl PageServer {
+    /// The page that registers a background sync with `tag`, and its service worker.
     pub fn start(tag: &str) -> PageServer {
+        let index = index_html(tag);
+        PageServer::serving(vec![
+            Route::html("/", &index),
+            Route::html("/index.html", &index),
+            Route {
+                path: "/sw.js".into(),
+                content_type: "text/javascript; charset=utf-8",
+                body: SW_JS.into(),
+                delay: Duration::ZERO,
+            },
+        ])
+    }
+
+    /// A server of `routes` on 127.0.0.1; any other path is a 404.
+    pub fn serving(routes: Vec<Route>) -> PageServer {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1");
         let address = listener.local_addr().expect("local address");
         let stop = Arc::new(AtomicBool::new(false));
-        let index = index_html(tag);
+        let routes = Arc::new(routes);
         let thread = {
             let stop = Arc::clone(&stop);
             std::thread::spawn(move || {
@@ -75,9 +122,9 @@ impl PageServer {
                         return;
                     }
                     let Ok(stream) = stream else { continue };
-                    let index = index.clone();
+                    let routes = Arc::clone(&routes);
                     // One thread per connection: the browser may open one it never uses.
-                    std::thread::spawn(move || serve(stream, &index));
+                    std::thread::spawn(move || serve(stream, &routes));
                 }
             })
         };
@@ -90,7 +137,12 @@ impl PageServer {
 
     /// The page's URL.
     pub fn url(&self) -> String {
-        format!("http://{}/index.html", self.address)
+        self.url_of("/index.html")
+    }
+
+    /// The URL of `path` on this server.
+    pub fn url_of(&self, path: &str) -> String {
+        format!("http://{}{path}", self.address)
     }
 
     /// The origin as Chromium reports it in events, with a trailing slash.
@@ -137,8 +189,8 @@ self.addEventListener('activate', (event) => event.waitUntil(self.clients.claim(
 self.addEventListener('sync', (event) => event.waitUntil(Promise.resolve()));
 ";
 
-/// Answers one request: `/` or `/index.html`, `/sw.js`, else 404.
-fn serve(stream: TcpStream, index: &str) {
+/// Answers one request: the route of its path, else 404.
+fn serve(stream: TcpStream, routes: &[Route]) {
     let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
     let mut reader = BufReader::new(&stream);
     let mut request_line = String::new();
@@ -154,10 +206,13 @@ fn serve(stream: TcpStream, index: &str) {
         }
     }
     let path = request_line.split_whitespace().nth(1).unwrap_or("/");
-    let (status, content_type, body) = match path.split('?').next().unwrap_or("/") {
-        "/" | "/index.html" => ("200 OK", "text/html; charset=utf-8", index),
-        "/sw.js" => ("200 OK", "text/javascript; charset=utf-8", SW_JS),
-        _ => ("404 Not Found", "text/plain", ""),
+    let path = path.split('?').next().unwrap_or("/");
+    let (status, content_type, body) = match routes.iter().find(|route| route.path == path) {
+        Some(route) => {
+            std::thread::sleep(route.delay);
+            ("200 OK", route.content_type, route.body.as_str())
+        }
+        None => ("404 Not Found", "text/plain", ""),
     };
     let answer = format!(
         "HTTP/1.1 {status}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n{body}",

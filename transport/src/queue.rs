@@ -175,6 +175,7 @@ impl<T> Queue<T> {
     }
 
     /// The next item for an async subscriber, registering its waker when there is none.
+    #[cfg_attr(not(feature = "tokio"), allow(dead_code))]
     pub(crate) fn poll_recv(&self, cx: &mut Context<'_>) -> Poll<Result<T, RecvError>> {
         let mut state = self.lock();
         match Self::take(&mut state) {
