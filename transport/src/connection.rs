@@ -484,6 +484,7 @@ mod tests {
     use crate::protocol::browser::GetVersionParams;
     use crate::protocol::target::CreateTargetParams;
     use crate::LaunchOptions;
+    use crate::RecvError;
     use cdp_runtime::UnknownEvent;
     use cdp_runtime::{ClientError, Envelope};
 
@@ -668,6 +669,54 @@ mod tests {
         );
         let err = connection.next_event(Duration::ZERO).unwrap_err();
         assert!(err.to_string().contains("Parse error"), "{err}");
+    }
+
+    #[test]
+    fn a_subscription_that_outlives_its_connection_ends() {
+        let connection = connection(|id| vec![version(id)]);
+        let events = connection.subscribe::<UnknownEvent>();
+        drop(connection);
+        match events.recv_timeout(Duration::from_secs(1)) {
+            Err(RecvError::Ended(err)) => assert_eq!(
+                err.to_string(),
+                "the connection is closed: the connection was dropped"
+            ),
+            other => panic!("expected the end, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn events_beyond_the_capacity_are_dropped_oldest_first_and_counted() {
+        let mut connection = connection(|id| {
+            let mut items: Vec<Item> = (0..10)
+                .map(|n| {
+                    Item::Text(format!(
+                        r#"{{"method":"X.y","params":{{"n":{n}}},"sessionId":"S"}}"#
+                    ))
+                })
+                .collect();
+            items.push(version(id));
+            items
+        });
+        connection.set_event_capacity(3);
+        let on_s = connection.subscribe_on::<UnknownEvent>("S");
+        let on_t = connection.subscribe_on::<UnknownEvent>("T");
+        connection.call(&GetVersionParams::new()).unwrap();
+        assert!(matches!(
+            on_s.try_recv(),
+            Err(RecvError::Lagged { missed: 7 })
+        ));
+        let kept: Vec<String> = (0..3)
+            .map(|_| on_s.try_recv().unwrap().params.get().to_owned())
+            .collect();
+        assert_eq!(kept, [r#"{"n":7}"#, r#"{"n":8}"#, r#"{"n":9}"#]);
+        assert!(matches!(on_t.try_recv(), Err(RecvError::Timeout(_))));
+        // The connection's own queue keeps them all (its capacity is larger).
+        for n in 0..10 {
+            let event = connection.next_event(Duration::ZERO).unwrap();
+            assert_eq!(event.params.get(), format!(r#"{{"n":{n}}}"#));
+            assert_eq!(event.session_id.as_deref(), Some("S"));
+        }
     }
 
     /// A transport that is closed, for the reason given.

@@ -323,26 +323,6 @@ impl<E: EventSet + Send + 'static> Shared<E> {
             .retain(|subscriber| subscriber.offer_bad(session_id, method, error));
     }
 
-    /// Ends every request and subscription with `error`, once.
-    fn end(&self, error: Error) {
-        let mut state = lock(&self.state);
-        if state.ended.is_some() {
-            return;
-        }
-        let pending: Vec<_> = state.pending.drain().collect();
-        for subscriber in state.subscribers.drain(..) {
-            subscriber.end(&error);
-        }
-        for watcher in state.watchers.drain(..) {
-            watcher.end(&error);
-        }
-        state.ended = Some(error.duplicate());
-        drop(state);
-        for (_, (_, done)) in pending {
-            done(Err(error.duplicate()));
-        }
-    }
-
     /// Turns a closed transport into the browser's exit, with its status and its last words,
     /// when this connection launched it.
     fn explain(&self, err: Error) -> Error {
@@ -363,6 +343,37 @@ impl<E: EventSet + Send + 'static> Shared<E> {
             stderr: browser.stderr_tail(),
             reason,
         }
+    }
+}
+
+impl<E> Shared<E> {
+    /// Ends every request and subscription with `error`, once.
+    fn end(&self, error: Error) {
+        let mut state = lock(&self.state);
+        if state.ended.is_some() {
+            return;
+        }
+        let pending: Vec<_> = state.pending.drain().collect();
+        for subscriber in state.subscribers.drain(..) {
+            subscriber.end(&error);
+        }
+        for watcher in state.watchers.drain(..) {
+            watcher.end(&error);
+        }
+        state.ended = Some(error.duplicate());
+        drop(state);
+        for (_, (_, done)) in pending {
+            done(Err(error.duplicate()));
+        }
+    }
+}
+
+impl<E> Drop for Shared<E> {
+    /// The last handle is gone: subscriptions that outlive it end rather than wait forever.
+    fn drop(&mut self) {
+        self.end(Error::Closed {
+            reason: "the connection was dropped".into(),
+        });
     }
 }
 
