@@ -4,7 +4,8 @@ use std::collections::HashMap;
 use std::fmt;
 use std::marker::PhantomData;
 
-use crate::error::DecodeError;
+use crate::drift::DriftReport;
+use crate::error::{DecodeError, DecodeErrorKind};
 use crate::message::{encode_request, Message, ProtocolError, Response};
 use crate::traits::{Command, EventSet};
 
@@ -53,6 +54,7 @@ impl PendingResponse {
 
 /// What one incoming message turned out to be.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum Incoming<E> {
     /// The answer to one of the client's requests.
     Response(PendingResponse),
@@ -63,6 +65,34 @@ pub enum Incoming<E> {
         /// The decoded event.
         event: E,
     },
+    /// An event of a method the bindings know whose params do not decode, in its place in the
+    /// order, under [`Undecodable::Deliver`] (the default).
+    Undecodable(UndecodableEvent),
+}
+
+/// An event whose params the bindings could not decode: its method, its params as they
+/// arrived, and why, so that nothing is lost.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UndecodableEvent {
+    /// The session the event belongs to; `None` for the browser connection.
+    pub session_id: Option<String>,
+    /// The event, kept whole: its method and its params as they arrived.
+    pub event: crate::UnknownEvent,
+    /// Why its params did not decode: the field path and the reason.
+    pub error: DecodeError,
+}
+
+/// What [`Client::receive`] does with an event of a known method whose params do not decode
+/// (a field whose type the browser changed).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum Undecodable {
+    /// Return it as [`Incoming::Undecodable`], in its place among the events, keeping its
+    /// method, its params and the error: a program that reads events reads on.
+    #[default]
+    Deliver,
+    /// Fail with [`ClientError::Decode`], as for a message that is not a message at all.
+    Error,
 }
 
 /// An incoming message the client cannot accept.
@@ -173,6 +203,8 @@ impl From<DecodeError> for ClientError {
 pub struct Client<E> {
     next_id: u64,
     pending: HashMap<u64, &'static str>,
+    undecodable: Undecodable,
+    drift: Option<DriftReport>,
     events: PhantomData<fn() -> E>,
 }
 
@@ -181,6 +213,8 @@ impl<E> Default for Client<E> {
         Client {
             next_id: 1,
             pending: HashMap::new(),
+            undecodable: Undecodable::default(),
+            drift: None,
             events: PhantomData,
         }
     }
@@ -205,9 +239,36 @@ impl<E: EventSet> Client<E> {
         }
     }
 
+    /// Chooses what [`Client::receive`] does with an event whose params do not decode.
+    pub fn set_undecodable(&mut self, policy: Undecodable) -> &mut Self {
+        self.undecodable = policy;
+        self
+    }
+
+    /// Starts noting drift: from now on, every message received is decoded through a
+    /// [`DriftReport`], which [`Client::drift`] returns.
+    pub fn report_drift(&mut self) -> &mut Self {
+        self.drift.get_or_insert_with(DriftReport::default);
+        self
+    }
+
+    /// What the browser sent that the bindings do not know, once
+    /// [`report_drift`](Client::report_drift) was called.
+    pub fn drift(&self) -> Option<&DriftReport> {
+        self.drift.as_ref()
+    }
+
     /// Takes one message from the browser.
     pub fn receive(&mut self, text: &str) -> Result<Incoming<E>, ClientError> {
-        match E::decode_message(text)? {
+        let decoded = match &mut self.drift {
+            Some(drift) => drift.decode::<E>(text),
+            None => E::decode_message(text),
+        };
+        let message = match decoded {
+            Ok(message) => message,
+            Err(error) => return self.undecodable_event(text, error),
+        };
+        match message {
             Message::Event { session_id, event } => Ok(Incoming::Event { session_id, event }),
             Message::Response(response) => match self.pending.remove(&response.id) {
                 Some(method) => Ok(Incoming::Response(PendingResponse { method, response })),
@@ -223,6 +284,30 @@ impl<E: EventSet> Client<E> {
                 }),
             },
         }
+    }
+
+    /// What becomes of a message that did not decode: an [`Incoming::Undecodable`] event when
+    /// it is an event whose params alone are at fault and the policy says so, else the error.
+    fn undecodable_event(
+        &self,
+        text: &str,
+        error: DecodeError,
+    ) -> Result<Incoming<E>, ClientError> {
+        let params_at_fault = error.kind() == DecodeErrorKind::Data
+            && error.method().is_some()
+            && error.path().starts_with("params");
+        if self.undecodable == Undecodable::Deliver && params_at_fault {
+            if let Ok(Message::Event { session_id, event }) =
+                crate::message::decode_message::<crate::UnknownEvent>(text)
+            {
+                return Ok(Incoming::Undecodable(UndecodableEvent {
+                    session_id,
+                    event,
+                    error,
+                }));
+            }
+        }
+        Err(ClientError::Decode(error))
     }
 
     /// Forgets a request, so that a late answer to it is reported as a duplicate. Returns

@@ -5,7 +5,6 @@
 //! hand.
 
 use std::fmt;
-use std::marker::PhantomData;
 
 use std::borrow::Cow;
 
@@ -37,21 +36,24 @@ pub use crate::{Command, Event, EventOf, EventSet, Newtype, UnknownEvent};
 pub use serde;
 pub use serde_json;
 
-/// Decodes a string enum whose type converts from any string, known or not.
-///
-/// Known values borrow the input; only a value the enum does not know is copied, into the
-/// enum's fallback variant.
-pub fn deserialize_string_enum<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+/// Decodes the string enum `ty` (its protocol name): a value `known` recognises becomes its
+/// variant, any other the fallback variant (through `From<String>`), and is noted in a
+/// [`DriftReport`](crate::DriftReport) when one is being made.
+pub fn deserialize_string_enum<'de, D, T>(
+    deserializer: D,
+    ty: &'static str,
+    known: fn(&str) -> Option<T>,
+) -> Result<T, D::Error>
 where
     D: Deserializer<'de>,
-    T: for<'a> From<&'a str> + From<String>,
+    T: From<String>,
 {
-    struct StringEnumVisitor<T>(PhantomData<T>);
+    struct StringEnumVisitor<T> {
+        ty: &'static str,
+        known: fn(&str) -> Option<T>,
+    }
 
-    impl<T> Visitor<'_> for StringEnumVisitor<T>
-    where
-        T: for<'a> From<&'a str> + From<String>,
-    {
+    impl<T: From<String>> Visitor<'_> for StringEnumVisitor<T> {
         type Value = T;
 
         fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -59,15 +61,14 @@ where
         }
 
         fn visit_str<E: de::Error>(self, value: &str) -> Result<T, E> {
-            Ok(T::from(value))
-        }
-
-        fn visit_string<E: de::Error>(self, value: String) -> Result<T, E> {
-            Ok(T::from(value))
+            Ok((self.known)(value).unwrap_or_else(|| {
+                crate::drift::unknown_value(self.ty, value);
+                T::from(value.to_owned())
+            }))
         }
     }
 
-    deserializer.deserialize_str(StringEnumVisitor(PhantomData))
+    deserializer.deserialize_str(StringEnumVisitor { ty, known })
 }
 
 /// Decodes the params of an event the bindings do not know, keeping them whole.
@@ -146,13 +147,19 @@ where
     Ok(())
 }
 
-/// Skips the value of a key the struct does not know.
-pub fn skip_value<'de, A: MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
+/// Skips the value of a key the struct described by `what` (`` an object: `Network.Response` ``)
+/// does not know, noting it in a [`DriftReport`](crate::DriftReport) when one is being made.
+pub fn skip_value<'de, A: MapAccess<'de>>(
+    map: &mut A,
+    what: &'static str,
+    key: &str,
+) -> Result<(), A::Error> {
+    crate::drift::unknown_field(what, key);
     map.next_value::<IgnoredAny>().map(|_| ())
 }
 
 /// Decodes an object that has no fields the bindings know, such as most command results.
-/// Any fields it holds are skipped.
+/// Any fields it holds are skipped, and noted as drift.
 pub fn deserialize_empty<'de, D: Deserializer<'de>>(
     deserializer: D,
     expecting: &'static str,
@@ -167,8 +174,8 @@ pub fn deserialize_empty<'de, D: Deserializer<'de>>(
         }
 
         fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-            while map.next_key::<IgnoredAny>()?.is_some() {
-                map.next_value::<IgnoredAny>()?;
+            while let Some(key) = map.next_key::<FieldKey<'de>>()? {
+                skip_value(&mut map, self.0, key.as_str())?;
             }
             Ok(())
         }

@@ -19,6 +19,7 @@
 mod binary;
 mod client;
 pub mod codegen;
+mod drift;
 mod error;
 mod event_of;
 mod json_path;
@@ -28,7 +29,10 @@ mod probe;
 mod traits;
 
 pub use binary::Binary;
-pub use client::{Client, ClientError, Incoming, OutgoingRequest, PendingResponse};
+pub use client::{
+    Client, ClientError, Incoming, OutgoingRequest, PendingResponse, Undecodable, UndecodableEvent,
+};
+pub use drift::{DriftReport, Seen};
 pub use error::{DecodeError, DecodeErrorKind};
 pub use event_of::EventOf;
 pub use message::{

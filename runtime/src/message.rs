@@ -187,6 +187,7 @@ impl EventSet for UnknownEvent {
     where
         D: Deserializer<'de>,
     {
+        crate::drift::unknown_method(method);
         Ok(UnknownEvent {
             method: method.to_owned(),
             params: Deserialize::deserialize(params)?,

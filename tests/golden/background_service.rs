@@ -113,7 +113,11 @@ pub mod background_service {
         where
             D: __cdp::serde::Deserializer<'de>,
         {
-            __cdp::deserialize_string_enum(deserializer)
+            __cdp::deserialize_string_enum(
+                deserializer,
+                "BackgroundService.ServiceName",
+                Self::known,
+            )
         }
     }
     /// One key and value of extra information attached to an event.
@@ -163,7 +167,13 @@ pub mod background_service {
                         match key.as_str() {
                             "key" => __cdp::field(&mut map, &mut f0),
                             "value" => __cdp::field(&mut map, &mut f1),
-                            _ => __cdp::skip_value(&mut map),
+                            _ => {
+                                __cdp::skip_value(
+                                    &mut map,
+                                    "an object: `BackgroundService.EventMetadata`",
+                                    key.as_str(),
+                                )
+                            }
                         }?;
                     }
                     let __cdp::Some(f0) = f0 else {
@@ -275,7 +285,13 @@ pub mod background_service {
                             "instanceId" => __cdp::field(&mut map, &mut f5),
                             "eventMetadata" => __cdp::field(&mut map, &mut f6),
                             "storageKey" => __cdp::field(&mut map, &mut f7),
-                            _ => __cdp::skip_value(&mut map),
+                            _ => {
+                                __cdp::skip_value(
+                                    &mut map,
+                                    "an object: `BackgroundService.BackgroundServiceEvent`",
+                                    key.as_str(),
+                                )
+                            }
                         }?;
                     }
                     let __cdp::Some(f0) = f0 else {
@@ -387,7 +403,13 @@ pub mod background_service {
                     {
                         match key.as_str() {
                             "service" => __cdp::field(&mut map, &mut f0),
-                            _ => __cdp::skip_value(&mut map),
+                            _ => {
+                                __cdp::skip_value(
+                                    &mut map,
+                                    "the params of `BackgroundService.startObserving`",
+                                    key.as_str(),
+                                )
+                            }
                         }?;
                     }
                     let __cdp::Some(f0) = f0 else {
@@ -484,7 +506,13 @@ pub mod background_service {
                     {
                         match key.as_str() {
                             "service" => __cdp::field(&mut map, &mut f0),
-                            _ => __cdp::skip_value(&mut map),
+                            _ => {
+                                __cdp::skip_value(
+                                    &mut map,
+                                    "the params of `BackgroundService.stopObserving`",
+                                    key.as_str(),
+                                )
+                            }
                         }?;
                     }
                     let __cdp::Some(f0) = f0 else {
@@ -584,7 +612,13 @@ pub mod background_service {
                         match key.as_str() {
                             "shouldRecord" => __cdp::field(&mut map, &mut f0),
                             "service" => __cdp::field(&mut map, &mut f1),
-                            _ => __cdp::skip_value(&mut map),
+                            _ => {
+                                __cdp::skip_value(
+                                    &mut map,
+                                    "the params of `BackgroundService.setRecording`",
+                                    key.as_str(),
+                                )
+                            }
                         }?;
                     }
                     let __cdp::Some(f0) = f0 else {
@@ -691,7 +725,13 @@ pub mod background_service {
                     {
                         match key.as_str() {
                             "service" => __cdp::field(&mut map, &mut f0),
-                            _ => __cdp::skip_value(&mut map),
+                            _ => {
+                                __cdp::skip_value(
+                                    &mut map,
+                                    "the params of `BackgroundService.clearEvents`",
+                                    key.as_str(),
+                                )
+                            }
                         }?;
                     }
                     let __cdp::Some(f0) = f0 else {
@@ -793,7 +833,13 @@ pub mod background_service {
                         match key.as_str() {
                             "isRecording" => __cdp::field(&mut map, &mut f0),
                             "service" => __cdp::field(&mut map, &mut f1),
-                            _ => __cdp::skip_value(&mut map),
+                            _ => {
+                                __cdp::skip_value(
+                                    &mut map,
+                                    "the params of `BackgroundService.recordingStateChanged`",
+                                    key.as_str(),
+                                )
+                            }
                         }?;
                     }
                     let __cdp::Some(f0) = f0 else {
@@ -862,7 +908,13 @@ pub mod background_service {
                     {
                         match key.as_str() {
                             "backgroundServiceEvent" => __cdp::field(&mut map, &mut f0),
-                            _ => __cdp::skip_value(&mut map),
+                            _ => {
+                                __cdp::skip_value(
+                                    &mut map,
+                                    "the params of `BackgroundService.backgroundServiceEventReceived`",
+                                    key.as_str(),
+                                )
+                            }
                         }?;
                     }
                     let __cdp::Some(f0) = f0 else {

@@ -796,24 +796,39 @@ use std::io::Write as _;
 
 use cdp_runtime::codegen::serde::Serialize;
 use cdp_runtime::codegen::serde_json::{{self, json, Value}};
-use cdp_runtime::{{DecodeError, Response, UnknownEvent}};
+use cdp_runtime::{{DecodeError, DriftReport, Response, UnknownEvent}};
 
 fn main() {{
     let mut args = std::env::args().skip(1);
     let module = args.next().expect("usage: {DECODE_BIN} MODULE FILE..");
-    let inspect: fn(&str) -> Value = match module.as_str() {{
+    let inspect: fn(&str, &mut DriftReport) -> Value = match module.as_str() {{
 {arms}        other => panic!("no module {{other}}"),
     }};
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     for (file, path) in args.enumerate() {{
         let text = std::fs::read_to_string(&path)
             .unwrap_or_else(|err| panic!("cannot read {{path}}: {{err}}"));
+        let mut drift = DriftReport::default();
         for (index, line) in text.lines().enumerate() {{
-            let mut record = inspect(line);
+            let mut record = inspect(line, &mut drift);
             record["file"] = json!(file);
             record["line"] = json!(index + 1);
             writeln!(out, "{{record}}").expect("stdout");
         }}
+        // What the drift report of the whole file says, last.
+        let record = json!({{
+            "result": "drift",
+            "file": file,
+            "messages": drift.messages,
+            "unknown_methods": drift.unknown_methods.iter()
+                .map(|(method, seen)| (method.clone(), seen.count)).collect::<std::collections::BTreeMap<_, _>>(),
+            "unknown_fields": drift.unknown_fields.keys()
+                .map(|(ty, field)| format!("{{ty}}.{{field}}")).collect::<Vec<_>>(),
+            "fallback_values": drift.fallback_values.keys().collect::<Vec<_>>(),
+            "failed_events": drift.failed_events.values().map(|seen| seen.count).sum::<u64>(),
+            "text": drift.to_string(),
+        }});
+        writeln!(out, "{{record}}").expect("stdout");
     }}
     out.flush().expect("stdout");
 }}
@@ -1008,11 +1023,11 @@ fn decoder_module(decoder: &Decoder) -> String {
 /// The bindings of {title}.
 mod {module} {{
     use cdp_runtime::codegen::serde_json::Value;
-    use cdp_runtime::{{EventSet as _, Message}};
+    use cdp_runtime::{{DriftReport, EventSet as _, Message}};
     use protocol_versions::{module} as p;
 
-    pub fn inspect(text: &str) -> Value {{
-        match cdp_runtime::decode_message::<p::Event>(text) {{
+    pub fn inspect(text: &str, drift: &mut DriftReport) -> Value {{
+        match drift.decode::<p::Event>(text) {{
             Err(err) => super::error(&err, text),
             Ok(Message::Response(response)) => super::response(&response),
             Ok(Message::Event {{
@@ -1300,10 +1315,12 @@ fn decode_with(exe: &Path, decoder: &Decoder, today: &Model, path: &Path, text: 
         String::from_utf8_lossy(&output.stderr)
     );
     let stdout = String::from_utf8(output.stdout).expect("UTF-8 output");
-    let records: Vec<serde_json::Value> = stdout
+    let mut records: Vec<serde_json::Value> = stdout
         .lines()
         .map(|line| serde_json::from_str(line).expect("a JSON record"))
         .collect();
+    let drift = records.pop().expect("the drift report comes last");
+    assert_eq!(drift["result"], "drift", "{drift}");
     // The changes from the old version to today's after which a message may fail to decode
     // with the old bindings, by schema path.
     let breaking: BTreeMap<String, String> = cdp_codegen::diff::diff(&decoder.model, today, &[])
@@ -1337,10 +1354,58 @@ fn decode_with(exe: &Path, decoder: &Decoder, today: &Model, path: &Path, text: 
                 .push(format!("line {}: {failure}", index + 1));
         }
     }
+    outcome.check_drift(&drift);
     outcome
 }
 
 impl Outcome {
+    /// Checks that the drift report of the run (`cdp_runtime::DriftReport`) lists exactly the
+    /// drift this test found by comparing every message with the schemas.
+    fn check_drift(&mut self, drift: &serde_json::Value) {
+        let methods: BTreeMap<String, u64> =
+            serde_json::from_value(drift["unknown_methods"].clone()).expect("methods");
+        let expected: BTreeMap<String, u64> = self
+            .unknown
+            .iter()
+            .map(|(method, count)| (method.clone(), *count as u64))
+            .collect();
+        let fields: BTreeSet<String> =
+            serde_json::from_value(drift["unknown_fields"].clone()).expect("fields");
+        let expected_fields: BTreeSet<String> = self.new_fields.keys().cloned().collect();
+        let values: BTreeSet<(String, String)> =
+            serde_json::from_value(drift["fallback_values"].clone()).expect("values");
+        let expected_values: BTreeSet<(String, String)> = self.fallbacks.keys().cloned().collect();
+        let failed = drift["failed_events"].as_u64().unwrap_or_default();
+        let broken: usize = self.broken.values().sum();
+        let report = drift["text"].as_str().unwrap_or_default();
+        if drift["messages"].as_u64() != Some(self.messages as u64) {
+            self.failures.push(format!(
+                "the drift report counted {} messages",
+                drift["messages"]
+            ));
+        }
+        if methods != expected {
+            self.failures.push(format!(
+                "drift report: unknown methods {methods:?}, expected {expected:?}\n{report}"
+            ));
+        }
+        if fields != expected_fields {
+            self.failures.push(format!(
+                "drift report: unknown fields {fields:?}, expected {expected_fields:?}\n{report}"
+            ));
+        }
+        if values != expected_values {
+            self.failures.push(format!(
+                "drift report: fallback values {values:?}, expected {expected_values:?}\n{report}"
+            ));
+        }
+        if failed != broken as u64 {
+            self.failures.push(format!(
+                "drift report: {failed} undecodable events, expected {broken}\n{report}"
+            ));
+        }
+    }
+
     /// Checks what became of one message (`record`, from the binary) against the message.
     fn check_message(
         &mut self,

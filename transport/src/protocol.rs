@@ -113,7 +113,13 @@ pub mod browser {
                             "revision" => __cdp::field(&mut map, &mut f2),
                             "userAgent" => __cdp::field(&mut map, &mut f3),
                             "jsVersion" => __cdp::field(&mut map, &mut f4),
-                            _ => __cdp::skip_value(&mut map),
+                            _ => {
+                                __cdp::skip_value(
+                                    &mut map,
+                                    "the result of `Browser.getVersion`",
+                                    key.as_str(),
+                                )
+                            }
                         }?;
                     }
                     let __cdp::Some(f0) = f0 else {
@@ -274,7 +280,13 @@ pub mod inspector {
                     {
                         match key.as_str() {
                             "reason" => __cdp::field(&mut map, &mut f0),
-                            _ => __cdp::skip_value(&mut map),
+                            _ => {
+                                __cdp::skip_value(
+                                    &mut map,
+                                    "the params of `Inspector.detached`",
+                                    key.as_str(),
+                                )
+                            }
                         }?;
                     }
                     let __cdp::Some(f0) = f0 else {
@@ -605,7 +617,11 @@ pub mod page {
         where
             D: __cdp::serde::Deserializer<'de>,
         {
-            __cdp::deserialize_string_enum(deserializer)
+            __cdp::deserialize_string_enum(
+                deserializer,
+                "Page.captureScreenshot.parameters.format",
+                Self::known,
+            )
         }
     }
     /// Starts sending this domain's events for the session's page.
@@ -732,7 +748,13 @@ pub mod page {
                             "url" => __cdp::field(&mut map, &mut f0),
                             "referrer" => __cdp::optional_field(&mut map, &mut f1),
                             "frameId" => __cdp::optional_field(&mut map, &mut f2),
-                            _ => __cdp::skip_value(&mut map),
+                            _ => {
+                                __cdp::skip_value(
+                                    &mut map,
+                                    "the params of `Page.navigate`",
+                                    key.as_str(),
+                                )
+                            }
                         }?;
                     }
                     let __cdp::Some(f0) = f0 else {
@@ -833,7 +855,13 @@ pub mod page {
                             "loaderId" => __cdp::optional_field(&mut map, &mut f1),
                             "errorText" => __cdp::optional_field(&mut map, &mut f2),
                             "isDownload" => __cdp::optional_field(&mut map, &mut f3),
-                            _ => __cdp::skip_value(&mut map),
+                            _ => {
+                                __cdp::skip_value(
+                                    &mut map,
+                                    "the result of `Page.navigate`",
+                                    key.as_str(),
+                                )
+                            }
                         }?;
                     }
                     let __cdp::Some(f0) = f0 else {
@@ -903,7 +931,13 @@ pub mod page {
                     {
                         match key.as_str() {
                             "enabled" => __cdp::field(&mut map, &mut f0),
-                            _ => __cdp::skip_value(&mut map),
+                            _ => {
+                                __cdp::skip_value(
+                                    &mut map,
+                                    "the params of `Page.setLifecycleEventsEnabled`",
+                                    key.as_str(),
+                                )
+                            }
                         }?;
                     }
                     let __cdp::Some(f0) = f0 else {
@@ -1028,7 +1062,13 @@ pub mod page {
                             "captureBeyondViewport" => {
                                 __cdp::optional_field(&mut map, &mut f2)
                             }
-                            _ => __cdp::skip_value(&mut map),
+                            _ => {
+                                __cdp::skip_value(
+                                    &mut map,
+                                    "the params of `Page.captureScreenshot`",
+                                    key.as_str(),
+                                )
+                            }
                         }?;
                     }
                     __cdp::Ok(CaptureScreenshotParams {
@@ -1115,7 +1155,13 @@ pub mod page {
                     {
                         match key.as_str() {
                             "data" => __cdp::field(&mut map, &mut f0),
-                            _ => __cdp::skip_value(&mut map),
+                            _ => {
+                                __cdp::skip_value(
+                                    &mut map,
+                                    "the result of `Page.captureScreenshot`",
+                                    key.as_str(),
+                                )
+                            }
                         }?;
                     }
                     let __cdp::Some(f0) = f0 else {
@@ -1243,7 +1289,13 @@ pub mod page {
                     {
                         match key.as_str() {
                             "timestamp" => __cdp::field(&mut map, &mut f0),
-                            _ => __cdp::skip_value(&mut map),
+                            _ => {
+                                __cdp::skip_value(
+                                    &mut map,
+                                    "the params of `Page.loadEventFired`",
+                                    key.as_str(),
+                                )
+                            }
                         }?;
                     }
                     let __cdp::Some(f0) = f0 else {
@@ -1317,7 +1369,13 @@ pub mod page {
                             "loaderId" => __cdp::field(&mut map, &mut f1),
                             "name" => __cdp::field(&mut map, &mut f2),
                             "timestamp" => __cdp::field(&mut map, &mut f3),
-                            _ => __cdp::skip_value(&mut map),
+                            _ => {
+                                __cdp::skip_value(
+                                    &mut map,
+                                    "the params of `Page.lifecycleEvent`",
+                                    key.as_str(),
+                                )
+                            }
                         }?;
                     }
                     let __cdp::Some(f0) = f0 else {
@@ -1390,7 +1448,13 @@ pub mod page {
                     {
                         match key.as_str() {
                             "frameId" => __cdp::field(&mut map, &mut f0),
-                            _ => __cdp::skip_value(&mut map),
+                            _ => {
+                                __cdp::skip_value(
+                                    &mut map,
+                                    "the params of `Page.frameStartedLoading`",
+                                    key.as_str(),
+                                )
+                            }
                         }?;
                     }
                     let __cdp::Some(f0) = f0 else {
@@ -1451,7 +1515,13 @@ pub mod page {
                     {
                         match key.as_str() {
                             "frameId" => __cdp::field(&mut map, &mut f0),
-                            _ => __cdp::skip_value(&mut map),
+                            _ => {
+                                __cdp::skip_value(
+                                    &mut map,
+                                    "the params of `Page.frameStoppedLoading`",
+                                    key.as_str(),
+                                )
+                            }
                         }?;
                     }
                     let __cdp::Some(f0) = f0 else {
@@ -1836,7 +1906,13 @@ pub mod runtime {
                             }
                             "description" => __cdp::optional_field(&mut map, &mut f5),
                             "objectId" => __cdp::optional_field(&mut map, &mut f6),
-                            _ => __cdp::skip_value(&mut map),
+                            _ => {
+                                __cdp::skip_value(
+                                    &mut map,
+                                    "an object: `Runtime.RemoteObject`",
+                                    key.as_str(),
+                                )
+                            }
                         }?;
                     }
                     let __cdp::Some(f0) = f0 else {
@@ -2021,7 +2097,11 @@ pub mod runtime {
         where
             D: __cdp::serde::Deserializer<'de>,
         {
-            __cdp::deserialize_string_enum(deserializer)
+            __cdp::deserialize_string_enum(
+                deserializer,
+                "Runtime.RemoteObject.type",
+                Self::known,
+            )
         }
     }
     /// The type of the protocol field `Runtime.RemoteObject.subtype`.
@@ -2189,7 +2269,11 @@ pub mod runtime {
         where
             D: __cdp::serde::Deserializer<'de>,
         {
-            __cdp::deserialize_string_enum(deserializer)
+            __cdp::deserialize_string_enum(
+                deserializer,
+                "Runtime.RemoteObject.subtype",
+                Self::known,
+            )
         }
     }
     /// A function call on a stack.
@@ -2251,7 +2335,13 @@ pub mod runtime {
                             "url" => __cdp::field(&mut map, &mut f2),
                             "lineNumber" => __cdp::field(&mut map, &mut f3),
                             "columnNumber" => __cdp::field(&mut map, &mut f4),
-                            _ => __cdp::skip_value(&mut map),
+                            _ => {
+                                __cdp::skip_value(
+                                    &mut map,
+                                    "an object: `Runtime.CallFrame`",
+                                    key.as_str(),
+                                )
+                            }
                         }?;
                     }
                     let __cdp::Some(f0) = f0 else {
@@ -2352,7 +2442,13 @@ pub mod runtime {
                             "description" => __cdp::optional_field(&mut map, &mut f0),
                             "callFrames" => __cdp::field(&mut map, &mut f1),
                             "parent" => __cdp::optional_field(&mut map, &mut f2),
-                            _ => __cdp::skip_value(&mut map),
+                            _ => {
+                                __cdp::skip_value(
+                                    &mut map,
+                                    "an object: `Runtime.StackTrace`",
+                                    key.as_str(),
+                                )
+                            }
                         }?;
                     }
                     let __cdp::Some(f1) = f1 else {
@@ -2487,7 +2583,13 @@ pub mod runtime {
                             "executionContextId" => {
                                 __cdp::optional_field(&mut map, &mut f8)
                             }
-                            _ => __cdp::skip_value(&mut map),
+                            _ => {
+                                __cdp::skip_value(
+                                    &mut map,
+                                    "an object: `Runtime.ExceptionDetails`",
+                                    key.as_str(),
+                                )
+                            }
                         }?;
                     }
                     let __cdp::Some(f0) = f0 else {
@@ -2724,7 +2826,13 @@ pub mod runtime {
                             "returnByValue" => __cdp::optional_field(&mut map, &mut f4),
                             "userGesture" => __cdp::optional_field(&mut map, &mut f5),
                             "awaitPromise" => __cdp::optional_field(&mut map, &mut f6),
-                            _ => __cdp::skip_value(&mut map),
+                            _ => {
+                                __cdp::skip_value(
+                                    &mut map,
+                                    "the params of `Runtime.evaluate`",
+                                    key.as_str(),
+                                )
+                            }
                         }?;
                     }
                     let __cdp::Some(f0) = f0 else {
@@ -2852,7 +2960,13 @@ pub mod runtime {
                             "exceptionDetails" => {
                                 __cdp::optional_field(&mut map, &mut f1)
                             }
-                            _ => __cdp::skip_value(&mut map),
+                            _ => {
+                                __cdp::skip_value(
+                                    &mut map,
+                                    "the result of `Runtime.evaluate`",
+                                    key.as_str(),
+                                )
+                            }
                         }?;
                     }
                     let __cdp::Some(f0) = f0 else {
@@ -3057,7 +3171,13 @@ pub mod target {
                             "canAccessOpener" => __cdp::field(&mut map, &mut f6),
                             "openerFrameId" => __cdp::optional_field(&mut map, &mut f7),
                             "subtype" => __cdp::optional_field(&mut map, &mut f8),
-                            _ => __cdp::skip_value(&mut map),
+                            _ => {
+                                __cdp::skip_value(
+                                    &mut map,
+                                    "an object: `Target.TargetInfo`",
+                                    key.as_str(),
+                                )
+                            }
                         }?;
                     }
                     let __cdp::Some(f0) = f0 else {
@@ -3208,7 +3328,13 @@ pub mod target {
                             "height" => __cdp::optional_field(&mut map, &mut f2),
                             "newWindow" => __cdp::optional_field(&mut map, &mut f3),
                             "background" => __cdp::optional_field(&mut map, &mut f4),
-                            _ => __cdp::skip_value(&mut map),
+                            _ => {
+                                __cdp::skip_value(
+                                    &mut map,
+                                    "the params of `Target.createTarget`",
+                                    key.as_str(),
+                                )
+                            }
                         }?;
                     }
                     let __cdp::Some(f0) = f0 else {
@@ -3302,7 +3428,13 @@ pub mod target {
                     {
                         match key.as_str() {
                             "targetId" => __cdp::field(&mut map, &mut f0),
-                            _ => __cdp::skip_value(&mut map),
+                            _ => {
+                                __cdp::skip_value(
+                                    &mut map,
+                                    "the result of `Target.createTarget`",
+                                    key.as_str(),
+                                )
+                            }
                         }?;
                     }
                     let __cdp::Some(f0) = f0 else {
@@ -3369,7 +3501,13 @@ pub mod target {
                         match key.as_str() {
                             "targetId" => __cdp::field(&mut map, &mut f0),
                             "flatten" => __cdp::optional_field(&mut map, &mut f1),
-                            _ => __cdp::skip_value(&mut map),
+                            _ => {
+                                __cdp::skip_value(
+                                    &mut map,
+                                    "the params of `Target.attachToTarget`",
+                                    key.as_str(),
+                                )
+                            }
                         }?;
                     }
                     let __cdp::Some(f0) = f0 else {
@@ -3439,7 +3577,13 @@ pub mod target {
                     {
                         match key.as_str() {
                             "sessionId" => __cdp::field(&mut map, &mut f0),
-                            _ => __cdp::skip_value(&mut map),
+                            _ => {
+                                __cdp::skip_value(
+                                    &mut map,
+                                    "the result of `Target.attachToTarget`",
+                                    key.as_str(),
+                                )
+                            }
                         }?;
                     }
                     let __cdp::Some(f0) = f0 else {
@@ -3508,7 +3652,13 @@ pub mod target {
                     {
                         match key.as_str() {
                             "sessionId" => __cdp::optional_field(&mut map, &mut f0),
-                            _ => __cdp::skip_value(&mut map),
+                            _ => {
+                                __cdp::skip_value(
+                                    &mut map,
+                                    "the params of `Target.detachFromTarget`",
+                                    key.as_str(),
+                                )
+                            }
                         }?;
                     }
                     __cdp::Ok(DetachFromTargetParams {
@@ -3608,7 +3758,13 @@ pub mod target {
                     {
                         match key.as_str() {
                             "targetId" => __cdp::field(&mut map, &mut f0),
-                            _ => __cdp::skip_value(&mut map),
+                            _ => {
+                                __cdp::skip_value(
+                                    &mut map,
+                                    "the params of `Target.closeTarget`",
+                                    key.as_str(),
+                                )
+                            }
                         }?;
                     }
                     let __cdp::Some(f0) = f0 else {
@@ -3678,7 +3834,13 @@ pub mod target {
                     {
                         match key.as_str() {
                             "success" => __cdp::field(&mut map, &mut f0),
-                            _ => __cdp::skip_value(&mut map),
+                            _ => {
+                                __cdp::skip_value(
+                                    &mut map,
+                                    "the result of `Target.closeTarget`",
+                                    key.as_str(),
+                                )
+                            }
                         }?;
                     }
                     let __cdp::Some(f0) = f0 else {
@@ -3748,7 +3910,13 @@ pub mod target {
                             "sessionId" => __cdp::field(&mut map, &mut f0),
                             "targetInfo" => __cdp::field(&mut map, &mut f1),
                             "waitingForDebugger" => __cdp::field(&mut map, &mut f2),
-                            _ => __cdp::skip_value(&mut map),
+                            _ => {
+                                __cdp::skip_value(
+                                    &mut map,
+                                    "the params of `Target.attachedToTarget`",
+                                    key.as_str(),
+                                )
+                            }
                         }?;
                     }
                     let __cdp::Some(f0) = f0 else {
@@ -3817,7 +3985,13 @@ pub mod target {
                     {
                         match key.as_str() {
                             "sessionId" => __cdp::field(&mut map, &mut f0),
-                            _ => __cdp::skip_value(&mut map),
+                            _ => {
+                                __cdp::skip_value(
+                                    &mut map,
+                                    "the params of `Target.detachedFromTarget`",
+                                    key.as_str(),
+                                )
+                            }
                         }?;
                     }
                     let __cdp::Some(f0) = f0 else {
@@ -3886,7 +4060,13 @@ pub mod target {
                             "targetId" => __cdp::field(&mut map, &mut f0),
                             "status" => __cdp::field(&mut map, &mut f1),
                             "errorCode" => __cdp::field(&mut map, &mut f2),
-                            _ => __cdp::skip_value(&mut map),
+                            _ => {
+                                __cdp::skip_value(
+                                    &mut map,
+                                    "the params of `Target.targetCrashed`",
+                                    key.as_str(),
+                                )
+                            }
                         }?;
                     }
                     let __cdp::Some(f0) = f0 else {

@@ -100,7 +100,7 @@ pub fn struct_impls(
                         {
                             match key.as_str() {
                                 #(#reads)*
-                                _ => __cdp::skip_value(&mut map),
+                                _ => __cdp::skip_value(&mut map, #what, key.as_str()),
                             }?;
                         }
                         #(#checks)*

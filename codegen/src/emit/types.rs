@@ -22,7 +22,11 @@ impl Ctx<'_> {
         match &ty.kind {
             TypeKind::Enum(values) => {
                 let derive = derive_attr(self.derives.traits(Shape::Enum));
-                string_enum(&name, docs, derive, values)
+                let protocol_name = match &ty.lifted_from {
+                    Some(path) => path.clone(),
+                    None => ty.id.to_string(),
+                };
+                string_enum(&name, docs, derive, values, &protocol_name)
             }
             TypeKind::Object(fields) => self.struct_item(
                 &domain.name,
@@ -101,6 +105,7 @@ fn string_enum(
     docs: TokenStream,
     derive: TokenStream,
     values: &[String],
+    protocol_name: &str,
 ) -> TokenStream {
     let variants: Vec<_> = values
         .iter()
@@ -180,7 +185,7 @@ fn string_enum(
             where
                 D: __cdp::serde::Deserializer<'de>,
             {
-                __cdp::deserialize_string_enum(deserializer)
+                __cdp::deserialize_string_enum(deserializer, #protocol_name, Self::known)
             }
         }
     }

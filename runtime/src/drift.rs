@@ -1,0 +1,237 @@
+//! The drift report: what the browser sent that the bindings do not know.
+//!
+//! Bindings decode a newer browser's messages without losing them: an unknown event becomes
+//! the root `Event`'s `Unknown`, an unknown enum value the enum's fallback variant, and an
+//! unknown field is skipped. [`DriftReport`] says which, how often, and where first, so that
+//! drift is reported instead of hidden.
+//!
+//! Generated code notes drift only on those rare paths (an unknown key, an unknown value, an
+//! unknown method), into a buffer of the decoding thread that exists only while a report is
+//! being made: decoding without a report costs nothing more, and with one, a message that does
+//! not drift costs two writes of a thread-local.
+
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+use std::fmt;
+
+use crate::error::{DecodeError, DecodeErrorKind};
+use crate::json_path::path_at;
+use crate::message::Message;
+use crate::traits::EventSet;
+
+/// One thing the bindings did not know, noted while decoding.
+enum Note {
+    Field { ty: &'static str, key: String },
+    Value { ty: &'static str, value: String },
+    Method(String),
+}
+
+thread_local! {
+    /// The notes of the message being decoded, while a report is being made.
+    static NOTES: RefCell<Option<Vec<Note>>> = const { RefCell::new(None) };
+}
+
+fn note(make: impl FnOnce() -> Note) {
+    NOTES.with(|notes| {
+        if let Some(notes) = notes.borrow_mut().as_mut() {
+            notes.push(make());
+        }
+    });
+}
+
+/// Generated code: a struct described by `what` (`` an object: `Network.Response` ``) met a
+/// key it does not know.
+pub(crate) fn unknown_field(what: &'static str, key: &str) {
+    note(|| Note::Field {
+        ty: what,
+        key: key.to_owned(),
+    });
+}
+
+/// Generated code: the string enum `ty` met a value it does not know.
+pub(crate) fn unknown_value(ty: &'static str, value: &str) {
+    note(|| Note::Value {
+        ty,
+        value: value.to_owned(),
+    });
+}
+
+/// An event whose method the bindings do not know.
+pub(crate) fn unknown_method(method: &str) {
+    note(|| Note::Method(method.to_owned()));
+}
+
+/// How often one kind of drift was seen, and where first.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Seen {
+    /// How many times.
+    pub count: u64,
+    /// The first time: the method of the message and the JSON path in it
+    /// (`Network.responseReceived params.response.charset`), or for a failed event, the error.
+    pub first: String,
+}
+
+/// What the browser sent that the bindings do not know, with counts and the first example of
+/// each: the answer to "do my bindings fit this browser?", from the messages themselves.
+///
+/// ```
+/// use cdp_runtime::{DriftReport, UnknownEvent};
+///
+/// let mut drift = DriftReport::default();
+/// drift.decode::<UnknownEvent>(r#"{"method":"Page.loadEventFired","params":{"timestamp":1}}"#)?;
+/// // `UnknownEvent` knows no method at all: every event is drift.
+/// assert_eq!(drift.unknown_methods["Page.loadEventFired"].count, 1);
+/// # Ok::<(), cdp_runtime::DecodeError>(())
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct DriftReport {
+    /// Events whose method the bindings do not know (kept as the root `Event`'s `Unknown`),
+    /// by method.
+    pub unknown_methods: BTreeMap<String, Seen>,
+    /// Fields the bindings do not know (skipped), by protocol type and field name:
+    /// `("Network.Response", "charset")`.
+    pub unknown_fields: BTreeMap<(String, String), Seen>,
+    /// Values that landed in an enum's fallback variant, by protocol type and value:
+    /// `("Network.ResourceType", "Preflight")`.
+    pub fallback_values: BTreeMap<(String, String), Seen>,
+    /// Events of a method the bindings know whose params did not decode, by method; `first`
+    /// holds the first error.
+    pub failed_events: BTreeMap<String, Seen>,
+    /// How many messages were decoded with this report.
+    pub messages: u64,
+}
+
+fn count(
+    map_entry: std::collections::btree_map::Entry<'_, impl Ord, Seen>,
+    first: impl FnOnce() -> String,
+) {
+    map_entry
+        .and_modify(|seen| seen.count += 1)
+        .or_insert_with(|| Seen {
+            count: 1,
+            first: first(),
+        });
+}
+
+/// The protocol name in a description such as `` an object: `Network.Response` ``.
+fn type_name(what: &str) -> &str {
+    what.split('`').nth(1).unwrap_or(what)
+}
+
+/// The path of the first place in `text` that holds `needle`, after `method`.
+fn where_first(text: &str, method: Option<&str>, needle: &str) -> String {
+    let path = text
+        .find(needle)
+        .map(|at| path_at(text, at + needle.len()))
+        .unwrap_or_default();
+    match method {
+        Some(method) => format!("{method} {path}"),
+        None => path,
+    }
+}
+
+impl DriftReport {
+    /// Decodes one message as [`decode_message`](crate::decode_message) does (through
+    /// [`EventSet::decode_message`]), noting its drift in the report.
+    pub fn decode<E: EventSet>(&mut self, text: &str) -> Result<Message<E>, DecodeError> {
+        NOTES.with(|notes| *notes.borrow_mut() = Some(Vec::new()));
+        let decoded = E::decode_message(text);
+        let notes = NOTES
+            .with(|notes| notes.borrow_mut().take())
+            .unwrap_or_default();
+        self.messages += 1;
+        if !notes.is_empty() {
+            self.add(text, notes);
+        }
+        if let Err(err) = &decoded {
+            if let (Some(method), DecodeErrorKind::Data) = (err.method(), err.kind()) {
+                if !self.unknown_methods.contains_key(method) {
+                    count(self.failed_events.entry(method.to_owned()), || {
+                        err.to_string()
+                    });
+                }
+            }
+        }
+        decoded
+    }
+
+    fn add(&mut self, text: &str, notes: Vec<Note>) {
+        let method = crate::Envelope::probe(text).method;
+        let method = method.as_deref();
+        for note in notes {
+            match note {
+                Note::Method(name) => count(self.unknown_methods.entry(name), String::new),
+                Note::Field { ty, key } => {
+                    let needle = format!("{}:", serde_json::Value::from(key.as_str()));
+                    let entry = self.unknown_fields.entry((type_name(ty).to_owned(), key));
+                    count(entry, || where_first(text, method, &needle));
+                }
+                Note::Value { ty, value } => {
+                    let needle = serde_json::Value::from(value.as_str()).to_string();
+                    let entry = self.fallback_values.entry((ty.to_owned(), value));
+                    count(entry, || where_first(text, method, &needle));
+                }
+            }
+        }
+    }
+
+    /// Whether nothing drifted.
+    pub fn is_empty(&self) -> bool {
+        self.unknown_methods.is_empty()
+            && self.unknown_fields.is_empty()
+            && self.fallback_values.is_empty()
+            && self.failed_events.is_empty()
+    }
+
+    /// Adds another report's counts to this one's (the first examples of this one stay).
+    pub fn merge(&mut self, other: &DriftReport) {
+        fn merge_map<K: Ord + Clone>(into: &mut BTreeMap<K, Seen>, from: &BTreeMap<K, Seen>) {
+            for (key, seen) in from {
+                into.entry(key.clone())
+                    .and_modify(|mine| mine.count += seen.count)
+                    .or_insert_with(|| seen.clone());
+            }
+        }
+        merge_map(&mut self.unknown_methods, &other.unknown_methods);
+        merge_map(&mut self.unknown_fields, &other.unknown_fields);
+        merge_map(&mut self.fallback_values, &other.fallback_values);
+        merge_map(&mut self.failed_events, &other.failed_events);
+        self.messages += other.messages;
+    }
+}
+
+impl fmt::Display for DriftReport {
+    /// A line per kind of drift, most frequent first within each section.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.is_empty() {
+            return write!(f, "no drift in {} message(s)", self.messages);
+        }
+        writeln!(f, "drift in {} message(s):", self.messages)?;
+        for (method, seen) in &self.unknown_methods {
+            writeln!(f, "  unknown event {method}: {}x", seen.count)?;
+        }
+        for ((ty, field), seen) in &self.unknown_fields {
+            writeln!(
+                f,
+                "  unknown field {ty}.{field}: {}x, first at {}",
+                seen.count, seen.first
+            )?;
+        }
+        for ((ty, value), seen) in &self.fallback_values {
+            writeln!(
+                f,
+                "  unknown value {ty} {value:?}: {}x, first at {}",
+                seen.count, seen.first
+            )?;
+        }
+        for (method, seen) in &self.failed_events {
+            writeln!(
+                f,
+                "  undecodable event {method}: {}x, first: {}",
+                seen.count, seen.first
+            )?;
+        }
+        Ok(())
+    }
+}
