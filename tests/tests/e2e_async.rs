@@ -332,3 +332,35 @@ fn a_dropped_call_forgets_its_request_and_its_late_answer_is_no_error() {
         browser.close().await.unwrap();
     });
 }
+
+#[test]
+fn a_connection_reports_the_events_its_bindings_do_not_know() {
+    let Some(options) =
+        common::chromium("a_connection_reports_the_events_its_bindings_do_not_know")
+    else {
+        return;
+    };
+    let site = site();
+    // Bindings of BackgroundService alone: every Page event is drift to them.
+    let connection = cdp_transport::Connection::<cdp_bindings::Event>::launch(&options).unwrap();
+    assert!(connection.drift().is_none());
+    connection.report_drift();
+    let page = connection.new_page().unwrap();
+    page.goto(&site.url_of("/one.html")).unwrap();
+    let drift = connection.drift().expect("reported");
+    for method in [
+        "Page.lifecycleEvent",
+        "Page.frameNavigated",
+        "Page.loadEventFired",
+    ] {
+        let seen = drift
+            .unknown_methods
+            .get(method)
+            .unwrap_or_else(|| panic!("{method} not reported:\n{drift}"));
+        assert!(seen.count >= 1);
+    }
+    assert!(drift.unknown_fields.is_empty(), "{drift}");
+    assert!(drift.failed_events.is_empty(), "{drift}");
+    assert!(drift.messages >= 3, "{drift}");
+    connection.close().unwrap();
+}

@@ -221,6 +221,18 @@ impl<E: EventSet + Clone + Send + 'static> Connection<E> {
         self.capacity = capacity.max(1);
     }
 
+    /// Starts a drift report: from now on, every message is decoded noting what the bindings
+    /// do not know (unknown event methods, fields and enum values, events that do not
+    /// decode). See [`cdp_runtime::DriftReport`].
+    pub fn report_drift(&self) {
+        self.shared.report_drift();
+    }
+
+    /// The drift report so far, once [`report_drift`](Self::report_drift) was called.
+    pub fn drift(&self) -> Option<cdp_runtime::DriftReport> {
+        self.shared.drift()
+    }
+
     /// The browser this connection launched, if it did.
     pub fn browser(&self) -> Option<BrowserInfo> {
         router::lock(&self.shared.browser)

@@ -11,7 +11,9 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
-use cdp_runtime::{ClientError, Command, Envelope, EventOf, EventSet, Message, Response};
+use cdp_runtime::{
+    ClientError, Command, DriftReport, Envelope, EventOf, EventSet, Message, Response,
+};
 
 use crate::error::Error;
 use crate::launch::BrowserProcess;
@@ -124,6 +126,8 @@ pub(crate) struct Shared<E> {
     stop: AtomicBool,
     /// Whether the browser's exit was awaited once already: later errors only look.
     exit_awaited: AtomicBool,
+    /// What the browser sent that the bindings do not know, once asked for.
+    drift: Mutex<Option<DriftReport>>,
 }
 
 pub(crate) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -154,6 +158,7 @@ impl<E: EventSet + Send + 'static> Shared<E> {
             next_id: AtomicU64::new(1),
             stop: AtomicBool::new(false),
             exit_awaited: AtomicBool::new(false),
+            drift: Mutex::new(None),
         });
         // The reader holds the core weakly: dropping the last handle stops it.
         let weak = Arc::downgrade(&shared);
@@ -255,9 +260,23 @@ impl<E: EventSet + Send + 'static> Shared<E> {
         lock(&self.state).pending.len()
     }
 
+    /// Starts noting drift in every message from now on.
+    pub(crate) fn report_drift(&self) {
+        lock(&self.drift).get_or_insert_with(DriftReport::default);
+    }
+
+    /// The drift noted so far, once asked for.
+    pub(crate) fn drift(&self) -> Option<DriftReport> {
+        lock(&self.drift).clone()
+    }
+
     /// Routes one message.
     fn dispatch(&self, text: &str) {
-        match E::decode_message(text) {
+        let decoded = match lock(&self.drift).as_mut() {
+            Some(drift) => drift.decode::<E>(text),
+            None => E::decode_message(text),
+        };
+        match decoded {
             Ok(Message::Response(response)) => self.answer(response, text),
             Ok(Message::Event { session_id, event }) => {
                 let watched = WATCHED.contains(&event.method());
