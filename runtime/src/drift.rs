@@ -10,7 +10,7 @@
 //! being made: decoding without a report costs nothing more, and with one, a message that does
 //! not drift costs two writes of a thread-local.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -27,16 +27,66 @@ enum Note {
 }
 
 thread_local! {
-    /// The notes of the message being decoded, while a report is being made.
-    static NOTES: RefCell<Option<Vec<Note>>> = const { RefCell::new(None) };
+    /// The notes of the message being decoded, while a report is being made, each with where
+    /// it was made when that is being tracked.
+    static NOTES: RefCell<Option<Vec<(Note, Option<usize>)>>> = const { RefCell::new(None) };
+    /// How far into the params the decoder has read, while the first place of some drift is
+    /// being looked for.
+    static POSITION: Cell<Option<usize>> = const { Cell::new(None) };
 }
 
 fn note(make: impl FnOnce() -> Note) {
     NOTES.with(|notes| {
         if let Some(notes) = notes.borrow_mut().as_mut() {
-            notes.push(make());
+            notes.push((make(), POSITION.with(Cell::get)));
         }
     });
+}
+
+/// Reads the params a byte at a time as serde_json's reader does, keeping the count in
+/// [`POSITION`], so that each note says where in the params it was made.
+struct Counting<'a>(&'a [u8]);
+
+impl std::io::Read for Counting<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = buf.len().min(self.0.len()).min(1);
+        buf[..n].copy_from_slice(&self.0[..n]);
+        self.0 = &self.0[n..];
+        POSITION.with(|position| position.set(Some(position.get().unwrap_or(0) + n)));
+        Ok(n)
+    }
+}
+
+/// The JSON path in the message of each note that decoding `text`'s params again makes, in
+/// order; empty when the message has no params to decode again.
+fn locate<E: EventSet>(text: &str) -> Vec<Option<String>> {
+    let Ok(Message::Event { event, .. }) =
+        crate::message::decode_message::<crate::UnknownEvent>(text)
+    else {
+        return Vec::new();
+    };
+    let params = event.params.get();
+    NOTES.with(|notes| *notes.borrow_mut() = Some(Vec::new()));
+    POSITION.with(|position| position.set(Some(0)));
+    let mut de = serde_json::Deserializer::from_reader(Counting(params.as_bytes()));
+    let _ = E::deserialize_event(&event.method, &mut de);
+    POSITION.with(|position| position.set(None));
+    let notes = NOTES
+        .with(|notes| notes.borrow_mut().take())
+        .unwrap_or_default();
+    notes
+        .into_iter()
+        .filter(|(note, _)| !matches!(note, Note::Method(_)))
+        .map(|(_, at)| at.map(|at| join("params", &path_at(params, at))))
+        .collect()
+}
+
+fn join(prefix: &str, path: &str) -> String {
+    match path {
+        "" => prefix.to_owned(),
+        _ if path.starts_with('[') => format!("{prefix}{path}"),
+        _ => format!("{prefix}.{path}"),
+    }
 }
 
 /// Generated code: a struct described by `what` (`` an object: `Network.Response` ``) met a
@@ -119,18 +169,6 @@ fn type_name(what: &str) -> &str {
     what.split('`').nth(1).unwrap_or(what)
 }
 
-/// The path of the first place in `text` that holds `needle`, after `method`.
-fn where_first(text: &str, method: Option<&str>, needle: &str) -> String {
-    let path = text
-        .find(needle)
-        .map(|at| path_at(text, at + needle.len()))
-        .unwrap_or_default();
-    match method {
-        Some(method) => format!("{method} {path}"),
-        None => path,
-    }
-}
-
 impl DriftReport {
     /// Decodes one message as [`decode_message`](crate::decode_message) does (through
     /// [`EventSet::decode_message`]), noting its drift in the report.
@@ -142,7 +180,7 @@ impl DriftReport {
             .unwrap_or_default();
         self.messages += 1;
         if !notes.is_empty() {
-            self.add(text, notes);
+            self.add::<E>(text, notes.into_iter().map(|(note, _)| note).collect());
         }
         if let Err(err) = &decoded {
             if let (Some(method), DecodeErrorKind::Data) = (err.method(), err.kind()) {
@@ -156,21 +194,47 @@ impl DriftReport {
         decoded
     }
 
-    fn add(&mut self, text: &str, notes: Vec<Note>) {
-        let method = crate::Envelope::probe(text).method;
-        let method = method.as_deref();
+    fn add<E: EventSet>(&mut self, text: &str, notes: Vec<Note>) {
+        let method = crate::Envelope::probe(text).method.unwrap_or_default();
+        // Where each note was made is found only for drift seen for the first time, by
+        // decoding the params once more, counting bytes.
+        let any_first = notes.iter().any(|note| match note {
+            Note::Field { ty, key } => !self
+                .unknown_fields
+                .contains_key(&(type_name(ty).to_owned(), key.clone())),
+            Note::Value { ty, value } => !self
+                .fallback_values
+                .contains_key(&((*ty).to_owned(), value.clone())),
+            Note::Method(_) => false,
+        });
+        let mut places = if any_first {
+            locate::<E>(text)
+        } else {
+            Vec::new()
+        }
+        .into_iter();
+        let mut place = |first: bool| -> String {
+            let path = places.next().flatten().unwrap_or_default();
+            if first {
+                format!("{method} {path}")
+            } else {
+                String::new()
+            }
+        };
         for note in notes {
             match note {
                 Note::Method(name) => count(self.unknown_methods.entry(name), String::new),
                 Note::Field { ty, key } => {
-                    let needle = format!("{}:", serde_json::Value::from(key.as_str()));
-                    let entry = self.unknown_fields.entry((type_name(ty).to_owned(), key));
-                    count(entry, || where_first(text, method, &needle));
+                    let key = (type_name(ty).to_owned(), key);
+                    let first = !self.unknown_fields.contains_key(&key);
+                    let found = place(first);
+                    count(self.unknown_fields.entry(key), || found);
                 }
                 Note::Value { ty, value } => {
-                    let needle = serde_json::Value::from(value.as_str()).to_string();
-                    let entry = self.fallback_values.entry((ty.to_owned(), value));
-                    count(entry, || where_first(text, method, &needle));
+                    let key = (ty.to_owned(), value);
+                    let first = !self.fallback_values.contains_key(&key);
+                    let found = place(first);
+                    count(self.fallback_values.entry(key), || found);
                 }
             }
         }

@@ -4,9 +4,7 @@
 //! (`Undecodable::Deliver`, the default) or fails (`Undecodable::Error`).
 
 use cdp_bindings::background_service::{self as bs, ServiceName};
-use cdp_bindings::cdp_runtime::{
-    Client, ClientError, DriftReport, Incoming, Message, Undecodable,
-};
+use cdp_bindings::cdp_runtime::{Client, ClientError, DriftReport, Incoming, Message, Undecodable};
 use cdp_bindings::Event;
 
 const KNOWN: &str = r#"{"method":"BackgroundService.recordingStateChanged","params":{"isRecording":true,"service":"backgroundSync"}}"#;
@@ -28,7 +26,12 @@ fn a_message_that_does_not_drift_leaves_the_report_empty() {
 #[test]
 fn unknown_methods_fields_values_and_undecodable_events_are_counted_with_their_first_place() {
     let mut drift = DriftReport::default();
-    for text in [NEW_FIELD_AND_VALUE, NEW_FIELD_AND_VALUE, UNKNOWN_METHOD, KNOWN] {
+    for text in [
+        NEW_FIELD_AND_VALUE,
+        NEW_FIELD_AND_VALUE,
+        UNKNOWN_METHOD,
+        KNOWN,
+    ] {
         drift.decode::<Event>(text).unwrap();
     }
     drift.decode::<Event>(BROKEN).unwrap_err();
@@ -123,7 +126,10 @@ fn the_client_delivers_an_undecodable_event_in_its_place_by_default() {
     let Ok(Incoming::Undecodable(undecodable)) = client.receive(BROKEN) else {
         panic!("expected the event kept as undecodable");
     };
-    assert_eq!(undecodable.event.method, "BackgroundService.recordingStateChanged");
+    assert_eq!(
+        undecodable.event.method,
+        "BackgroundService.recordingStateChanged"
+    );
     assert_eq!(
         undecodable.event.params.get(),
         r#"{"isRecording":"yes","service":"backgroundSync"}"#
@@ -132,7 +138,10 @@ fn the_client_delivers_an_undecodable_event_in_its_place_by_default() {
     assert!(matches!(client.receive(KNOWN), Ok(Incoming::Event { .. })));
     let drift = client.drift().expect("reported");
     assert_eq!(drift.messages, 3);
-    assert_eq!(drift.failed_events["BackgroundService.recordingStateChanged"].count, 1);
+    assert_eq!(
+        drift.failed_events["BackgroundService.recordingStateChanged"].count,
+        1
+    );
 }
 
 #[test]
@@ -142,9 +151,15 @@ fn the_client_fails_on_an_undecodable_event_when_asked_to() {
     let Err(ClientError::Decode(error)) = client.receive(BROKEN) else {
         panic!("expected a decode error");
     };
-    assert_eq!(error.method(), Some("BackgroundService.recordingStateChanged"));
+    assert_eq!(
+        error.method(),
+        Some("BackgroundService.recordingStateChanged")
+    );
     assert_eq!(error.raw(), BROKEN);
     // A message that is no message at all fails under either policy.
     let mut client = Client::<Event>::new();
-    assert!(matches!(client.receive("{not json"), Err(ClientError::Decode(_))));
+    assert!(matches!(
+        client.receive("{not json"),
+        Err(ClientError::Decode(_))
+    ));
 }

@@ -1354,14 +1354,14 @@ fn decode_with(exe: &Path, decoder: &Decoder, today: &Model, path: &Path, text: 
                 .push(format!("line {}: {failure}", index + 1));
         }
     }
-    outcome.check_drift(&drift);
+    outcome.check_drift(&drift, &decoder.model);
     outcome
 }
 
 impl Outcome {
     /// Checks that the drift report of the run (`cdp_runtime::DriftReport`) lists exactly the
     /// drift this test found by comparing every message with the schemas.
-    fn check_drift(&mut self, drift: &serde_json::Value) {
+    fn check_drift(&mut self, drift: &serde_json::Value, old: &Model) {
         let methods: BTreeMap<String, u64> =
             serde_json::from_value(drift["unknown_methods"].clone()).expect("methods");
         let expected: BTreeMap<String, u64> = self
@@ -1374,7 +1374,20 @@ impl Outcome {
         let expected_fields: BTreeSet<String> = self.new_fields.keys().cloned().collect();
         let values: BTreeSet<(String, String)> =
             serde_json::from_value(drift["fallback_values"].clone()).expect("values");
-        let expected_values: BTreeSet<(String, String)> = self.fallbacks.keys().cloned().collect();
+        // An enum the schema writes inline is reported by the field that holds it.
+        let protocol_name = |type_id: &str| {
+            old.domains
+                .iter()
+                .flat_map(|domain| &domain.types)
+                .find(|ty| ty.id.to_string() == type_id)
+                .and_then(|ty| ty.lifted_from.clone())
+                .unwrap_or_else(|| type_id.to_owned())
+        };
+        let expected_values: BTreeSet<(String, String)> = self
+            .fallbacks
+            .keys()
+            .map(|(type_id, value)| (protocol_name(type_id), value.clone()))
+            .collect();
         let failed = drift["failed_events"].as_u64().unwrap_or_default();
         let broken: usize = self.broken.values().sum();
         let report = drift["text"].as_str().unwrap_or_default();

@@ -24,6 +24,9 @@
 //! # }
 //! ```
 //!
+//! `launch` needs the `pipe` feature too, `connect` and `launch_websocket` the `websocket`
+//! feature (both are on by default).
+//!
 //! The connection's reader is a thread of its own, as in the blocking API: the runtime's
 //! workers are never blocked waiting for the browser, and calls and streams are woken when
 //! their answer or event arrives. Timeouts use tokio's timer: run them on a runtime with time
