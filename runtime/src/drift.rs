@@ -179,7 +179,9 @@ impl DriftReport {
             .with(|notes| notes.borrow_mut().take())
             .unwrap_or_default();
         self.messages += 1;
-        if !notes.is_empty() {
+        // A message that did not decode counts once, as a failure: what was noted before its
+        // error is left out.
+        if !notes.is_empty() && decoded.is_ok() {
             self.add::<E>(text, notes.into_iter().map(|(note, _)| note).collect());
         }
         if let Err(err) = &decoded {
