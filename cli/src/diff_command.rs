@@ -3,42 +3,62 @@
 use std::io::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::Duration;
 
 use cdp_codegen::diff::{self, Format};
-use clap::{Args, ValueEnum};
+use cdp_codegen_cli::fetch;
+use clap::{ArgGroup, Args, ValueEnum};
 
 /// The arguments of `cdp-codegen diff`; the help text below is what `--help` prints after them.
 #[derive(Args)]
+#[command(group(ArgGroup::new("old_side").required(true).args(["old_file", "old"])))]
+#[command(group(
+    ArgGroup::new("new_side").required(true).args(["new_file", "new", "browser", "url"])
+))]
 #[command(after_help = "\
 Give the two versions as OLD NEW, or as --old FILE.. --new FILE.. to merge several files per
-version (browser_protocol.json + js_protocol.json); not both. Files ending in .pdl are read as
-PDL, others as JSON. Each change is classed as breaking or not for Rust code that uses the
-bindings cdp-codegen generates (see the cdp_codegen::diff docs for the rules).
+version (browser_protocol.json + js_protocol.json); not both. In place of NEW, --browser PATH
+launches a browser headless and --url asks one already running, for the protocol it speaks
+(what `cdp-codegen fetch` would write). Files ending in .pdl are read as PDL, others as JSON.
+--patch applies a patch file to the old version, the one your bindings were generated from
+(with the same patches); --patch-new applies one to the new version. Each change is classed as
+breaking or not for Rust code that uses the bindings cdp-codegen generates (see the
+cdp_codegen::diff docs for the rules).
 
 Exit status: 0 when the diff was printed, breaking changes included unless --fail-on-breaking;
 1 with --fail-on-breaking when any change is breaking; 2 for bad arguments, an unreadable or
-invalid protocol, or a --domain in neither protocol.")]
+invalid protocol or patch, a browser that could not be asked, or a --domain in neither
+protocol.")]
 pub struct DiffArgs {
     /// The old protocol file.
-    #[arg(
-        value_name = "OLD",
-        required_unless_present = "old",
-        conflicts_with = "old"
-    )]
+    #[arg(value_name = "OLD")]
     old_file: Option<PathBuf>,
     /// The new protocol file.
-    #[arg(
-        value_name = "NEW",
-        required_unless_present = "new",
-        conflicts_with = "new"
-    )]
+    #[arg(value_name = "NEW")]
     new_file: Option<PathBuf>,
     /// A file of the old protocol, instead of OLD; repeat to merge files.
-    #[arg(long = "old", value_name = "FILE", requires = "new")]
+    #[arg(long = "old", value_name = "FILE")]
     old: Vec<PathBuf>,
     /// A file of the new protocol, instead of NEW; repeat to merge files.
-    #[arg(long = "new", value_name = "FILE", requires = "old")]
+    #[arg(long = "new", value_name = "FILE")]
     new: Vec<PathBuf>,
+    /// Instead of NEW: launch this browser binary headless and compare with its protocol.
+    #[arg(long, value_name = "PATH")]
+    browser: Option<PathBuf>,
+    /// Instead of NEW: the protocol of a browser already running with
+    /// --remote-debugging-port, e.g. http://127.0.0.1:9222.
+    #[arg(long, value_name = "URL")]
+    url: Option<String>,
+    /// Give up on the browser (--browser, --url) after this many seconds.
+    #[arg(long, value_name = "SECONDS", default_value_t = 60)]
+    timeout: u64,
+    /// A patch file applied to the old protocol, as to the bindings generated from it; repeat
+    /// to apply several, in order.
+    #[arg(long = "patch", value_name = "FILE")]
+    patches: Vec<PathBuf>,
+    /// A patch file applied to the new protocol; repeat to apply several, in order.
+    #[arg(long = "patch-new", value_name = "FILE")]
+    new_patches: Vec<PathBuf>,
     /// Compare only this domain, and the types it uses from others; repeat for several.
     #[arg(long = "domain", value_name = "NAME")]
     domains: Vec<String>,
@@ -74,13 +94,13 @@ const BAD_INPUT: u8 = 2;
 /// Runs `cdp-codegen diff`.
 pub fn run(args: &DiffArgs) -> ExitCode {
     let old_files: Vec<PathBuf> = args.old_file.iter().chain(&args.old).cloned().collect();
-    let new_files: Vec<PathBuf> = args.new_file.iter().chain(&args.new).cloned().collect();
-    let (old, new) = match (model(&old_files), model(&new_files)) {
+    let old = model(&Protocol::Files(old_files), &args.patches);
+    let new = model(&new_protocol(args), &args.new_patches);
+    let (old, new) = match (old, new) {
         (Ok(old), Ok(new)) => (old, new),
         (old, new) => {
             for (version, result) in [("old", old), ("new", new)] {
-                if let Err(err) = result {
-                    let message = err.to_string();
+                if let Err(message) = result {
                     eprintln!("error: in the {version} protocol: {}", message.trim_end());
                 }
             }
@@ -115,11 +135,50 @@ pub fn run(args: &DiffArgs) -> ExitCode {
     ExitCode::SUCCESS
 }
 
-/// The model of one version, with every item kept so that flag changes show as such.
-fn model(files: &[PathBuf]) -> Result<cdp_codegen::model::Model, cdp_codegen::Error> {
-    let mut config = cdp_codegen::Config::new();
-    for file in files {
-        config.protocol(file);
+/// Where a version of the protocol comes from.
+enum Protocol<'a> {
+    /// Files to merge.
+    Files(Vec<PathBuf>),
+    /// A browser binary to launch.
+    Browser(&'a std::path::Path, Duration),
+    /// A browser that runs, at its `http://HOST:PORT`.
+    Url(&'a str, Duration),
+}
+
+/// The new version, as the arguments give it (clap makes sure exactly one way is given).
+fn new_protocol(args: &DiffArgs) -> Protocol<'_> {
+    let timeout = Duration::from_secs(args.timeout);
+    if let Some(binary) = &args.browser {
+        Protocol::Browser(binary, timeout)
+    } else if let Some(url) = &args.url {
+        Protocol::Url(url, timeout)
+    } else {
+        Protocol::Files(args.new_file.iter().chain(&args.new).cloned().collect())
     }
-    config.model()
+}
+
+/// The model of one version, patched, with every item kept so that flag changes show as
+/// such; or the message that says why there is none.
+fn model(protocol: &Protocol, patches: &[PathBuf]) -> Result<cdp_codegen::model::Model, String> {
+    let mut config = cdp_codegen::Config::new();
+    match protocol {
+        Protocol::Files(files) => {
+            for file in files {
+                config.protocol(file);
+            }
+        }
+        // What `fetch` would write, read as that file would be.
+        Protocol::Browser(binary, timeout) => {
+            let json = fetch::browser(binary, *timeout).map_err(|err| err.to_string())?;
+            config.protocol_text(format!("{} /json/protocol", binary.display()), json);
+        }
+        Protocol::Url(url, timeout) => {
+            let json = fetch::url(url, *timeout).map_err(|err| err.to_string())?;
+            config.protocol_text(format!("{}/json/protocol", url.trim_end_matches('/')), json);
+        }
+    }
+    for patch in patches {
+        config.patch(patch);
+    }
+    config.model().map_err(|err| err.to_string())
 }

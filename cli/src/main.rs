@@ -40,6 +40,18 @@ struct Selection {
     /// A domain to generate whole; repeat for several. Default: every domain.
     #[arg(long = "domain", value_name = "NAME")]
     domains: Vec<String>,
+    /// A command to generate, as `Domain.command` (`Page.navigate`), with the types it uses;
+    /// repeat for several. Combines with --domain and --event.
+    #[arg(long = "command", value_name = "DOMAIN.COMMAND")]
+    commands: Vec<String>,
+    /// An event to generate, as `Domain.event` (`Page.loadEventFired`), with the types it
+    /// uses; repeat for several. Combines with --domain and --command.
+    #[arg(long = "event", value_name = "DOMAIN.EVENT")]
+    events: Vec<String>,
+    /// A patch file applied to the schema before generating (see the README's "Schema
+    /// patches"); repeat to apply several, in order. A stale patch is an error (status 2).
+    #[arg(long = "patch", value_name = "FILE")]
+    patches: Vec<PathBuf>,
     /// Leave out items flagged experimental (types that kept items use are kept).
     #[arg(long)]
     no_experimental: bool,
@@ -98,6 +110,15 @@ impl Selection {
         for domain in &self.domains {
             config.domain(domain);
         }
+        for command in &self.commands {
+            config.command(command);
+        }
+        for event in &self.events {
+            config.event(event);
+        }
+        for patch in &self.patches {
+            config.patch(patch);
+        }
         config
             .experimental(!self.no_experimental)
             .deprecated(!self.no_deprecated);
@@ -105,7 +126,7 @@ impl Selection {
     }
 }
 
-/// The exit status for a generator error: 2 for a bad schema (bad input), 1 for I/O.
+/// The exit status for a generator error: 2 for a bad schema or patch (bad input), 1 for I/O.
 fn fail(err: &cdp_codegen::Error) -> ExitCode {
     eprintln!("error: {err}");
     match err {

@@ -47,7 +47,7 @@ fn generate_with_a_domain_and_a_file_gives_the_same_bindings() {
         stdout(&output) == expected,
         "the CLI and the library disagree"
     );
-    assert!(stdout(&output).contains("Only the types that the selected domains use"));
+    assert!(stdout(&output).contains("Only what was selected, and the types it uses"));
 }
 
 #[test]

@@ -23,15 +23,16 @@
 //! One module per stage, each handing its result to the next and none reaching back:
 //!
 //! 1. parse: [`parse`] reads JSON into structs that mirror it, [`pdl`] reads PDL into the same;
-//! 2. [`model`]: every type gets its id, every `$ref` is resolved and every problem reported;
-//! 3. the passes, in the order `run_passes` lists them, none calling another:
+//! 2. [`patch`]: the user's patch files ([`Config::patch`]) change what was parsed, in order;
+//! 3. [`model`]: every type gets its id, every `$ref` is resolved and every problem reported;
+//! 4. the passes, in the order `run_passes` lists them, none calling another:
 //!    `select` keeps what the [`Config`] asks for, [`naming`] checks that names stay
 //!    distinct in Rust, `cycles` boxes the fields that close a cycle of the type graph,
 //!    [`layout`] boxes the large events, and [`derives`] finds the optional traits each type
 //!    derives;
-//! 4. `emit`: token streams, one unit per item kind;
-//! 5. `format`: prettyplease, or a plain printer for build scripts;
-//! 6. `write`: only when the bytes changed.
+//! 5. `emit`: token streams, one unit per item kind;
+//! 6. `format`: prettyplease, or a plain printer for build scripts;
+//! 7. `write`: only when the bytes changed.
 //!
 //! [`Config::model`] stops after the passes; [`diff`] compares two such models.
 
@@ -48,6 +49,7 @@ pub mod layout;
 pub mod model;
 pub mod naming;
 pub mod parse;
+pub mod patch;
 pub mod pdl;
 mod select;
 mod write;
@@ -76,6 +78,13 @@ pub enum Error {
         /// The I/O error.
         source: std::io::Error,
     },
+    /// A patch file could not be read.
+    ReadPatch {
+        /// The file.
+        path: PathBuf,
+        /// The I/O error.
+        source: std::io::Error,
+    },
     /// The output could not be written.
     Write {
         /// The file.
@@ -99,6 +108,11 @@ impl fmt::Display for Error {
                 "cannot read the protocol file `{}`: {source}",
                 path.display()
             ),
+            Error::ReadPatch { path, source } => write!(
+                f,
+                "cannot read the patch file `{}`: {source}",
+                path.display()
+            ),
             Error::Write { path, source } => {
                 write!(f, "cannot write `{}`: {source}", path.display())
             }
@@ -117,7 +131,9 @@ impl fmt::Display for Error {
 impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            Error::Read { source, .. } | Error::Write { source, .. } => Some(source),
+            Error::Read { source, .. }
+            | Error::ReadPatch { source, .. }
+            | Error::Write { source, .. } => Some(source),
             Error::Schema(_) | Error::NoOutDir | Error::Internal(_) => None,
         }
     }
@@ -238,6 +254,7 @@ enum Source {
 #[derive(Debug, Clone)]
 pub struct Config {
     sources: Vec<Source>,
+    patches: Vec<Source>,
     selection: model::Selection,
     out_dir: Option<PathBuf>,
     out_file: Option<PathBuf>,
@@ -255,6 +272,7 @@ impl Config {
     pub fn new() -> Self {
         Config {
             sources: Vec::new(),
+            patches: Vec::new(),
             selection: model::Selection::default(),
             out_dir: None,
             out_file: None,
@@ -280,11 +298,45 @@ impl Config {
         self
     }
 
+    /// Adds a patch file (see [`patch`] for its format), applied to the schemas after they are
+    /// read and before anything else; repeat it to apply several, in order. A patch whose
+    /// target is missing, or that changes nothing, is an [`Error::Schema`]. In a build script,
+    /// [`Config::generate`] prints `cargo:rerun-if-changed` for it.
+    pub fn patch(&mut self, path: impl AsRef<Path>) -> &mut Self {
+        self.patches.push(Source::File(path.as_ref().to_owned()));
+        self
+    }
+
+    /// Adds a patch file given as text; `name` stands for it in messages and notes.
+    pub fn patch_text(&mut self, name: impl Into<String>, json: impl Into<String>) -> &mut Self {
+        self.patches.push(Source::Text {
+            name: name.into(),
+            text: json.into(),
+        });
+        self
+    }
+
     /// Keeps a domain whole: its types, commands and events. Repeatable; with none, every
     /// domain is kept. Types the kept domains use from other domains are pulled in, and only
     /// those.
     pub fn domain(&mut self, name: impl Into<String>) -> &mut Self {
         self.selection.domains.push(name.into());
+        self
+    }
+
+    /// Keeps one command, `Domain.command` (`Page.navigate`), and the types it uses; its
+    /// domain's other commands, events and types are left out unless selected too. Repeatable,
+    /// and combines with [`Config::domain`] and [`Config::event`]: a program that uses 20
+    /// commands and 10 events compiles only those.
+    pub fn command(&mut self, name: impl Into<String>) -> &mut Self {
+        self.selection.commands.push(name.into());
+        self
+    }
+
+    /// Keeps one event, `Domain.event` (`Page.loadEventFired`), and the types it uses; see
+    /// [`Config::command`].
+    pub fn event(&mut self, name: impl Into<String>) -> &mut Self {
+        self.selection.events.push(name.into());
         self
     }
 
@@ -314,12 +366,12 @@ impl Config {
     }
 
     /// Generates the bindings and writes them, only if their bytes changed. In a build script
-    /// it also prints `cargo:rerun-if-changed` for every protocol file, PDL includes too.
-    /// Returns the path written.
+    /// it also prints `cargo:rerun-if-changed` for every protocol file, PDL includes too, and
+    /// every patch file. Returns the path written.
     pub fn generate(&self) -> Result<PathBuf, Error> {
         let in_build_script = std::env::var_os("OUT_DIR").is_some();
         if in_build_script {
-            for source in &self.sources {
+            for source in self.sources.iter().chain(&self.patches) {
                 if let Source::File(path) = source {
                     println!("cargo:rerun-if-changed={}", path.display());
                 }
@@ -350,8 +402,13 @@ impl Config {
     fn generate_code(&self, included: &mut Vec<PathBuf>) -> Result<String, Error> {
         let model = self.build_model(included)?;
         let names: Vec<String> = self.source_names();
+        let patched = if self.patches.is_empty() {
+            String::new()
+        } else {
+            format!(", patched by {}", names_of(&self.patches).join(" + "))
+        };
         let header = format!(
-            "// @generated by cdp-codegen {} from {}. Do not edit: regenerate instead.",
+            "// @generated by cdp-codegen {} from {}{patched}. Do not edit: regenerate instead.",
             env!("CARGO_PKG_VERSION"),
             names.join(" + ")
         );
@@ -406,6 +463,15 @@ impl Config {
                 Err(found) => diagnostics.0.extend(found.0),
             }
         }
+        let patches = self.read_patches(&mut diagnostics)?;
+        if !diagnostics.is_empty() {
+            return Err(Error::Schema(diagnostics));
+        }
+        for file in &patches {
+            if let Err(found) = file.apply(&mut schemas) {
+                diagnostics.0.extend(found.0);
+            }
+        }
         if !diagnostics.is_empty() {
             return Err(Error::Schema(diagnostics));
         }
@@ -413,21 +479,40 @@ impl Config {
         run_passes(model, diagnostics, &self.selection).map_err(Error::Schema)
     }
 
+    /// Reads the patch files, adding the problems of those that do not parse to `diagnostics`.
+    fn read_patches(&self, diagnostics: &mut Diagnostics) -> Result<Vec<patch::PatchFile>, Error> {
+        let mut files = Vec::new();
+        for source in &self.patches {
+            let (name, text) = match source {
+                Source::File(path) => {
+                    let bytes = std::fs::read(path).map_err(|source| Error::ReadPatch {
+                        path: path.clone(),
+                        source,
+                    })?;
+                    let name = path.display().to_string();
+                    match parse::utf8_text(bytes, &name) {
+                        Ok(text) => (name, text),
+                        Err(found) => {
+                            diagnostics.0.extend(found.0);
+                            continue;
+                        }
+                    }
+                }
+                Source::Text { name, text } => (name.clone(), text.clone()),
+            };
+            match patch::PatchFile::parse(&text, &name) {
+                Ok(file) => files.push(file),
+                Err(found) => diagnostics.0.extend(found.0),
+            }
+        }
+        Ok(files)
+    }
+
     fn source_names(&self) -> Vec<String> {
         if self.sources.is_empty() {
             return vec![EMBEDDED_SCHEMA_NAME.to_owned()];
         }
-        self.sources
-            .iter()
-            .map(|source| match source {
-                // Only the file name: the header must not depend on where the checkout is.
-                Source::File(path) => path.file_name().map_or_else(
-                    || path.display().to_string(),
-                    |name| name.to_string_lossy().into_owned(),
-                ),
-                Source::Text { name, .. } => name.clone(),
-            })
-            .collect()
+        names_of(&self.sources)
     }
 
     fn out_path(&self) -> Result<PathBuf, Error> {
@@ -442,4 +527,19 @@ impl Config {
         };
         Ok(dir.join(DEFAULT_OUT_FILE))
     }
+}
+
+/// The names of sources for the output header: only the file name of a file, so that the
+/// header does not depend on where the checkout is.
+fn names_of(sources: &[Source]) -> Vec<String> {
+    sources
+        .iter()
+        .map(|source| match source {
+            Source::File(path) => path.file_name().map_or_else(
+                || path.display().to_string(),
+                |name| name.to_string_lossy().into_owned(),
+            ),
+            Source::Text { name, .. } => name.clone(),
+        })
+        .collect()
 }

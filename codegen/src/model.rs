@@ -168,8 +168,12 @@ pub struct Model {
 /// What to keep of the protocol.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Selection {
-    /// Domains to keep whole; empty keeps all.
+    /// Domains to keep whole; with neither these nor commands or events, all are kept.
     pub domains: Vec<String>,
+    /// Commands to keep, as `Domain.command`, beside the domains kept whole.
+    pub commands: Vec<String>,
+    /// Events to keep, as `Domain.event`, beside the domains kept whole.
+    pub events: Vec<String>,
     /// Keep experimental items.
     pub experimental: bool,
     /// Keep deprecated items.
@@ -180,6 +184,8 @@ impl Default for Selection {
     fn default() -> Self {
         Selection {
             domains: Vec::new(),
+            commands: Vec::new(),
+            events: Vec::new(),
             experimental: true,
             deprecated: true,
         }
@@ -252,6 +258,38 @@ impl Model {
                 );
             }
         }
+        let commands: Vec<String> = domains
+            .values()
+            .flat_map(|domain| {
+                domain
+                    .commands
+                    .iter()
+                    .map(|command| format!("{}.{}", domain.domain, command.name))
+            })
+            .collect();
+        let events: Vec<String> = domains
+            .values()
+            .flat_map(|domain| {
+                domain
+                    .events
+                    .iter()
+                    .map(|event| format!("{}.{}", domain.domain, event.name))
+            })
+            .collect();
+        for (kind, wanted, known) in [
+            ("command", &selection.commands, &commands),
+            ("event", &selection.events, &events),
+        ] {
+            for wanted in wanted.iter().filter(|wanted| !known.contains(wanted)) {
+                let hint = closest(wanted, known.iter().map(String::as_str))
+                    .map(|near| format!("; did you mean `{near}`?"))
+                    .unwrap_or_default();
+                diagnostics.push(
+                    "<selection>",
+                    format!("no {kind} `{wanted}` in the protocol{hint}"),
+                );
+            }
+        }
 
         let mut converter = Converter {
             ids: &ids,
@@ -312,6 +350,22 @@ impl Model {
     /// types their commands and events use, followed transitively through fields and aliases.
     /// References that lead nowhere are included too, so callers can tell them apart.
     pub fn types_reached_from(&self, root: impl Fn(&Domain) -> bool) -> BTreeSet<TypeId> {
+        self.reach(&root, &root)
+    }
+
+    /// The types that the kept commands and events of every domain use, and those that the
+    /// types of the domains for which `whole` holds use, with those types themselves.
+    pub fn types_used(&self, whole: impl Fn(&Domain) -> bool) -> BTreeSet<TypeId> {
+        self.reach(&whole, &|_| true)
+    }
+
+    /// The types of the domains for which `whole` holds, the types that the commands and
+    /// events of the domains for which `items` holds use, and all that those types use.
+    fn reach(
+        &self,
+        whole: &dyn Fn(&Domain) -> bool,
+        items: &dyn Fn(&Domain) -> bool,
+    ) -> BTreeSet<TypeId> {
         let by_id: BTreeMap<&TypeId, &TypeDef> = self
             .domains
             .iter()
@@ -320,8 +374,13 @@ impl Model {
             .collect();
         let mut reached: BTreeSet<TypeId> = BTreeSet::new();
         let mut queue: Vec<TypeId> = Vec::new();
-        for domain in self.domains.iter().filter(|domain| root(domain)) {
-            queue.extend(domain.types.iter().map(|ty| ty.id.clone()));
+        for domain in &self.domains {
+            if whole(domain) {
+                queue.extend(domain.types.iter().map(|ty| ty.id.clone()));
+            }
+            if !items(domain) {
+                continue;
+            }
             let fields = domain
                 .commands
                 .iter()

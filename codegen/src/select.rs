@@ -12,7 +12,7 @@ use crate::model::{Domain, Field, Meta, Model, Selection, TypeDef, TypeId, TypeK
 /// selection names.
 pub fn apply(model: &mut Model, selection: &Selection) {
     filter_flags(&mut model.domains, selection);
-    select_domains(model, &selection.domains);
+    select_domains(model, selection);
 }
 
 /// Drops experimental or deprecated items when the selection asks to. A type that a kept item
@@ -86,21 +86,43 @@ fn filter_flags(domains: &mut Vec<Domain>, selection: &Selection) {
     domains.retain(|domain| !drop(&domain.meta) || !domain.types.is_empty());
 }
 
-/// Keeps the selected domains whole and, of the others, only the types reached from them.
-fn select_domains(model: &mut Model, wanted: &[String]) {
-    let keep_all = wanted.is_empty();
+/// Keeps the selected domains whole; of the others, the commands and events picked one by one
+/// and only the types that what is kept reaches.
+fn select_domains(model: &mut Model, selection: &Selection) {
+    let picking = !selection.commands.is_empty() || !selection.events.is_empty();
+    let keep_all = selection.domains.is_empty() && !picking;
     for domain in &mut model.domains {
-        domain.selected = keep_all || wanted.contains(&domain.name);
+        domain.selected = keep_all || selection.domains.contains(&domain.name);
+        if !domain.selected {
+            let picked = |list: &[String], name: &str| {
+                list.iter().any(|item| {
+                    item.strip_prefix(domain.name.as_str())
+                        .and_then(|rest| rest.strip_prefix('.'))
+                        == Some(name)
+                })
+            };
+            let commands = std::mem::take(&mut domain.commands);
+            domain.commands = commands
+                .into_iter()
+                .filter(|command| picked(&selection.commands, &command.name))
+                .collect();
+            let events = std::mem::take(&mut domain.events);
+            domain.events = events
+                .into_iter()
+                .filter(|event| picked(&selection.events, &event.name))
+                .collect();
+        }
     }
-    let reached = model.types_reached_from(|domain| domain.selected);
+    let reached = model.types_used(|domain| domain.selected);
     for domain in &mut model.domains {
         if !domain.selected {
-            domain.commands.clear();
-            domain.events.clear();
             domain.types.retain(|ty| reached.contains(&ty.id));
         }
     }
-    model
-        .domains
-        .retain(|domain| domain.selected || !domain.types.is_empty());
+    model.domains.retain(|domain| {
+        domain.selected
+            || !domain.types.is_empty()
+            || !domain.commands.is_empty()
+            || !domain.events.is_empty()
+    });
 }

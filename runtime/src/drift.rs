@@ -26,10 +26,12 @@ enum Note {
     Method(String),
 }
 
+/// A note with where it was made in the params, when that is being tracked.
+type Placed = (Note, Option<usize>);
+
 thread_local! {
-    /// The notes of the message being decoded, while a report is being made, each with where
-    /// it was made when that is being tracked.
-    static NOTES: RefCell<Option<Vec<(Note, Option<usize>)>>> = const { RefCell::new(None) };
+    /// The notes of the message being decoded, while a report is being made.
+    static NOTES: RefCell<Option<Vec<Placed>>> = const { RefCell::new(None) };
     /// How far into the params the decoder has read, while the first place of some drift is
     /// being looked for.
     static POSITION: Cell<Option<usize>> = const { Cell::new(None) };

@@ -71,7 +71,7 @@ impl Ctx<'_> {
         let mut extra = vec![format!("Protocol domain: `{}`.", domain.name)];
         if !domain.selected {
             extra.push(
-                "Only the types that the selected domains use are generated here.".to_owned(),
+                "Only what was selected, and the types it uses, is generated here.".to_owned(),
             );
         }
         let docs = docs::item_docs(&domain.meta, &extra);
