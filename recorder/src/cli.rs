@@ -3,9 +3,11 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use cdp_bindings::background_service::ServiceName;
 use clap::builder::{PossibleValuesParser, TypedValueParser};
-use clap::Parser;
+use clap::{ArgMatches, CommandFactory, FromArgMatches, Parser};
+
+use crate::cdp::background_service::ServiceName;
+use crate::workers::Trigger;
 
 /// Records the Background Services events of a page, as the DevTools "Background Services"
 /// panel does: background fetch, background sync, notifications, payment handler, push
@@ -13,7 +15,12 @@ use clap::Parser;
 ///
 /// Launches a headless Chromium (or connects to a running one with --browser-url), opens URL in
 /// a new tab, starts observing and recording the chosen services, and prints each event as it
-/// arrives, until --duration has passed or Ctrl-C.
+/// arrives, until --duration has passed or Ctrl-C. At the end, a summary of the events per
+/// service goes to standard error.
+///
+/// As DevTools' Application panel does, it can grant the page's origin the permissions the
+/// services need (--grant), and make the page's service worker receive a push message, a sync
+/// or a periodic sync once it runs (--push, --sync, --periodic-sync).
 #[derive(Debug, Parser)]
 #[command(name = "cdp-background-services", version)]
 pub struct Args {
@@ -25,9 +32,37 @@ pub struct Args {
     #[arg(short, long = "service", value_name = "SERVICE", value_parser = service_parser())]
     pub services: Vec<ServiceName>,
 
-    /// Print JSON lines, one `BackgroundServiceEvent` each, instead of a table.
+    /// Print JSON lines, one `BackgroundServiceEvent` each as the browser sent it, instead of a
+    /// table.
     #[arg(long)]
     pub json: bool,
+
+    /// Also write every recorded event to FILE, as a JSON array of the `BackgroundServiceEvent`
+    /// objects the browser sent.
+    #[arg(long, value_name = "FILE")]
+    pub save: Option<PathBuf>,
+
+    /// Before the page loads, grant its origin the permissions the chosen services need
+    /// (notifications for pushMessaging and notifications, and each of backgroundFetch,
+    /// backgroundSync, periodicBackgroundSync and paymentHandler for itself). The origin's
+    /// other permissions are denied, as `Browser.grantPermissions` does.
+    #[arg(long)]
+    pub grant: bool,
+
+    /// Once the page's service worker runs, deliver it a push message with DATA, as DevTools'
+    /// Push button does. Repeat for more; triggers are sent in the order given.
+    #[arg(long, value_name = "DATA")]
+    pub push: Vec<String>,
+
+    /// Once the page's service worker runs, dispatch it a sync event with TAG, as DevTools'
+    /// Sync button does (its last chance). Repeatable.
+    #[arg(long, value_name = "TAG")]
+    pub sync: Vec<String>,
+
+    /// Once the page's service worker runs, dispatch it a periodic sync event with TAG, as
+    /// DevTools' Periodic Sync button does. Repeatable.
+    #[arg(long = "periodic-sync", value_name = "TAG")]
+    pub periodic_sync: Vec<String>,
 
     /// Stop after this long: seconds (`30`, `2.5`) or with a unit (`500ms`, `30s`, `2m`).
     /// Default: until Ctrl-C.
@@ -57,12 +92,61 @@ pub struct Args {
     )]
     pub chromium_args: Vec<String>,
 
-    /// How long to wait for the browser to start and for each of its answers.
+    /// How long to wait for the browser to start, for each of its answers, and for the page's
+    /// service worker to run when --push, --sync or --periodic-sync asks for it.
     #[arg(long, value_name = "DURATION", default_value = "20s", value_parser = parse_duration)]
     pub timeout: Duration,
+
+    /// --push, --sync and --periodic-sync, in the order given.
+    #[arg(skip)]
+    pub triggers: Vec<Trigger>,
 }
 
 impl Args {
+    /// The arguments of this process; exits as clap does (status 2) when they are wrong.
+    pub fn from_env() -> Args {
+        Self::checked(Args::command().get_matches()).unwrap_or_else(|err| err.exit())
+    }
+
+    /// The arguments in `args` (the program's name first), for tests.
+    #[cfg(test)]
+    pub fn try_from<I, T>(args: I) -> Result<Args, clap::Error>
+    where
+        I: IntoIterator<Item = T>,
+        T: Into<std::ffi::OsString> + Clone,
+    {
+        Self::checked(Args::command().try_get_matches_from(args)?)
+    }
+
+    /// The arguments of `matches`, with the triggers in order, checked against each other.
+    fn checked(matches: ArgMatches) -> Result<Args, clap::Error> {
+        let mut args = Args::from_arg_matches(&matches)?;
+        args.triggers = ordered_triggers(&matches);
+        let needs_origin = if args.grant {
+            Some("--grant")
+        } else {
+            args.triggers.first().map(Trigger::flag)
+        };
+        if let Some(flag) = needs_origin {
+            if origin_of(&args.url).is_none() {
+                return Err(Args::command().error(
+                    clap::error::ErrorKind::ArgumentConflict,
+                    format!(
+                        "{flag} needs a page with an origin (http://.. or https://..), got {:?}",
+                        args.url
+                    ),
+                ));
+            }
+        }
+        Ok(args)
+    }
+
+    /// The page's origin, `scheme://host[:port]`; `None` for a URL without one
+    /// (`about:blank`, `data:..`).
+    pub fn origin(&self) -> Option<String> {
+        origin_of(&self.url)
+    }
+
     /// The services to record: those given, else all six.
     pub fn services(&self) -> Vec<ServiceName> {
         if self.services.is_empty() {
@@ -77,6 +161,48 @@ impl Args {
             services
         }
     }
+}
+
+/// Makes a trigger of an option's value.
+type MakeTrigger = fn(String) -> Trigger;
+
+/// The triggers given, in the order they were given.
+fn ordered_triggers(matches: &ArgMatches) -> Vec<Trigger> {
+    let mut found: Vec<(usize, Trigger)> = Vec::new();
+    let kinds: [(&str, MakeTrigger); 3] = [
+        ("push", Trigger::Push),
+        ("sync", Trigger::Sync),
+        ("periodic_sync", Trigger::PeriodicSync),
+    ];
+    for (id, make) in kinds {
+        let (Some(indices), Some(values)) =
+            (matches.indices_of(id), matches.get_many::<String>(id))
+        else {
+            continue;
+        };
+        found.extend(indices.zip(values.cloned().map(make)));
+    }
+    found.sort_by_key(|(index, _)| *index);
+    found.into_iter().map(|(_, trigger)| trigger).collect()
+}
+
+/// The origin of an `http` or `https` URL: `scheme://host[:port]`, as
+/// `Browser.grantPermissions` and the service worker commands take it.
+pub fn origin_of(url: &str) -> Option<String> {
+    let (scheme, rest) = url.split_once("://")?;
+    let scheme = scheme.to_ascii_lowercase();
+    if scheme != "http" && scheme != "https" {
+        return None;
+    }
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    // Credentials are not part of the origin.
+    let host = authority
+        .rsplit_once('@')
+        .map_or(authority, |(_, host)| host);
+    if host.is_empty() {
+        return None;
+    }
+    Some(format!("{scheme}://{}", host.to_ascii_lowercase()))
 }
 
 /// Accepts exactly the services the bindings know, by their protocol names.
@@ -156,9 +282,9 @@ mod tests {
 
     #[test]
     fn services_default_to_all_six_and_repeats_count_once() {
-        let args = Args::try_parse_from(["x", "http://127.0.0.1/"]).unwrap();
+        let args = Args::try_from(["x", "http://127.0.0.1/"]).unwrap();
         assert_eq!(args.services(), ServiceName::KNOWN.to_vec());
-        let args = Args::try_parse_from([
+        let args = Args::try_from([
             "x",
             "-s",
             "backgroundSync",
@@ -172,8 +298,67 @@ mod tests {
 
     #[test]
     fn unknown_services_and_relative_urls_are_refused() {
-        assert!(Args::try_parse_from(["x", "-s", "someFutureService", "http://a/"]).is_err());
-        assert!(Args::try_parse_from(["x", "127.0.0.1:8000"]).is_err());
-        assert!(Args::try_parse_from(["x", "--browser-url", "9222", "http://a/"]).is_err());
+        assert!(Args::try_from(["x", "-s", "someFutureService", "http://a/"]).is_err());
+        assert!(Args::try_from(["x", "127.0.0.1:8000"]).is_err());
+        assert!(Args::try_from(["x", "--browser-url", "9222", "http://a/"]).is_err());
+    }
+
+    #[test]
+    fn triggers_keep_the_order_they_were_given_in() {
+        let args = Args::try_from([
+            "x",
+            "--sync",
+            "s1",
+            "--push",
+            "p1",
+            "--periodic-sync",
+            "ps",
+            "--sync",
+            "s2",
+            "http://127.0.0.1:8000/",
+        ])
+        .unwrap();
+        assert_eq!(
+            args.triggers,
+            [
+                Trigger::Sync("s1".into()),
+                Trigger::Push("p1".into()),
+                Trigger::PeriodicSync("ps".into()),
+                Trigger::Sync("s2".into()),
+            ]
+        );
+    }
+
+    #[test]
+    fn grant_and_triggers_need_a_page_with_an_origin() {
+        for flags in [&["--grant"][..], &["--push", "x"], &["--sync", "t"]] {
+            let err =
+                Args::try_from(["x"].iter().chain(flags).chain(&["about:blank"])).unwrap_err();
+            assert!(
+                err.to_string().contains("needs a page with an origin"),
+                "{err}"
+            );
+        }
+        assert!(Args::try_from(["x", "--grant", "http://127.0.0.1:8000/"]).is_ok());
+    }
+
+    #[test]
+    fn origins_are_scheme_host_and_port() {
+        assert_eq!(
+            origin_of("http://127.0.0.1:8000/index.html?a#b").as_deref(),
+            Some("http://127.0.0.1:8000")
+        );
+        assert_eq!(
+            origin_of("HTTPS://user:pw@Example.COM?x").as_deref(),
+            Some("https://example.com")
+        );
+        for none in [
+            "about:blank",
+            "data:text/html,x",
+            "file:///tmp/x",
+            "http:///x",
+        ] {
+            assert_eq!(origin_of(none), None, "{none}");
+        }
     }
 }

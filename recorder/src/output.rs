@@ -1,8 +1,32 @@
-//! Printing events: a readable table, or JSON lines through the generated type's `Serialize`.
+//! How recorded events are written: a readable table, JSON lines, or a JSON array (--save).
+//! JSON is the event as the browser sent it (unknown fields included); the table reads the
+//! typed event. Either way, nothing the page chose reaches a terminal raw (see
+//! [`terminal`](crate::terminal)).
 
-use std::io::{self, Write};
+use std::fmt::Write as _;
 
-use cdp_bindings::background_service::BackgroundServiceEvent;
+use crate::cdp::background_service::BackgroundServiceEvent;
+use crate::terminal::{one_line_json, printable};
+
+/// One recorded event.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Record {
+    /// The `BackgroundServiceEvent` object as the browser sent it, on one line (see
+    /// [`one_line_json`]).
+    pub raw: String,
+    /// The same, decoded.
+    pub event: BackgroundServiceEvent,
+}
+
+impl Record {
+    /// The event whose JSON text is `raw`, decoded.
+    pub fn decode(raw: &str) -> Result<Record, serde_json::Error> {
+        Ok(Record {
+            event: serde_json::from_str(raw)?,
+            raw: one_line_json(raw).into_owned(),
+        })
+    }
+}
 
 /// Column widths of the table; a longer value pushes the rest of its row to the right.
 const WIDTHS: [usize; 5] = [23, 22, 24, 16, 26];
@@ -15,80 +39,87 @@ const HEADERS: [&str; 6] = [
     "METADATA",
 ];
 
-/// How events are printed.
+/// How a stream of events is laid out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
+pub enum Layout {
     /// Aligned columns under a header.
     Table,
     /// One JSON object per line.
     JsonLines,
+    /// One JSON array, an event per line.
+    JsonArray,
 }
 
-/// Writes events to `out` as they arrive.
-pub struct Printer<W> {
-    format: Format,
-    out: W,
-    header_done: bool,
+impl Layout {
+    /// What comes before the first event.
+    pub fn begin(self, out: &mut String) {
+        match self {
+            Layout::Table => {
+                out.push_str(&row(HEADERS.map(str::to_owned)));
+                out.push('\n');
+            }
+            Layout::JsonLines => {}
+            Layout::JsonArray => out.push('['),
+        }
+    }
+
+    /// One event; `first` when it is the first.
+    pub fn record(self, record: &Record, first: bool, out: &mut String) {
+        match self {
+            Layout::Table => {
+                out.push_str(&table_row(&record.event));
+                out.push('\n');
+            }
+            Layout::JsonLines => {
+                out.push_str(&record.raw);
+                out.push('\n');
+            }
+            Layout::JsonArray => {
+                out.push_str(if first { "\n" } else { ",\n" });
+                out.push_str(&record.raw);
+            }
+        }
+    }
+
+    /// What comes after the last event.
+    pub fn end(self, out: &mut String) {
+        if self == Layout::JsonArray {
+            out.push_str("\n]\n");
+        }
+    }
 }
 
-impl<W: Write> Printer<W> {
-    pub fn new(format: Format, out: W) -> Self {
-        Printer {
-            format,
-            out,
-            header_done: false,
-        }
+/// The event's table row, every cell printable.
+fn table_row(event: &BackgroundServiceEvent) -> String {
+    let mut metadata = String::new();
+    for (index, entry) in event.event_metadata.iter().enumerate() {
+        let separator = if index == 0 { "" } else { ", " };
+        let _ = write!(
+            metadata,
+            "{separator}{}={}",
+            printable(&entry.key),
+            printable(&entry.value)
+        );
     }
-
-    /// Writes the table's header (once); JSON lines have none.
-    pub fn header(&mut self) -> io::Result<()> {
-        if self.format == Format::Table && !self.header_done {
-            self.header_done = true;
-            let line = row(HEADERS.map(str::to_owned));
-            writeln!(self.out, "{line}")?;
-            self.out.flush()?;
-        }
-        Ok(())
-    }
-
-    /// Writes one event and flushes, so that a reader sees it at once.
-    pub fn event(&mut self, event: &BackgroundServiceEvent) -> io::Result<()> {
-        match self.format {
-            Format::Table => {
-                self.header()?;
-                let metadata = event
-                    .event_metadata
-                    .iter()
-                    .map(|entry| format!("{}={}", entry.key, entry.value))
-                    .collect::<Vec<_>>()
-                    .join(", ");
-                let line = row([
-                    format_timestamp(event.timestamp.0),
-                    event.service.to_string(),
-                    event.event_name.clone(),
-                    event.instance_id.clone(),
-                    event.origin.clone(),
-                    metadata,
-                ]);
-                writeln!(self.out, "{line}")?;
-            }
-            Format::JsonLines => {
-                let line = serde_json::to_string(event).map_err(io::Error::other)?;
-                writeln!(self.out, "{line}")?;
-            }
-        }
-        self.out.flush()
-    }
+    row([
+        format_timestamp(event.timestamp.0),
+        printable(event.service.as_str()).into_owned(),
+        printable(&event.event_name).into_owned(),
+        printable(&event.instance_id).into_owned(),
+        printable(&event.origin).into_owned(),
+        metadata,
+    ])
 }
 
 /// One table row: each cell padded to its column, the last one as it is.
 fn row(cells: [String; 6]) -> String {
     let mut line = String::new();
     for (cell, width) in cells.iter().zip(WIDTHS) {
-        line.push_str(&format!("{cell:<width$} "));
+        let _ = write!(line, "{cell:<width$} ");
     }
     line.push_str(&cells[5]);
-    line.trim_end().to_owned()
+    line.truncate(line.trim_end().len());
+    line
 }
 
 /// Seconds since the Unix epoch as `YYYY-MM-DD HH:MM:SS.mmm` in UTC.
@@ -135,7 +166,7 @@ fn civil_from_days(days: i64) -> (i64, i64, i64) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use cdp_bindings::background_service::{EventMetadata, ServiceName};
+    use crate::cdp::background_service::{EventMetadata, ServiceName};
 
     fn event() -> BackgroundServiceEvent {
         BackgroundServiceEvent::new(
@@ -148,6 +179,23 @@ mod tests {
             vec![EventMetadata::new("Last Chance", "No")],
             "http://127.0.0.1:46059/",
         )
+    }
+
+    fn laid_out(layout: Layout, records: &[Record]) -> String {
+        let mut out = String::new();
+        layout.begin(&mut out);
+        for (index, record) in records.iter().enumerate() {
+            layout.record(record, index == 0, &mut out);
+        }
+        layout.end(&mut out);
+        out
+    }
+
+    fn record(event: &BackgroundServiceEvent) -> Record {
+        Record {
+            raw: serde_json::to_string(event).unwrap(),
+            event: event.clone(),
+        }
     }
 
     #[test]
@@ -163,10 +211,7 @@ mod tests {
 
     #[test]
     fn a_table_row_holds_every_field() {
-        let mut out = Vec::new();
-        let mut printer = Printer::new(Format::Table, &mut out);
-        printer.event(&event()).unwrap();
-        let text = String::from_utf8(out).unwrap();
+        let text = laid_out(Layout::Table, &[record(&event())]);
         let mut lines = text.lines();
         assert!(lines.next().unwrap().starts_with("TIME (UTC)"));
         let row = lines.next().unwrap();
@@ -183,14 +228,38 @@ mod tests {
     }
 
     #[test]
-    fn a_json_line_decodes_back_to_the_event() {
-        let mut out = Vec::new();
-        Printer::new(Format::JsonLines, &mut out)
-            .event(&event())
-            .unwrap();
-        let text = String::from_utf8(out).unwrap();
-        assert_eq!(text.lines().count(), 1);
-        let back: BackgroundServiceEvent = serde_json::from_str(&text).unwrap();
-        assert_eq!(back, event());
+    fn a_table_row_escapes_what_the_page_chose() {
+        let mut hostile = event();
+        hostile.event_name = "\u{1b}]0;owned\u{7}\rforged row\n".into();
+        hostile.instance_id = "\u{202e}gat".into();
+        hostile.event_metadata = vec![EventMetadata::new("k\u{9b}31m", "v\u{2028}")];
+        hostile.service = ServiceName::Unknown("x\u{1b}[2J".into());
+        let text = laid_out(Layout::Table, &[record(&hostile)]);
+        assert_eq!(text.lines().count(), 2, "{text}");
+        assert!(!text
+            .chars()
+            .any(|c| c != '\n' && crate::terminal::is_unsafe(c)));
+        for escaped in [
+            "\\u{1b}]0;owned\\u{7}\\u{d}forged row\\u{a}",
+            "\\u{202e}gat",
+            "k\\u{9b}31m=v\\u{2028}",
+            "x\\u{1b}[2J",
+        ] {
+            assert!(text.contains(escaped), "{escaped} in {text}");
+        }
+    }
+
+    #[test]
+    fn json_is_the_event_as_sent_with_unknown_fields() {
+        let raw = r#"{"timestamp":1795319544.013275,"origin":"http://127.0.0.1:46059/","serviceWorkerRegistrationId":"0","service":"backgroundSync","eventName":"Dispatched sync event","instanceId":"fixture-tag","eventMetadata":[{"key":"Last Chance","value":"No"}],"storageKey":"http://127.0.0.1:46059/","futureField":{"a":[1,2]}}"#;
+        let record = Record::decode(raw).unwrap();
+        assert_eq!(record.event, event());
+        assert_eq!(
+            laid_out(Layout::JsonLines, std::slice::from_ref(&record)),
+            format!("{raw}\n")
+        );
+        let array = laid_out(Layout::JsonArray, &[record.clone(), record]);
+        assert_eq!(array, format!("[\n{raw},\n{raw}\n]\n"));
+        assert_eq!(laid_out(Layout::JsonArray, &[]), "[\n]\n");
     }
 }

@@ -3,10 +3,13 @@
 //!
 //! - Finding Chromium or skipping ([`chromium`]), pages served by the test itself, and the
 //!   background sync scenario the transports and the recorder run.
+//! - A site whose service worker exercises every background service ([`ServiceSite`]).
 //! - The `devtools-protocol` npm package at the pinned version ([`devtools_protocol`]).
 
 mod browser;
 mod protocol_package;
+mod service_site;
 
 pub use browser::*;
 pub use protocol_package::{devtools_protocol, DEVTOOLS_PROTOCOL_VERSION};
+pub use service_site::ServiceSite;
