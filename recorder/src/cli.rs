@@ -37,6 +37,11 @@ pub struct Args {
     #[arg(long)]
     pub json: bool,
 
+    /// At the end, report on standard error what the browser sent that the recorder's
+    /// bindings do not know: unknown events, fields and enum values, events that do not decode.
+    #[arg(long)]
+    pub drift: bool,
+
     /// Also write every recorded event to FILE, as a JSON array of the `BackgroundServiceEvent`
     /// objects the browser sent.
     #[arg(long, value_name = "FILE")]

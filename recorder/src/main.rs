@@ -265,6 +265,9 @@ fn run(args: &Args, summary: &mut Option<Summary>) -> Result<(), RunError> {
     connection.set_event_capacity(EVENT_CAPACITY);
     let services = args.services();
     let summary = summary.insert(Summary::new(&services));
+    if args.drift {
+        summary.report_drift();
+    }
     let mut recorder = Recorder {
         remote: Remote::new(connection, Arc::clone(&stop), args.timeout),
         args,
@@ -549,6 +552,7 @@ impl Recorder<'_> {
     /// Takes one event of the page's session: the record to output, if it is one.
     fn take(&mut self, event: UnknownEvent, workers: Option<&mut Workers>) -> Option<Arc<Record>> {
         let params = event.params.get();
+        self.summary.note_drift(&event.method, params);
         match event.method.as_str() {
             "BackgroundService.backgroundServiceEventReceived" => {
                 let record = match decode_received(params) {

@@ -3,6 +3,8 @@
 
 use std::fmt;
 
+use cdp_runtime::DriftReport;
+
 use crate::cdp::background_service::ServiceName;
 use crate::sink::Report;
 use crate::terminal::printable;
@@ -19,6 +21,8 @@ pub struct Summary {
     undecodable: u64,
     /// What became of the events sent to each output.
     outputs: Vec<Report>,
+    /// What the browser sent that the recorder's bindings do not know, with `--drift`.
+    drift: Option<DriftReport>,
 }
 
 impl Summary {
@@ -73,8 +77,33 @@ impl Summary {
     }
 }
 
+impl Summary {
+    /// Starts a drift report of the events the recorder receives (`--drift`).
+    pub fn report_drift(&mut self) {
+        self.drift = Some(DriftReport::default());
+    }
+
+    /// Notes the drift of one event, when a report is being made.
+    pub fn note_drift(&mut self, method: &str, params: &str) {
+        if let Some(drift) = &mut self.drift {
+            let text = format!(
+                r#"{{"method":{},"params":{params}}}"#,
+                serde_json::Value::from(method)
+            );
+            // Its outcome is the report's business: the event itself was handled already.
+            let _ = drift.decode::<crate::cdp::Event>(&text);
+        }
+    }
+}
+
 impl fmt::Display for Summary {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(drift) = &self.drift {
+            // Method and field names come from the browser: printed as the table's text is.
+            for line in drift.to_string().lines() {
+                writeln!(f, "{}", printable(line))?;
+            }
+        }
         writeln!(f, "recorded {} event(s)", self.total())?;
         for (service, count) in &self.per_service {
             writeln!(f, "  {:<24}{count:>8}", printable(service.as_str()))?;

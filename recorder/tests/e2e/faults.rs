@@ -213,3 +213,22 @@ fn a_browser_that_dies_still_gets_the_summary() {
     assert!(last.starts_with("error: the browser exited"), "{stderr}");
     recording.assert_nothing_left();
 }
+
+#[test]
+fn drift_lists_what_the_browser_sent_that_the_bindings_do_not_know() {
+    let mut recording = record("hostile", &["--drift"], Start::default());
+    recording.read_until("third event", |line| line.contains("Future"));
+    recording.signal("INT");
+    let status = recording.wait();
+    let stderr = recording.stderr_text();
+    assert!(status.success(), "{status}; stderr: {stderr}");
+    assert!(terminal_safe(&stderr), "{stderr:?}");
+    for expected in [
+        "unknown field BackgroundService.BackgroundServiceEvent.futureField: 1x, first at \
+         BackgroundService.backgroundServiceEventReceived params.backgroundServiceEvent.futureField",
+        "unknown value BackgroundService.ServiceName \"futureService\\u{1b}[31m\": 1x, first at \
+         BackgroundService.backgroundServiceEventReceived params.backgroundServiceEvent.service",
+    ] {
+        assert!(stderr.contains(expected), "{expected}\nin\n{stderr}");
+    }
+}
