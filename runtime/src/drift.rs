@@ -30,19 +30,37 @@ enum Note {
 type Placed = (Note, Option<usize>);
 
 thread_local! {
+    /// Whether a report is being made: the one thing a message that does not drift touches.
+    static ACTIVE: Cell<bool> = const { Cell::new(false) };
     /// The notes of the message being decoded, while a report is being made.
-    static NOTES: RefCell<Option<Vec<Placed>>> = const { RefCell::new(None) };
+    static NOTES: RefCell<Vec<Placed>> = const { RefCell::new(Vec::new()) };
     /// How far into the params the decoder has read, while the first place of some drift is
     /// being looked for.
     static POSITION: Cell<Option<usize>> = const { Cell::new(None) };
 }
 
 fn note(make: impl FnOnce() -> Note) {
+    if ACTIVE.with(Cell::get) {
+        let placed = (make(), POSITION.with(Cell::get));
+        NOTES.with(|notes| notes.borrow_mut().push(placed));
+    }
+}
+
+/// Starts or stops taking notes.
+fn set_noting(on: bool) {
+    ACTIVE.with(|active| active.set(on));
+}
+
+/// The notes taken since the last call.
+fn take_notes() -> Vec<Placed> {
     NOTES.with(|notes| {
-        if let Some(notes) = notes.borrow_mut().as_mut() {
-            notes.push((make(), POSITION.with(Cell::get)));
+        let mut notes = notes.borrow_mut();
+        if notes.is_empty() {
+            Vec::new()
+        } else {
+            std::mem::take(&mut *notes)
         }
-    });
+    })
 }
 
 /// Reads the params a byte at a time as serde_json's reader does, keeping the count in
@@ -68,14 +86,13 @@ fn locate<E: EventSet>(text: &str) -> Vec<Option<String>> {
         return Vec::new();
     };
     let params = event.params.get();
-    NOTES.with(|notes| *notes.borrow_mut() = Some(Vec::new()));
     POSITION.with(|position| position.set(Some(0)));
     let mut de = serde_json::Deserializer::from_reader(Counting(params.as_bytes()));
+    set_noting(true);
     let _ = E::deserialize_event(&event.method, &mut de);
+    set_noting(false);
+    let notes = take_notes();
     POSITION.with(|position| position.set(None));
-    let notes = NOTES
-        .with(|notes| notes.borrow_mut().take())
-        .unwrap_or_default();
     notes
         .into_iter()
         .filter(|(note, _)| !matches!(note, Note::Method(_)))
@@ -175,11 +192,11 @@ impl DriftReport {
     /// Decodes one message as [`decode_message`](crate::decode_message) does (through
     /// [`EventSet::decode_message`]), noting its drift in the report.
     pub fn decode<E: EventSet>(&mut self, text: &str) -> Result<Message<E>, DecodeError> {
-        NOTES.with(|notes| *notes.borrow_mut() = Some(Vec::new()));
+        // No closure around the decoding: the message is large, and each move of it a copy.
+        set_noting(true);
         let decoded = E::decode_message(text);
-        let notes = NOTES
-            .with(|notes| notes.borrow_mut().take())
-            .unwrap_or_default();
+        set_noting(false);
+        let notes = take_notes();
         self.messages += 1;
         // A message that did not decode counts once, as a failure: what was noted before its
         // error is left out.

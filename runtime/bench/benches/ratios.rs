@@ -18,8 +18,8 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering::Relaxed};
 use std::time::{Duration, Instant};
 
 use cdp_runtime_bench::{
-    commands, concrete, decode_full, decode_one, full, one, parse_value, Corpus, EventText,
-    SESSION_ID,
+    commands, concrete, decode_full, decode_full_noting_drift, decode_one, full, one, parse_value,
+    Corpus, EventText, SESSION_ID,
 };
 
 struct CountingAlloc;
@@ -270,8 +270,11 @@ fn main() {
         options.slices
     );
 
-    // 1. The mix: decode_message against the parse with the type known in advance.
+    // 1. The mix: decode_message against the parse with the type known in advance, and with
+    // a drift report against without.
     let mix_bytes = Corpus::bytes(&mix);
+    let drift = std::rc::Rc::new(std::cell::RefCell::new(cdp_runtime::DriftReport::default()));
+    let drift_report = std::rc::Rc::clone(&drift);
     let decode = run_rounds(
         &[
             Variant {
@@ -296,6 +299,13 @@ fn main() {
                 pass: pass_over(&mix, |event| parse_value(&event.text).unwrap()),
                 units: mix_bytes,
             },
+            Variant {
+                name: "decode_message_drift",
+                pass: pass_over(&mix, move |event| {
+                    decode_full_noting_drift(&mut drift.borrow_mut(), &event.text).unwrap()
+                }),
+                units: mix_bytes,
+            },
         ],
         "bytes",
         &options,
@@ -307,6 +317,21 @@ fn main() {
         "decode_message_full",
         "concrete_message",
         Some(0.9),
+    );
+    decode.ratio(
+        "decode_message with / without a drift report",
+        "decode_message_drift",
+        "decode_message_full",
+        None,
+    );
+    let drift_report = drift_report.borrow();
+    println!(
+        "  drift of the mix against the pinned protocol: {} kinds of drift in {} messages",
+        drift_report.unknown_methods.len()
+            + drift_report.unknown_fields.len()
+            + drift_report.fallback_values.len()
+            + drift_report.failed_events.len(),
+        drift_report.messages
     );
     decode.ratio(
         "decode_message / serde_json::Value",

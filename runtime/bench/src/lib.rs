@@ -103,6 +103,14 @@ pub fn decode_full(text: &str) -> Result<(), cdp_runtime::DecodeError> {
     observe(full::Event::decode_message(text))
 }
 
+/// `decode_message` into the full root `Event` through a drift report, result dropped.
+pub fn decode_full_noting_drift(
+    drift: &mut cdp_runtime::DriftReport,
+    text: &str,
+) -> Result<(), cdp_runtime::DecodeError> {
+    observe(drift.decode::<full::Event>(text))
+}
+
 /// `decode_message` into the BackgroundService-only root `Event`, result dropped.
 pub fn decode_one(text: &str) -> Result<(), cdp_runtime::DecodeError> {
     observe(one::Event::decode_message(text))
