@@ -57,7 +57,7 @@ fn generate_with_a_patch_prints_the_patched_bindings_with_the_note_in_the_docs()
     );
     assert!(
         code.contains(
-            "/// Patched (`make_optional`, from `fixes.json`): Older Chromium did not send it.\n        pub storage_key: __cdp::Option<__cdp::String>,"
+            "/// Patched (`make_optional`, from `fixes.json`): Older Chromium did not send it.\n        pub storage_key: Option<String>,"
         ),
         "{code}"
     );
@@ -66,7 +66,7 @@ fn generate_with_a_patch_prints_the_patched_bindings_with_the_note_in_the_docs()
 
     // Without the patch, the field is required again.
     let plain = stdout(&run(&["generate"]));
-    assert!(plain.contains("pub storage_key: __cdp::String,"), "{plain}");
+    assert!(plain.contains("pub storage_key: String,"), "{plain}");
 }
 
 #[test]

@@ -11,10 +11,64 @@ use proc_macro2::TokenStream;
 /// Formats the tokens of a sequence of items with prettyplease. Items formatted apart and
 /// concatenated read exactly as if formatted together: prettyplease puts no separator between
 /// top-level items.
+///
+/// prettyplease fills the body of a macro call like a paragraph; the calls of the generated
+/// code (`__cdp::object!(..)`) list a field or a value per entry, so they are printed by the
+/// plain printer instead, an entry per line, in place of a marker item that prettyplease lays
+/// out.
 #[cfg(feature = "format")]
 pub fn format_items(tokens: TokenStream) -> Result<String, String> {
-    let file: syn::File = syn::parse2(tokens).map_err(|err| err.to_string())?;
-    Ok(prettyplease::unparse(&file))
+    let mut file: syn::File = syn::parse2(tokens).map_err(|err| err.to_string())?;
+    let mut calls = Vec::new();
+    take_macro_calls(&mut file.items, &mut calls);
+    let formatted = prettyplease::unparse(&file);
+    if calls.is_empty() {
+        return Ok(formatted);
+    }
+    let mut out = String::with_capacity(formatted.len() + calls.len() * 64);
+    for line in formatted.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        match trimmed
+            .strip_prefix(MARKER)
+            .and_then(|rest| rest.split(':').next())
+            .and_then(|index| index.parse::<usize>().ok())
+        {
+            Some(index) => {
+                let indent = (line.len() - trimmed.len()) / 4;
+                let mut printer = plain::Printer::indented(indent);
+                printer.body(std::mem::take(&mut calls[index]));
+                printer.newline();
+                out.push_str(&printer.out);
+            }
+            None => out.push_str(line),
+        }
+    }
+    Ok(out)
+}
+
+/// The name of the marker items that stand for macro calls while prettyplease formats.
+#[cfg(feature = "format")]
+const MARKER: &str = "const __CDP_MACRO_CALL_";
+
+/// Replaces every macro call among `items`, in modules too, by a marker item, keeping its
+/// tokens in `calls` at the marker's number.
+#[cfg(feature = "format")]
+fn take_macro_calls(items: &mut [syn::Item], calls: &mut Vec<TokenStream>) {
+    for item in items {
+        match item {
+            syn::Item::Macro(call) if call.ident.is_none() => {
+                let marker = quote::format_ident!("__CDP_MACRO_CALL_{}", calls.len());
+                calls.push(quote::ToTokens::to_token_stream(call));
+                *item = syn::parse_quote!(const #marker: () = (););
+            }
+            syn::Item::Mod(module) => {
+                if let Some((_, content)) = &mut module.content {
+                    take_macro_calls(content, calls);
+                }
+            }
+            _ => {}
+        }
+    }
 }
 
 /// Prints the tokens of a sequence of items a line per statement, field, arm and attribute.
@@ -26,7 +80,6 @@ pub fn format_items(tokens: TokenStream) -> Result<String, String> {
     Ok(printer.out)
 }
 
-#[cfg(any(not(feature = "format"), test))]
 mod plain {
     use proc_macro2::{Delimiter, Spacing, TokenStream, TokenTree};
 
@@ -71,6 +124,15 @@ mod plain {
     }
 
     impl Printer {
+        /// A printer whose lines start `indent` levels in.
+        #[cfg_attr(not(feature = "format"), allow(dead_code))]
+        pub fn indented(indent: usize) -> Self {
+            Printer {
+                indent,
+                ..Printer::default()
+            }
+        }
+
         pub fn newline(&mut self) {
             if !self.out.is_empty() && !self.out.ends_with('\n') {
                 self.out.push('\n');
@@ -96,6 +158,8 @@ mod plain {
                     (Last::Punct('.' | '&' | '#' | '!' | '<'), None | Some('\'')) => true,
                     (Last::Punct(':'), _) => self.out.ends_with("::"),
                     (Last::Word, Some(':')) => true,
+                    // Generated code negates nothing: a `!` after a word calls a macro.
+                    (Last::Word, Some('!')) => true,
                     // Generated code compares nothing: a `<` after a word opens generics.
                     (Last::Word, Some('<')) => true,
                     (Last::Word, Some('>')) => self.angles > 0,

@@ -129,13 +129,17 @@ fn background_service_alone_pulls_in_exactly_the_two_types_it_uses() {
     let code = config.generate_string().unwrap();
     assert!(code.contains("pub mod network {"));
     assert!(code.contains("pub struct TimeSinceEpoch(pub f64);"));
-    assert!(code.contains("pub struct RegistrationId(pub __cdp::String);"));
+    assert!(code.contains("pub struct RegistrationId(pub String);"));
     assert!(
         !code.contains("pub mod page"),
         "no unselected domain beyond the closure"
     );
-    assert_eq!(code.matches("impl __cdp::Command for").count(), 4);
-    assert_eq!(code.matches("impl __cdp::Event for").count(), 2);
+    assert_eq!(code.matches("__cdp::command!(").count(), 4);
+    assert_eq!(
+        code.matches(") \"BackgroundService.").count(),
+        2,
+        "two events"
+    );
 }
 
 #[test]

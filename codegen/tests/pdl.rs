@@ -231,7 +231,7 @@ fn a_binary_field_is_generated_as_base64_bytes() {
         .replace(",>", ">");
     for declaration in [
         "pubdata:__cdp::Binary,",
-        "pubparts:__cdp::Option<__cdp::Vec<__cdp::Binary>>,",
+        "pubparts:Option<Vec<__cdp::Binary>>,",
         "pubpayload:__cdp::Binary,",
     ] {
         assert!(

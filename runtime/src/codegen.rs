@@ -3,14 +3,26 @@
 //! Generated bindings name only `::cdp_runtime::codegen::..` paths, so a crate that holds them
 //! needs no direct dependency on `serde` or `serde_json`. Nothing here is meant to be called by
 //! hand.
+//!
+//! Most of what each generated item needs besides its definition is written once, here: the
+//! macros of [`macros`] expand to the impls of a struct (`object!`), a string enum
+//! (`string_enum!`), a newtype (`newtype!`), a command (`command!`) and a domain's events
+//! (`events!`), and the code they expand to calls the generic helpers below. Generated text is
+//! then mostly the definitions and their docs.
 
-use std::fmt;
+pub mod macros;
+
+pub use crate::{
+    __command as command, __events as events, __newtype as newtype, __object as object,
+    __string_enum as string_enum,
+};
 
 use std::borrow::Cow;
+use std::fmt;
 
 use serde::de::{self, IgnoredAny, MapAccess, Visitor};
 use serde::ser::SerializeMap;
-use serde::{Deserialize, Deserializer, Serializer};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 pub use crate::binary::Binary;
 
@@ -36,24 +48,50 @@ pub use crate::{Command, Event, EventOf, EventSet, Newtype, UnknownEvent};
 pub use serde;
 pub use serde_json;
 
-/// Decodes the string enum `ty` (its protocol name): a value `known` recognises becomes its
-/// variant, any other the fallback variant (through `From<String>`), and is noted in a
-/// [`DriftReport`](crate::DriftReport) when one is being made.
-pub fn deserialize_string_enum<'de, D, T>(
-    deserializer: D,
-    ty: &'static str,
-    known: fn(&str) -> Option<T>,
-) -> Result<T, D::Error>
+/// A generated string enum: its known values, their protocol text, and its fallback variant.
+/// `string_enum!` implements it; the impls every string enum has call the helpers below
+/// through it.
+pub trait StringEnum: Sized + Clone + 'static {
+    /// The protocol name of the enum (`Network.ResourceType`), for drift notes.
+    const NAME: &'static str;
+    /// Every known value, in schema order.
+    const KNOWN: &'static [Self];
+    /// The protocol text of each of [`StringEnum::KNOWN`], in the same order.
+    const VALUES: &'static [&'static str];
+
+    /// The fallback variant, holding a value the bindings do not know.
+    fn fallback(value: String) -> Self;
+}
+
+/// The known variant whose protocol text is `value`.
+#[inline]
+pub fn known<T: StringEnum>(value: &str) -> Option<T> {
+    T::VALUES
+        .iter()
+        .position(|known| *known == value)
+        .map(|index| T::KNOWN[index].clone())
+}
+
+/// The variant for `value`: a known one, or the fallback holding it.
+pub fn string_enum_from<T: StringEnum>(value: &str) -> T {
+    known(value).unwrap_or_else(|| T::fallback(value.to_owned()))
+}
+
+/// The variant for `value`: a known one, or the fallback holding it, without a copy.
+pub fn string_enum_from_string<T: StringEnum>(value: String) -> T {
+    known(&value).unwrap_or_else(|| T::fallback(value))
+}
+
+/// Decodes the string enum `T`: a value it knows becomes its variant, any other the fallback
+/// variant, and is noted in a [`DriftReport`](crate::DriftReport) when one is being made.
+pub fn deserialize_string_enum<'de, D, T>(deserializer: D) -> Result<T, D::Error>
 where
     D: Deserializer<'de>,
-    T: From<String>,
+    T: StringEnum,
 {
-    struct StringEnumVisitor<T> {
-        ty: &'static str,
-        known: fn(&str) -> Option<T>,
-    }
+    struct StringEnumVisitor<T>(std::marker::PhantomData<T>);
 
-    impl<T: From<String>> Visitor<'_> for StringEnumVisitor<T> {
+    impl<T: StringEnum> Visitor<'_> for StringEnumVisitor<T> {
         type Value = T;
 
         fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -61,14 +99,14 @@ where
         }
 
         fn visit_str<E: de::Error>(self, value: &str) -> Result<T, E> {
-            Ok((self.known)(value).unwrap_or_else(|| {
-                crate::drift::unknown_value(self.ty, value);
-                T::from(value.to_owned())
+            Ok(known(value).unwrap_or_else(|| {
+                crate::drift::unknown_value(T::NAME, value);
+                T::fallback(value.to_owned())
             }))
         }
     }
 
-    deserializer.deserialize_str(StringEnumVisitor { ty, known })
+    deserializer.deserialize_str(StringEnumVisitor(std::marker::PhantomData))
 }
 
 /// Decodes the params of an event the bindings do not know, keeping them whole.
@@ -126,25 +164,80 @@ pub fn missing_field<E: de::Error>(field: &'static str) -> E {
     E::missing_field(field)
 }
 
-/// Reads the value of a field into its slot: a required field, or an optional `any` field,
-/// whose explicit `null` is kept as `Some(Value::Null)`.
-pub fn field<'de, A, T>(map: &mut A, slot: &mut Option<T>) -> Result<(), A::Error>
-where
-    A: MapAccess<'de>,
-    T: Deserialize<'de>,
-{
-    *slot = Some(map.next_value()?);
-    Ok(())
+/// The kinds of a struct field, as `object!` names them, each with how the field is written.
+///
+/// `req`: required. `opt`: optional, left out when `None`, and `null` reads as absent. `any`: an
+/// optional `any`, whose explicit `null` is kept as `Some(Value::Null)`, so it encodes back as
+/// `null` rather than disappearing.
+pub mod req {
+    use super::*;
+
+    /// Writes the field.
+    #[inline]
+    pub fn write<M, T>(map: &mut M, key: &'static str, value: &T) -> Result<(), M::Error>
+    where
+        M: SerializeMap,
+        T: Serialize + ?Sized,
+    {
+        map.serialize_entry(key, value)
+    }
 }
 
-/// Reads the value of an optional field into its slot; `null` leaves it unset.
-pub fn optional_field<'de, A, T>(map: &mut A, slot: &mut Option<T>) -> Result<(), A::Error>
+/// An optional field: see [`req`].
+pub mod opt {
+    use super::*;
+
+    /// Writes the field when it is set.
+    #[inline]
+    pub fn write<M, T>(map: &mut M, key: &'static str, value: &Option<T>) -> Result<(), M::Error>
+    where
+        M: SerializeMap,
+        T: Serialize,
+    {
+        match value {
+            Some(value) => map.serialize_entry(key, value),
+            None => Ok(()),
+        }
+    }
+}
+
+/// An optional `any` field: see [`req`].
+pub mod any {
+    pub use super::opt::write;
+}
+
+/// A struct decoded from a JSON object; `object!` implements it, and `Deserialize` through it.
+pub trait Object: Sized {
+    /// What the object is, for errors and drift notes (`` an object: `Network.Cookie` ``).
+    const WHAT: &'static str;
+
+    /// Reads the object's fields from `map`.
+    fn visit<'de, A: MapAccess<'de>>(map: A) -> Result<Self, A::Error>;
+}
+
+/// Decodes an [`Object`]: one visitor for every struct, which hands the map to `T::visit`.
+#[inline]
+pub fn deserialize_object<'de, D, T>(deserializer: D) -> Result<T, D::Error>
 where
-    A: MapAccess<'de>,
-    T: Deserialize<'de>,
+    D: Deserializer<'de>,
+    T: Object,
 {
-    *slot = map.next_value()?;
-    Ok(())
+    struct ObjectVisitor<T>(std::marker::PhantomData<T>);
+
+    impl<'de, T: Object> Visitor<'de> for ObjectVisitor<T> {
+        type Value = T;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str(T::WHAT)
+        }
+
+        #[inline]
+        fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
+            T::visit(map)
+        }
+    }
+
+    deserializer.deserialize_map(ObjectVisitor(std::marker::PhantomData))
 }
 
 /// Skips the value of a key the struct described by `what` (`` an object: `Network.Response` ``)
@@ -187,4 +280,41 @@ pub fn deserialize_empty<'de, D: Deserializer<'de>>(
 /// Encodes an object with no fields: `{}`.
 pub fn serialize_empty<S: Serializer>(serializer: S) -> Result<S::Ok, S::Error> {
     serializer.serialize_map(Some(0))?.end()
+}
+
+/// An event held as it is in its domain's `Event`: see `events!`.
+pub mod inline {
+    /// How the domain's `Event` holds it.
+    pub type Hold<T> = T;
+
+    /// The event, as held.
+    #[inline]
+    pub fn wrap<T>(event: T) -> T {
+        event
+    }
+
+    /// The event inside what holds it.
+    #[inline]
+    pub fn get<T>(held: &T) -> &T {
+        held
+    }
+}
+
+/// A large event, held boxed in its domain's `Event` so that the enum stays small.
+pub mod boxed {
+    /// How the domain's `Event` holds it.
+    pub type Hold<T> = Box<T>;
+
+    /// The event, as held.
+    #[inline]
+    pub fn wrap<T>(event: T) -> Box<T> {
+        Box::new(event)
+    }
+
+    /// The event inside what holds it.
+    #[inline]
+    #[allow(clippy::borrowed_box)] // `events!` calls `get` on what the variant holds.
+    pub fn get<T>(held: &Box<T>) -> &T {
+        held
+    }
 }

@@ -8,15 +8,9 @@ pub const PROTOCOL_VERSION: &str = "1.3";
 ///
 /// Protocol domain: `BackgroundService`.
 #[allow(
-    deprecated,
-    clippy::large_enum_variant,
-    clippy::too_many_arguments,
-    clippy::enum_variant_names,
-    clippy::should_implement_trait,
-    clippy::wrong_self_convention,
-    clippy::new_without_default,
     clippy::module_inception,
-    clippy::upper_case_acronyms
+    clippy::large_enum_variant,
+    clippy::too_many_arguments
 )]
 pub mod background_service {
     use ::cdp_runtime::codegen as __cdp;
@@ -24,7 +18,7 @@ pub mod background_service {
     /// but each is observed, recorded and cleared through the same commands.
     ///
     /// Protocol type: `BackgroundService.ServiceName`.
-    #[derive(__cdp::Debug, __cdp::Clone, __cdp::PartialEq, __cdp::Eq, __cdp::Hash)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     #[non_exhaustive]
     pub enum ServiceName {
         /// `backgroundFetch`
@@ -40,1075 +34,206 @@ pub mod background_service {
         /// `periodicBackgroundSync`
         PeriodicBackgroundSync,
         /// A value these bindings do not know, kept as it was sent.
-        Unknown(__cdp::String),
+        Unknown(String),
     }
-    impl ServiceName {
-        /// Every value these bindings know, in schema order.
-        pub const KNOWN: &'static [Self] = &[
-            Self::BackgroundFetch,
-            Self::BackgroundSync,
-            Self::PushMessaging,
-            Self::Notifications,
-            Self::PaymentHandler,
-            Self::PeriodicBackgroundSync,
-        ];
-        /// The value as it is written in protocol messages.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::BackgroundFetch => "backgroundFetch",
-                Self::BackgroundSync => "backgroundSync",
-                Self::PushMessaging => "pushMessaging",
-                Self::Notifications => "notifications",
-                Self::PaymentHandler => "paymentHandler",
-                Self::PeriodicBackgroundSync => "periodicBackgroundSync",
-                Self::Unknown(value) => value,
-            }
-        }
-        fn known(value: &str) -> __cdp::Option<Self> {
-            match value {
-                "backgroundFetch" => __cdp::Some(Self::BackgroundFetch),
-                "backgroundSync" => __cdp::Some(Self::BackgroundSync),
-                "pushMessaging" => __cdp::Some(Self::PushMessaging),
-                "notifications" => __cdp::Some(Self::Notifications),
-                "paymentHandler" => __cdp::Some(Self::PaymentHandler),
-                "periodicBackgroundSync" => __cdp::Some(Self::PeriodicBackgroundSync),
-                _ => __cdp::None,
-            }
-        }
-    }
-    impl __cdp::From<&str> for ServiceName {
-        fn from(value: &str) -> Self {
-            Self::known(value).unwrap_or_else(|| Self::Unknown(value.into()))
-        }
-    }
-    impl __cdp::From<__cdp::String> for ServiceName {
-        fn from(value: __cdp::String) -> Self {
-            match Self::known(&value) {
-                __cdp::Some(known) => known,
-                __cdp::None => Self::Unknown(value),
-            }
-        }
-    }
-    impl __cdp::FromStr for ServiceName {
-        type Err = __cdp::Infallible;
-        fn from_str(value: &str) -> __cdp::Result<Self, Self::Err> {
-            __cdp::Ok(Self::from(value))
-        }
-    }
-    impl __cdp::Display for ServiceName {
-        fn fmt(&self, f: &mut __cdp::Formatter<'_>) -> __cdp::FmtResult {
-            f.write_str(self.as_str())
-        }
-    }
-    impl __cdp::serde::Serialize for ServiceName {
-        fn serialize<S>(&self, serializer: S) -> __cdp::Result<S::Ok, S::Error>
-        where
-            S: __cdp::serde::Serializer,
-        {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> __cdp::serde::Deserialize<'de> for ServiceName {
-        fn deserialize<D>(deserializer: D) -> __cdp::Result<Self, D::Error>
-        where
-            D: __cdp::serde::Deserializer<'de>,
-        {
-            __cdp::deserialize_string_enum(
-                deserializer,
-                "BackgroundService.ServiceName",
-                Self::known,
-            )
-        }
-    }
+    __cdp::string_enum!(ServiceName "BackgroundService.ServiceName" Unknown {
+        BackgroundFetch "backgroundFetch",
+        BackgroundSync "backgroundSync",
+        PushMessaging "pushMessaging",
+        Notifications "notifications",
+        PaymentHandler "paymentHandler",
+        PeriodicBackgroundSync "periodicBackgroundSync",
+    });
     /// One key and value of extra information attached to an event.
     ///
     /// Protocol type: `BackgroundService.EventMetadata`.
-    #[derive(__cdp::Debug, __cdp::Clone, __cdp::PartialEq, __cdp::Eq, __cdp::Hash)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct EventMetadata {
         /// Protocol field `key`.
-        pub key: __cdp::String,
+        pub key: String,
         /// Protocol field `value`.
-        pub value: __cdp::String,
+        pub value: String,
     }
-    impl __cdp::serde::Serialize for EventMetadata {
-        fn serialize<S>(&self, serializer: S) -> __cdp::Result<S::Ok, S::Error>
-        where
-            S: __cdp::serde::Serializer,
-        {
-            use __cdp::serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(__cdp::None)?;
-            map.serialize_entry("key", &self.key)?;
-            map.serialize_entry("value", &self.value)?;
-            map.end()
-        }
-    }
-    impl<'de> __cdp::serde::Deserialize<'de> for EventMetadata {
-        fn deserialize<D>(deserializer: D) -> __cdp::Result<Self, D::Error>
-        where
-            D: __cdp::serde::Deserializer<'de>,
-        {
-            struct Visitor;
-            impl<'de> __cdp::serde::de::Visitor<'de> for Visitor {
-                type Value = EventMetadata;
-                fn expecting(&self, f: &mut __cdp::Formatter<'_>) -> __cdp::FmtResult {
-                    f.write_str("an object: `BackgroundService.EventMetadata`")
-                }
-                fn visit_map<A>(
-                    self,
-                    mut map: A,
-                ) -> __cdp::Result<EventMetadata, A::Error>
-                where
-                    A: __cdp::serde::de::MapAccess<'de>,
-                {
-                    let mut f0: __cdp::Option<__cdp::String> = __cdp::None;
-                    let mut f1: __cdp::Option<__cdp::String> = __cdp::None;
-                    while let __cdp::Some(key) = map.next_key::<__cdp::FieldKey<'de>>()?
-                    {
-                        match key.as_str() {
-                            "key" => __cdp::field(&mut map, &mut f0),
-                            "value" => __cdp::field(&mut map, &mut f1),
-                            _ => {
-                                __cdp::skip_value(
-                                    &mut map,
-                                    "an object: `BackgroundService.EventMetadata`",
-                                    key.as_str(),
-                                )
-                            }
-                        }?;
-                    }
-                    let __cdp::Some(f0) = f0 else {
-                        return __cdp::Err(__cdp::missing_field("key"));
-                    };
-                    let __cdp::Some(f1) = f1 else {
-                        return __cdp::Err(__cdp::missing_field("value"));
-                    };
-                    __cdp::Ok(EventMetadata {
-                        key: f0,
-                        value: f1,
-                    })
-                }
-            }
-            deserializer.deserialize_map(Visitor)
-        }
-    }
-    impl EventMetadata {
-        /// Creates a value from the required fields (`key`, `value`); the optional ones start unset.
-        pub fn new(
-            key: impl __cdp::Into<__cdp::String>,
-            value: impl __cdp::Into<__cdp::String>,
-        ) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
+    __cdp::object!(EventMetadata "an object: `BackgroundService.EventMetadata`" {
+        req key "key",
+        req value "value",
+    } new {
+        key: String,
+        value: String,
+    });
     /// One recorded piece of background service activity.
     ///
     /// Protocol type: `BackgroundService.BackgroundServiceEvent`.
-    #[derive(__cdp::Debug, __cdp::Clone, __cdp::PartialEq)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct BackgroundServiceEvent {
         /// When the event happened, in seconds since the epoch.
         pub timestamp: super::network::TimeSinceEpoch,
         /// The origin the event belongs to.
-        pub origin: __cdp::String,
+        pub origin: String,
         /// The registration of the service worker that caused the event.
         pub service_worker_registration_id: super::service_worker::RegistrationId,
         /// The background service that recorded the event.
         pub service: ServiceName,
         /// A human-readable description of what happened.
-        pub event_name: __cdp::String,
+        pub event_name: String,
         /// Groups the events that belong to one operation.
-        pub instance_id: __cdp::String,
+        pub instance_id: String,
         /// Extra information specific to this event.
-        pub event_metadata: __cdp::Vec<EventMetadata>,
+        pub event_metadata: Vec<EventMetadata>,
         /// The storage key the event belongs to.
-        pub storage_key: __cdp::String,
+        pub storage_key: String,
     }
-    impl __cdp::serde::Serialize for BackgroundServiceEvent {
-        fn serialize<S>(&self, serializer: S) -> __cdp::Result<S::Ok, S::Error>
-        where
-            S: __cdp::serde::Serializer,
-        {
-            use __cdp::serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(__cdp::None)?;
-            map.serialize_entry("timestamp", &self.timestamp)?;
-            map.serialize_entry("origin", &self.origin)?;
-            map.serialize_entry(
-                "serviceWorkerRegistrationId",
-                &self.service_worker_registration_id,
-            )?;
-            map.serialize_entry("service", &self.service)?;
-            map.serialize_entry("eventName", &self.event_name)?;
-            map.serialize_entry("instanceId", &self.instance_id)?;
-            map.serialize_entry("eventMetadata", &self.event_metadata)?;
-            map.serialize_entry("storageKey", &self.storage_key)?;
-            map.end()
-        }
-    }
-    impl<'de> __cdp::serde::Deserialize<'de> for BackgroundServiceEvent {
-        fn deserialize<D>(deserializer: D) -> __cdp::Result<Self, D::Error>
-        where
-            D: __cdp::serde::Deserializer<'de>,
-        {
-            struct Visitor;
-            impl<'de> __cdp::serde::de::Visitor<'de> for Visitor {
-                type Value = BackgroundServiceEvent;
-                fn expecting(&self, f: &mut __cdp::Formatter<'_>) -> __cdp::FmtResult {
-                    f.write_str("an object: `BackgroundService.BackgroundServiceEvent`")
-                }
-                fn visit_map<A>(
-                    self,
-                    mut map: A,
-                ) -> __cdp::Result<BackgroundServiceEvent, A::Error>
-                where
-                    A: __cdp::serde::de::MapAccess<'de>,
-                {
-                    let mut f0: __cdp::Option<super::network::TimeSinceEpoch> = __cdp::None;
-                    let mut f1: __cdp::Option<__cdp::String> = __cdp::None;
-                    let mut f2: __cdp::Option<super::service_worker::RegistrationId> = __cdp::None;
-                    let mut f3: __cdp::Option<ServiceName> = __cdp::None;
-                    let mut f4: __cdp::Option<__cdp::String> = __cdp::None;
-                    let mut f5: __cdp::Option<__cdp::String> = __cdp::None;
-                    let mut f6: __cdp::Option<__cdp::Vec<EventMetadata>> = __cdp::None;
-                    let mut f7: __cdp::Option<__cdp::String> = __cdp::None;
-                    while let __cdp::Some(key) = map.next_key::<__cdp::FieldKey<'de>>()?
-                    {
-                        match key.as_str() {
-                            "timestamp" => __cdp::field(&mut map, &mut f0),
-                            "origin" => __cdp::field(&mut map, &mut f1),
-                            "serviceWorkerRegistrationId" => {
-                                __cdp::field(&mut map, &mut f2)
-                            }
-                            "service" => __cdp::field(&mut map, &mut f3),
-                            "eventName" => __cdp::field(&mut map, &mut f4),
-                            "instanceId" => __cdp::field(&mut map, &mut f5),
-                            "eventMetadata" => __cdp::field(&mut map, &mut f6),
-                            "storageKey" => __cdp::field(&mut map, &mut f7),
-                            _ => {
-                                __cdp::skip_value(
-                                    &mut map,
-                                    "an object: `BackgroundService.BackgroundServiceEvent`",
-                                    key.as_str(),
-                                )
-                            }
-                        }?;
-                    }
-                    let __cdp::Some(f0) = f0 else {
-                        return __cdp::Err(__cdp::missing_field("timestamp"));
-                    };
-                    let __cdp::Some(f1) = f1 else {
-                        return __cdp::Err(__cdp::missing_field("origin"));
-                    };
-                    let __cdp::Some(f2) = f2 else {
-                        return __cdp::Err(
-                            __cdp::missing_field("serviceWorkerRegistrationId"),
-                        );
-                    };
-                    let __cdp::Some(f3) = f3 else {
-                        return __cdp::Err(__cdp::missing_field("service"));
-                    };
-                    let __cdp::Some(f4) = f4 else {
-                        return __cdp::Err(__cdp::missing_field("eventName"));
-                    };
-                    let __cdp::Some(f5) = f5 else {
-                        return __cdp::Err(__cdp::missing_field("instanceId"));
-                    };
-                    let __cdp::Some(f6) = f6 else {
-                        return __cdp::Err(__cdp::missing_field("eventMetadata"));
-                    };
-                    let __cdp::Some(f7) = f7 else {
-                        return __cdp::Err(__cdp::missing_field("storageKey"));
-                    };
-                    __cdp::Ok(BackgroundServiceEvent {
-                        timestamp: f0,
-                        origin: f1,
-                        service_worker_registration_id: f2,
-                        service: f3,
-                        event_name: f4,
-                        instance_id: f5,
-                        event_metadata: f6,
-                        storage_key: f7,
-                    })
-                }
-            }
-            deserializer.deserialize_map(Visitor)
-        }
-    }
-    impl BackgroundServiceEvent {
-        /// Creates a value from the required fields (`timestamp`, `origin`, `serviceWorkerRegistrationId`, `service`, `eventName`, `instanceId`, `eventMetadata`, `storageKey`); the optional ones start unset.
-        pub fn new(
-            timestamp: impl __cdp::Into<super::network::TimeSinceEpoch>,
-            origin: impl __cdp::Into<__cdp::String>,
-            service_worker_registration_id: impl __cdp::Into<
-                super::service_worker::RegistrationId,
-            >,
-            service: impl __cdp::Into<ServiceName>,
-            event_name: impl __cdp::Into<__cdp::String>,
-            instance_id: impl __cdp::Into<__cdp::String>,
-            event_metadata: impl __cdp::Into<__cdp::Vec<EventMetadata>>,
-            storage_key: impl __cdp::Into<__cdp::String>,
-        ) -> Self {
-            Self {
-                timestamp: timestamp.into(),
-                origin: origin.into(),
-                service_worker_registration_id: service_worker_registration_id.into(),
-                service: service.into(),
-                event_name: event_name.into(),
-                instance_id: instance_id.into(),
-                event_metadata: event_metadata.into(),
-                storage_key: storage_key.into(),
-            }
-        }
-    }
+    __cdp::object!(BackgroundServiceEvent "an object: `BackgroundService.BackgroundServiceEvent`" {
+        req timestamp "timestamp",
+        req origin "origin",
+        req service_worker_registration_id "serviceWorkerRegistrationId",
+        req service "service",
+        req event_name "eventName",
+        req instance_id "instanceId",
+        req event_metadata "eventMetadata",
+        req storage_key "storageKey",
+    } new {
+        timestamp: super::network::TimeSinceEpoch,
+        origin: String,
+        service_worker_registration_id: super::service_worker::RegistrationId,
+        service: ServiceName,
+        event_name: String,
+        instance_id: String,
+        event_metadata: Vec<EventMetadata>,
+        storage_key: String,
+    });
     /// Starts sending events for the given service.
     ///
     /// Protocol method: `BackgroundService.startObserving`.
-    #[derive(__cdp::Debug, __cdp::Clone, __cdp::PartialEq, __cdp::Eq, __cdp::Hash)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct StartObservingParams {
         /// Protocol field `service`.
         pub service: ServiceName,
     }
-    impl __cdp::serde::Serialize for StartObservingParams {
-        fn serialize<S>(&self, serializer: S) -> __cdp::Result<S::Ok, S::Error>
-        where
-            S: __cdp::serde::Serializer,
-        {
-            use __cdp::serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(__cdp::None)?;
-            map.serialize_entry("service", &self.service)?;
-            map.end()
-        }
-    }
-    impl<'de> __cdp::serde::Deserialize<'de> for StartObservingParams {
-        fn deserialize<D>(deserializer: D) -> __cdp::Result<Self, D::Error>
-        where
-            D: __cdp::serde::Deserializer<'de>,
-        {
-            struct Visitor;
-            impl<'de> __cdp::serde::de::Visitor<'de> for Visitor {
-                type Value = StartObservingParams;
-                fn expecting(&self, f: &mut __cdp::Formatter<'_>) -> __cdp::FmtResult {
-                    f.write_str("the params of `BackgroundService.startObserving`")
-                }
-                fn visit_map<A>(
-                    self,
-                    mut map: A,
-                ) -> __cdp::Result<StartObservingParams, A::Error>
-                where
-                    A: __cdp::serde::de::MapAccess<'de>,
-                {
-                    let mut f0: __cdp::Option<ServiceName> = __cdp::None;
-                    while let __cdp::Some(key) = map.next_key::<__cdp::FieldKey<'de>>()?
-                    {
-                        match key.as_str() {
-                            "service" => __cdp::field(&mut map, &mut f0),
-                            _ => {
-                                __cdp::skip_value(
-                                    &mut map,
-                                    "the params of `BackgroundService.startObserving`",
-                                    key.as_str(),
-                                )
-                            }
-                        }?;
-                    }
-                    let __cdp::Some(f0) = f0 else {
-                        return __cdp::Err(__cdp::missing_field("service"));
-                    };
-                    __cdp::Ok(StartObservingParams {
-                        service: f0,
-                    })
-                }
-            }
-            deserializer.deserialize_map(Visitor)
-        }
-    }
-    impl StartObservingParams {
-        /// Creates a value from the required fields (`service`); the optional ones start unset.
-        pub fn new(service: impl __cdp::Into<ServiceName>) -> Self {
-            Self { service: service.into() }
-        }
-    }
+    __cdp::object!(StartObservingParams "the params of `BackgroundService.startObserving`" {
+        req service "service",
+    } new {
+        service: ServiceName,
+    });
     /// What `BackgroundService.startObserving` returns.
-    #[derive(
-        __cdp::Debug,
-        __cdp::Clone,
-        __cdp::PartialEq,
-        __cdp::Eq,
-        __cdp::Hash,
-        __cdp::Copy,
-        __cdp::Default,
-    )]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Copy, Default)]
     pub struct StartObservingReturns {}
-    impl __cdp::serde::Serialize for StartObservingReturns {
-        fn serialize<S>(&self, serializer: S) -> __cdp::Result<S::Ok, S::Error>
-        where
-            S: __cdp::serde::Serializer,
-        {
-            __cdp::serialize_empty(serializer)
-        }
-    }
-    impl<'de> __cdp::serde::Deserialize<'de> for StartObservingReturns {
-        fn deserialize<D>(deserializer: D) -> __cdp::Result<Self, D::Error>
-        where
-            D: __cdp::serde::Deserializer<'de>,
-        {
-            __cdp::deserialize_empty(
-                    deserializer,
-                    "the result of `BackgroundService.startObserving`",
-                )
-                .map(|()| StartObservingReturns {})
-        }
-    }
-    impl __cdp::Command for StartObservingParams {
-        const METHOD: &'static str = "BackgroundService.startObserving";
-        type Response = StartObservingReturns;
-    }
+    __cdp::object!(StartObservingReturns "the result of `BackgroundService.startObserving`" {});
+    __cdp::command!(StartObservingParams -> StartObservingReturns "BackgroundService.startObserving");
     /// Stops sending events for the given service.
     ///
     /// Protocol method: `BackgroundService.stopObserving`.
-    #[derive(__cdp::Debug, __cdp::Clone, __cdp::PartialEq, __cdp::Eq, __cdp::Hash)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct StopObservingParams {
         /// Protocol field `service`.
         pub service: ServiceName,
     }
-    impl __cdp::serde::Serialize for StopObservingParams {
-        fn serialize<S>(&self, serializer: S) -> __cdp::Result<S::Ok, S::Error>
-        where
-            S: __cdp::serde::Serializer,
-        {
-            use __cdp::serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(__cdp::None)?;
-            map.serialize_entry("service", &self.service)?;
-            map.end()
-        }
-    }
-    impl<'de> __cdp::serde::Deserialize<'de> for StopObservingParams {
-        fn deserialize<D>(deserializer: D) -> __cdp::Result<Self, D::Error>
-        where
-            D: __cdp::serde::Deserializer<'de>,
-        {
-            struct Visitor;
-            impl<'de> __cdp::serde::de::Visitor<'de> for Visitor {
-                type Value = StopObservingParams;
-                fn expecting(&self, f: &mut __cdp::Formatter<'_>) -> __cdp::FmtResult {
-                    f.write_str("the params of `BackgroundService.stopObserving`")
-                }
-                fn visit_map<A>(
-                    self,
-                    mut map: A,
-                ) -> __cdp::Result<StopObservingParams, A::Error>
-                where
-                    A: __cdp::serde::de::MapAccess<'de>,
-                {
-                    let mut f0: __cdp::Option<ServiceName> = __cdp::None;
-                    while let __cdp::Some(key) = map.next_key::<__cdp::FieldKey<'de>>()?
-                    {
-                        match key.as_str() {
-                            "service" => __cdp::field(&mut map, &mut f0),
-                            _ => {
-                                __cdp::skip_value(
-                                    &mut map,
-                                    "the params of `BackgroundService.stopObserving`",
-                                    key.as_str(),
-                                )
-                            }
-                        }?;
-                    }
-                    let __cdp::Some(f0) = f0 else {
-                        return __cdp::Err(__cdp::missing_field("service"));
-                    };
-                    __cdp::Ok(StopObservingParams { service: f0 })
-                }
-            }
-            deserializer.deserialize_map(Visitor)
-        }
-    }
-    impl StopObservingParams {
-        /// Creates a value from the required fields (`service`); the optional ones start unset.
-        pub fn new(service: impl __cdp::Into<ServiceName>) -> Self {
-            Self { service: service.into() }
-        }
-    }
+    __cdp::object!(StopObservingParams "the params of `BackgroundService.stopObserving`" {
+        req service "service",
+    } new {
+        service: ServiceName,
+    });
     /// What `BackgroundService.stopObserving` returns.
-    #[derive(
-        __cdp::Debug,
-        __cdp::Clone,
-        __cdp::PartialEq,
-        __cdp::Eq,
-        __cdp::Hash,
-        __cdp::Copy,
-        __cdp::Default,
-    )]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Copy, Default)]
     pub struct StopObservingReturns {}
-    impl __cdp::serde::Serialize for StopObservingReturns {
-        fn serialize<S>(&self, serializer: S) -> __cdp::Result<S::Ok, S::Error>
-        where
-            S: __cdp::serde::Serializer,
-        {
-            __cdp::serialize_empty(serializer)
-        }
-    }
-    impl<'de> __cdp::serde::Deserialize<'de> for StopObservingReturns {
-        fn deserialize<D>(deserializer: D) -> __cdp::Result<Self, D::Error>
-        where
-            D: __cdp::serde::Deserializer<'de>,
-        {
-            __cdp::deserialize_empty(
-                    deserializer,
-                    "the result of `BackgroundService.stopObserving`",
-                )
-                .map(|()| StopObservingReturns {})
-        }
-    }
-    impl __cdp::Command for StopObservingParams {
-        const METHOD: &'static str = "BackgroundService.stopObserving";
-        type Response = StopObservingReturns;
-    }
+    __cdp::object!(StopObservingReturns "the result of `BackgroundService.stopObserving`" {});
+    __cdp::command!(StopObservingParams -> StopObservingReturns "BackgroundService.stopObserving");
     /// Turns recording of the given service on or off.
     ///
     /// Protocol method: `BackgroundService.setRecording`.
-    #[derive(__cdp::Debug, __cdp::Clone, __cdp::PartialEq, __cdp::Eq, __cdp::Hash)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct SetRecordingParams {
         /// Protocol field `shouldRecord`.
         pub should_record: bool,
         /// Protocol field `service`.
         pub service: ServiceName,
     }
-    impl __cdp::serde::Serialize for SetRecordingParams {
-        fn serialize<S>(&self, serializer: S) -> __cdp::Result<S::Ok, S::Error>
-        where
-            S: __cdp::serde::Serializer,
-        {
-            use __cdp::serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(__cdp::None)?;
-            map.serialize_entry("shouldRecord", &self.should_record)?;
-            map.serialize_entry("service", &self.service)?;
-            map.end()
-        }
-    }
-    impl<'de> __cdp::serde::Deserialize<'de> for SetRecordingParams {
-        fn deserialize<D>(deserializer: D) -> __cdp::Result<Self, D::Error>
-        where
-            D: __cdp::serde::Deserializer<'de>,
-        {
-            struct Visitor;
-            impl<'de> __cdp::serde::de::Visitor<'de> for Visitor {
-                type Value = SetRecordingParams;
-                fn expecting(&self, f: &mut __cdp::Formatter<'_>) -> __cdp::FmtResult {
-                    f.write_str("the params of `BackgroundService.setRecording`")
-                }
-                fn visit_map<A>(
-                    self,
-                    mut map: A,
-                ) -> __cdp::Result<SetRecordingParams, A::Error>
-                where
-                    A: __cdp::serde::de::MapAccess<'de>,
-                {
-                    let mut f0: __cdp::Option<bool> = __cdp::None;
-                    let mut f1: __cdp::Option<ServiceName> = __cdp::None;
-                    while let __cdp::Some(key) = map.next_key::<__cdp::FieldKey<'de>>()?
-                    {
-                        match key.as_str() {
-                            "shouldRecord" => __cdp::field(&mut map, &mut f0),
-                            "service" => __cdp::field(&mut map, &mut f1),
-                            _ => {
-                                __cdp::skip_value(
-                                    &mut map,
-                                    "the params of `BackgroundService.setRecording`",
-                                    key.as_str(),
-                                )
-                            }
-                        }?;
-                    }
-                    let __cdp::Some(f0) = f0 else {
-                        return __cdp::Err(__cdp::missing_field("shouldRecord"));
-                    };
-                    let __cdp::Some(f1) = f1 else {
-                        return __cdp::Err(__cdp::missing_field("service"));
-                    };
-                    __cdp::Ok(SetRecordingParams {
-                        should_record: f0,
-                        service: f1,
-                    })
-                }
-            }
-            deserializer.deserialize_map(Visitor)
-        }
-    }
-    impl SetRecordingParams {
-        /// Creates a value from the required fields (`shouldRecord`, `service`); the optional ones start unset.
-        pub fn new(
-            should_record: impl __cdp::Into<bool>,
-            service: impl __cdp::Into<ServiceName>,
-        ) -> Self {
-            Self {
-                should_record: should_record.into(),
-                service: service.into(),
-            }
-        }
-    }
+    __cdp::object!(SetRecordingParams "the params of `BackgroundService.setRecording`" {
+        req should_record "shouldRecord",
+        req service "service",
+    } new {
+        should_record: bool,
+        service: ServiceName,
+    });
     /// What `BackgroundService.setRecording` returns.
-    #[derive(
-        __cdp::Debug,
-        __cdp::Clone,
-        __cdp::PartialEq,
-        __cdp::Eq,
-        __cdp::Hash,
-        __cdp::Copy,
-        __cdp::Default,
-    )]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Copy, Default)]
     pub struct SetRecordingReturns {}
-    impl __cdp::serde::Serialize for SetRecordingReturns {
-        fn serialize<S>(&self, serializer: S) -> __cdp::Result<S::Ok, S::Error>
-        where
-            S: __cdp::serde::Serializer,
-        {
-            __cdp::serialize_empty(serializer)
-        }
-    }
-    impl<'de> __cdp::serde::Deserialize<'de> for SetRecordingReturns {
-        fn deserialize<D>(deserializer: D) -> __cdp::Result<Self, D::Error>
-        where
-            D: __cdp::serde::Deserializer<'de>,
-        {
-            __cdp::deserialize_empty(
-                    deserializer,
-                    "the result of `BackgroundService.setRecording`",
-                )
-                .map(|()| SetRecordingReturns {})
-        }
-    }
-    impl __cdp::Command for SetRecordingParams {
-        const METHOD: &'static str = "BackgroundService.setRecording";
-        type Response = SetRecordingReturns;
-    }
+    __cdp::object!(SetRecordingReturns "the result of `BackgroundService.setRecording`" {});
+    __cdp::command!(SetRecordingParams -> SetRecordingReturns "BackgroundService.setRecording");
     /// Deletes every stored event of the given service.
     ///
     /// Protocol method: `BackgroundService.clearEvents`.
-    #[derive(__cdp::Debug, __cdp::Clone, __cdp::PartialEq, __cdp::Eq, __cdp::Hash)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct ClearEventsParams {
         /// Protocol field `service`.
         pub service: ServiceName,
     }
-    impl __cdp::serde::Serialize for ClearEventsParams {
-        fn serialize<S>(&self, serializer: S) -> __cdp::Result<S::Ok, S::Error>
-        where
-            S: __cdp::serde::Serializer,
-        {
-            use __cdp::serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(__cdp::None)?;
-            map.serialize_entry("service", &self.service)?;
-            map.end()
-        }
-    }
-    impl<'de> __cdp::serde::Deserialize<'de> for ClearEventsParams {
-        fn deserialize<D>(deserializer: D) -> __cdp::Result<Self, D::Error>
-        where
-            D: __cdp::serde::Deserializer<'de>,
-        {
-            struct Visitor;
-            impl<'de> __cdp::serde::de::Visitor<'de> for Visitor {
-                type Value = ClearEventsParams;
-                fn expecting(&self, f: &mut __cdp::Formatter<'_>) -> __cdp::FmtResult {
-                    f.write_str("the params of `BackgroundService.clearEvents`")
-                }
-                fn visit_map<A>(
-                    self,
-                    mut map: A,
-                ) -> __cdp::Result<ClearEventsParams, A::Error>
-                where
-                    A: __cdp::serde::de::MapAccess<'de>,
-                {
-                    let mut f0: __cdp::Option<ServiceName> = __cdp::None;
-                    while let __cdp::Some(key) = map.next_key::<__cdp::FieldKey<'de>>()?
-                    {
-                        match key.as_str() {
-                            "service" => __cdp::field(&mut map, &mut f0),
-                            _ => {
-                                __cdp::skip_value(
-                                    &mut map,
-                                    "the params of `BackgroundService.clearEvents`",
-                                    key.as_str(),
-                                )
-                            }
-                        }?;
-                    }
-                    let __cdp::Some(f0) = f0 else {
-                        return __cdp::Err(__cdp::missing_field("service"));
-                    };
-                    __cdp::Ok(ClearEventsParams { service: f0 })
-                }
-            }
-            deserializer.deserialize_map(Visitor)
-        }
-    }
-    impl ClearEventsParams {
-        /// Creates a value from the required fields (`service`); the optional ones start unset.
-        pub fn new(service: impl __cdp::Into<ServiceName>) -> Self {
-            Self { service: service.into() }
-        }
-    }
+    __cdp::object!(ClearEventsParams "the params of `BackgroundService.clearEvents`" {
+        req service "service",
+    } new {
+        service: ServiceName,
+    });
     /// What `BackgroundService.clearEvents` returns.
-    #[derive(
-        __cdp::Debug,
-        __cdp::Clone,
-        __cdp::PartialEq,
-        __cdp::Eq,
-        __cdp::Hash,
-        __cdp::Copy,
-        __cdp::Default,
-    )]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Copy, Default)]
     pub struct ClearEventsReturns {}
-    impl __cdp::serde::Serialize for ClearEventsReturns {
-        fn serialize<S>(&self, serializer: S) -> __cdp::Result<S::Ok, S::Error>
-        where
-            S: __cdp::serde::Serializer,
-        {
-            __cdp::serialize_empty(serializer)
-        }
-    }
-    impl<'de> __cdp::serde::Deserialize<'de> for ClearEventsReturns {
-        fn deserialize<D>(deserializer: D) -> __cdp::Result<Self, D::Error>
-        where
-            D: __cdp::serde::Deserializer<'de>,
-        {
-            __cdp::deserialize_empty(
-                    deserializer,
-                    "the result of `BackgroundService.clearEvents`",
-                )
-                .map(|()| ClearEventsReturns {})
-        }
-    }
-    impl __cdp::Command for ClearEventsParams {
-        const METHOD: &'static str = "BackgroundService.clearEvents";
-        type Response = ClearEventsReturns;
-    }
+    __cdp::object!(ClearEventsReturns "the result of `BackgroundService.clearEvents`" {});
+    __cdp::command!(ClearEventsParams -> ClearEventsReturns "BackgroundService.clearEvents");
     /// Sent when recording of a service was turned on or off.
     ///
     /// Protocol event: `BackgroundService.recordingStateChanged`.
-    #[derive(__cdp::Debug, __cdp::Clone, __cdp::PartialEq, __cdp::Eq, __cdp::Hash)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct RecordingStateChangedEvent {
         /// Protocol field `isRecording`.
         pub is_recording: bool,
         /// Protocol field `service`.
         pub service: ServiceName,
     }
-    impl __cdp::serde::Serialize for RecordingStateChangedEvent {
-        fn serialize<S>(&self, serializer: S) -> __cdp::Result<S::Ok, S::Error>
-        where
-            S: __cdp::serde::Serializer,
-        {
-            use __cdp::serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(__cdp::None)?;
-            map.serialize_entry("isRecording", &self.is_recording)?;
-            map.serialize_entry("service", &self.service)?;
-            map.end()
-        }
-    }
-    impl<'de> __cdp::serde::Deserialize<'de> for RecordingStateChangedEvent {
-        fn deserialize<D>(deserializer: D) -> __cdp::Result<Self, D::Error>
-        where
-            D: __cdp::serde::Deserializer<'de>,
-        {
-            struct Visitor;
-            impl<'de> __cdp::serde::de::Visitor<'de> for Visitor {
-                type Value = RecordingStateChangedEvent;
-                fn expecting(&self, f: &mut __cdp::Formatter<'_>) -> __cdp::FmtResult {
-                    f.write_str(
-                        "the params of `BackgroundService.recordingStateChanged`",
-                    )
-                }
-                fn visit_map<A>(
-                    self,
-                    mut map: A,
-                ) -> __cdp::Result<RecordingStateChangedEvent, A::Error>
-                where
-                    A: __cdp::serde::de::MapAccess<'de>,
-                {
-                    let mut f0: __cdp::Option<bool> = __cdp::None;
-                    let mut f1: __cdp::Option<ServiceName> = __cdp::None;
-                    while let __cdp::Some(key) = map.next_key::<__cdp::FieldKey<'de>>()?
-                    {
-                        match key.as_str() {
-                            "isRecording" => __cdp::field(&mut map, &mut f0),
-                            "service" => __cdp::field(&mut map, &mut f1),
-                            _ => {
-                                __cdp::skip_value(
-                                    &mut map,
-                                    "the params of `BackgroundService.recordingStateChanged`",
-                                    key.as_str(),
-                                )
-                            }
-                        }?;
-                    }
-                    let __cdp::Some(f0) = f0 else {
-                        return __cdp::Err(__cdp::missing_field("isRecording"));
-                    };
-                    let __cdp::Some(f1) = f1 else {
-                        return __cdp::Err(__cdp::missing_field("service"));
-                    };
-                    __cdp::Ok(RecordingStateChangedEvent {
-                        is_recording: f0,
-                        service: f1,
-                    })
-                }
-            }
-            deserializer.deserialize_map(Visitor)
-        }
-    }
-    impl __cdp::Event for RecordingStateChangedEvent {
-        const METHOD: &'static str = "BackgroundService.recordingStateChanged";
-    }
+    __cdp::object!(RecordingStateChangedEvent "the params of `BackgroundService.recordingStateChanged`" {
+        req is_recording "isRecording",
+        req service "service",
+    });
     /// Sent for every stored event once observing starts, and afterwards for each
     /// new event while the service is observed and recorded.
     ///
     /// Protocol event: `BackgroundService.backgroundServiceEventReceived`.
-    #[derive(__cdp::Debug, __cdp::Clone, __cdp::PartialEq)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct BackgroundServiceEventReceivedEvent {
         /// Protocol field `backgroundServiceEvent`.
         pub background_service_event: BackgroundServiceEvent,
     }
-    impl __cdp::serde::Serialize for BackgroundServiceEventReceivedEvent {
-        fn serialize<S>(&self, serializer: S) -> __cdp::Result<S::Ok, S::Error>
-        where
-            S: __cdp::serde::Serializer,
-        {
-            use __cdp::serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(__cdp::None)?;
-            map.serialize_entry(
-                "backgroundServiceEvent",
-                &self.background_service_event,
-            )?;
-            map.end()
-        }
-    }
-    impl<'de> __cdp::serde::Deserialize<'de> for BackgroundServiceEventReceivedEvent {
-        fn deserialize<D>(deserializer: D) -> __cdp::Result<Self, D::Error>
-        where
-            D: __cdp::serde::Deserializer<'de>,
-        {
-            struct Visitor;
-            impl<'de> __cdp::serde::de::Visitor<'de> for Visitor {
-                type Value = BackgroundServiceEventReceivedEvent;
-                fn expecting(&self, f: &mut __cdp::Formatter<'_>) -> __cdp::FmtResult {
-                    f.write_str(
-                        "the params of `BackgroundService.backgroundServiceEventReceived`",
-                    )
-                }
-                fn visit_map<A>(
-                    self,
-                    mut map: A,
-                ) -> __cdp::Result<BackgroundServiceEventReceivedEvent, A::Error>
-                where
-                    A: __cdp::serde::de::MapAccess<'de>,
-                {
-                    let mut f0: __cdp::Option<BackgroundServiceEvent> = __cdp::None;
-                    while let __cdp::Some(key) = map.next_key::<__cdp::FieldKey<'de>>()?
-                    {
-                        match key.as_str() {
-                            "backgroundServiceEvent" => __cdp::field(&mut map, &mut f0),
-                            _ => {
-                                __cdp::skip_value(
-                                    &mut map,
-                                    "the params of `BackgroundService.backgroundServiceEventReceived`",
-                                    key.as_str(),
-                                )
-                            }
-                        }?;
-                    }
-                    let __cdp::Some(f0) = f0 else {
-                        return __cdp::Err(
-                            __cdp::missing_field("backgroundServiceEvent"),
-                        );
-                    };
-                    __cdp::Ok(BackgroundServiceEventReceivedEvent {
-                        background_service_event: f0,
-                    })
-                }
-            }
-            deserializer.deserialize_map(Visitor)
-        }
-    }
-    impl __cdp::Event for BackgroundServiceEventReceivedEvent {
-        const METHOD: &'static str = "BackgroundService.backgroundServiceEventReceived";
-    }
-    /// Every event of the `BackgroundService` domain.
-    #[derive(__cdp::Debug, __cdp::Clone, __cdp::PartialEq)]
-    #[non_exhaustive]
-    pub enum Event {
-        /// `BackgroundService.recordingStateChanged`
-        RecordingStateChanged(RecordingStateChangedEvent),
-        /// `BackgroundService.backgroundServiceEventReceived`
-        BackgroundServiceEventReceived(BackgroundServiceEventReceivedEvent),
-    }
-    impl Event {
-        /// The protocol method of this event.
-        pub fn method(&self) -> &'static str {
-            match self {
-                Self::RecordingStateChanged(_) => {
-                    <RecordingStateChangedEvent as __cdp::Event>::METHOD
-                }
-                Self::BackgroundServiceEventReceived(_) => {
-                    <BackgroundServiceEventReceivedEvent as __cdp::Event>::METHOD
-                }
-            }
-        }
-    }
-    impl __cdp::From<RecordingStateChangedEvent> for Event {
-        fn from(event: RecordingStateChangedEvent) -> Self {
-            Self::RecordingStateChanged(event)
-        }
-    }
-    impl __cdp::From<BackgroundServiceEventReceivedEvent> for Event {
-        fn from(event: BackgroundServiceEventReceivedEvent) -> Self {
-            Self::BackgroundServiceEventReceived(event)
-        }
-    }
-    impl __cdp::EventOf<super::Event> for Event {
-        fn from_set(event: &super::Event) -> __cdp::Option<&Self> {
-            match event {
-                super::Event::BackgroundService(event) => __cdp::Some(event),
-                _ => __cdp::None,
-            }
-        }
-        fn accepts(method: &str) -> bool {
-            method.starts_with("BackgroundService.")
-        }
-    }
-    impl __cdp::EventOf<super::Event> for RecordingStateChangedEvent {
-        fn from_set(event: &super::Event) -> __cdp::Option<&Self> {
-            match event {
-                super::Event::BackgroundService(Event::RecordingStateChanged(event)) => {
-                    __cdp::Some(event)
-                }
-                _ => __cdp::None,
-            }
-        }
-        fn accepts(method: &str) -> bool {
-            method == <Self as __cdp::Event>::METHOD
-        }
-    }
-    impl __cdp::EventOf<super::Event> for BackgroundServiceEventReceivedEvent {
-        fn from_set(event: &super::Event) -> __cdp::Option<&Self> {
-            match event {
-                super::Event::BackgroundService(
-                    Event::BackgroundServiceEventReceived(event),
-                ) => __cdp::Some(event),
-                _ => __cdp::None,
-            }
-        }
-        fn accepts(method: &str) -> bool {
-            method == <Self as __cdp::Event>::METHOD
-        }
-    }
+    __cdp::object!(BackgroundServiceEventReceivedEvent "the params of `BackgroundService.backgroundServiceEventReceived`" {
+        req background_service_event "backgroundServiceEvent",
+    });
+    __cdp::events!(BackgroundService "BackgroundService." {
+        RecordingStateChanged(inline RecordingStateChangedEvent) "BackgroundService.recordingStateChanged",
+        BackgroundServiceEventReceived(inline BackgroundServiceEventReceivedEvent) "BackgroundService.backgroundServiceEventReceived",
+    });
 }
 /// Network activity of the page. Only the type that BackgroundService uses is kept here.
 ///
 /// Protocol domain: `Network`.
-#[allow(
-    deprecated,
-    clippy::large_enum_variant,
-    clippy::too_many_arguments,
-    clippy::enum_variant_names,
-    clippy::should_implement_trait,
-    clippy::wrong_self_convention,
-    clippy::new_without_default,
-    clippy::module_inception,
-    clippy::upper_case_acronyms
-)]
+#[allow(clippy::module_inception)]
 pub mod network {
     use ::cdp_runtime::codegen as __cdp;
     /// A UTC time in seconds since January 1, 1970.
     ///
     /// Protocol type: `Network.TimeSinceEpoch`.
-    #[derive(__cdp::Debug, __cdp::Clone, __cdp::PartialEq, __cdp::Copy)]
+    #[derive(Debug, Clone, PartialEq, Copy)]
     pub struct TimeSinceEpoch(pub f64);
-    impl __cdp::serde::Serialize for TimeSinceEpoch {
-        fn serialize<S>(&self, serializer: S) -> __cdp::Result<S::Ok, S::Error>
-        where
-            S: __cdp::serde::Serializer,
-        {
-            __cdp::serde::Serialize::serialize(&self.0, serializer)
-        }
-    }
-    impl<'de> __cdp::serde::Deserialize<'de> for TimeSinceEpoch {
-        fn deserialize<D>(deserializer: D) -> __cdp::Result<Self, D::Error>
-        where
-            D: __cdp::serde::Deserializer<'de>,
-        {
-            __cdp::serde::Deserialize::deserialize(deserializer).map(Self)
-        }
-    }
-    impl __cdp::From<f64> for TimeSinceEpoch {
-        fn from(value: f64) -> Self {
-            Self(value)
-        }
-    }
-    impl __cdp::From<TimeSinceEpoch> for f64 {
-        fn from(value: TimeSinceEpoch) -> Self {
-            value.0
-        }
-    }
-    impl __cdp::Newtype for TimeSinceEpoch {
-        type Inner = f64;
-    }
+    __cdp::newtype!(TimeSinceEpoch: f64, unwrap);
 }
 /// Service worker registrations and versions. Only the type that BackgroundService uses is kept here.
 ///
 /// **Experimental:** may change or disappear in any Chromium release.
 ///
 /// Protocol domain: `ServiceWorker`.
-#[allow(
-    deprecated,
-    clippy::large_enum_variant,
-    clippy::too_many_arguments,
-    clippy::enum_variant_names,
-    clippy::should_implement_trait,
-    clippy::wrong_self_convention,
-    clippy::new_without_default,
-    clippy::module_inception,
-    clippy::upper_case_acronyms
-)]
+#[allow(clippy::module_inception)]
 pub mod service_worker {
     use ::cdp_runtime::codegen as __cdp;
     /// Protocol type: `ServiceWorker.RegistrationID`.
-    #[derive(__cdp::Debug, __cdp::Clone, __cdp::PartialEq, __cdp::Eq, __cdp::Hash)]
-    pub struct RegistrationId(pub __cdp::String);
-    impl __cdp::serde::Serialize for RegistrationId {
-        fn serialize<S>(&self, serializer: S) -> __cdp::Result<S::Ok, S::Error>
-        where
-            S: __cdp::serde::Serializer,
-        {
-            __cdp::serde::Serialize::serialize(&self.0, serializer)
-        }
-    }
-    impl<'de> __cdp::serde::Deserialize<'de> for RegistrationId {
-        fn deserialize<D>(deserializer: D) -> __cdp::Result<Self, D::Error>
-        where
-            D: __cdp::serde::Deserializer<'de>,
-        {
-            __cdp::serde::Deserialize::deserialize(deserializer).map(Self)
-        }
-    }
-    impl __cdp::From<__cdp::String> for RegistrationId {
-        fn from(value: __cdp::String) -> Self {
-            Self(value)
-        }
-    }
-    impl __cdp::From<RegistrationId> for __cdp::String {
-        fn from(value: RegistrationId) -> Self {
-            value.0
-        }
-    }
-    impl __cdp::Newtype for RegistrationId {
-        type Inner = __cdp::String;
-    }
-    impl __cdp::From<&str> for RegistrationId {
-        fn from(value: &str) -> Self {
-            Self(__cdp::String::from(value))
-        }
-    }
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    pub struct RegistrationId(pub String);
+    __cdp::newtype!(RegistrationId: String, unwrap, str);
 }
 /// Every event of the protocol, decoded by its method.
 ///

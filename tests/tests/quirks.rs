@@ -153,3 +153,36 @@ fn an_explicit_null_in_an_optional_any_field_survives_a_round_trip() {
     let absent: quirks::Options = serde_json::from_str(r#"{"mode":"fast"}"#).unwrap();
     assert_eq!(absent.extra, None);
 }
+
+/// A module that defines `String`, `Option`, `Vec`, `Box`, `None` and `Some` of its own names
+/// the standard ones through `__cdp` where it needs them, and its own types work as any other.
+#[test]
+fn types_named_like_the_prelude_do_not_shadow_the_standard_ones() {
+    use cdp_tests::quirks::prelude;
+    let option = prelude::Option::new("n")
+        .alias(prelude::String::from("a"))
+        .sizes(vec![1, 2]);
+    let params = prelude::PackParams::new(vec!["x".to_owned()])
+        .option(option.clone())
+        .r#box(prelude::Box::Large)
+        .vec(prelude::Vec(vec!["v".to_owned()]));
+    let text = serde_json::to_string(&params).unwrap();
+    assert_eq!(
+        text,
+        r#"{"names":["x"],"option":{"name":"n","alias":"a","sizes":[1,2]},"box":"large","vec":["v"]}"#
+    );
+    assert_eq!(
+        serde_json::from_str::<prelude::PackParams>(&text).unwrap(),
+        params
+    );
+    assert_eq!(prelude::None(3), prelude::None::from(3));
+    assert_eq!(prelude::Some::from("s").0, "s");
+    let Ok(Message::Event {
+        event: Event::Prelude(prelude::Event::Packed(packed)),
+        ..
+    }) = decode_message::<Event>(r#"{"method":"Prelude.packed","params":{"box":"small"}}"#)
+    else {
+        panic!("Prelude.packed decodes")
+    };
+    assert_eq!((packed.label, packed.r#box), (None, prelude::Box::Small));
+}

@@ -4,550 +4,114 @@ pub const PROTOCOL_VERSION: &str = "1.3";
 /// The browser as a whole.
 ///
 /// Protocol domain: `Browser`.
-#[allow(
-    deprecated,
-    clippy::large_enum_variant,
-    clippy::too_many_arguments,
-    clippy::enum_variant_names,
-    clippy::should_implement_trait,
-    clippy::wrong_self_convention,
-    clippy::new_without_default,
-    clippy::module_inception,
-    clippy::upper_case_acronyms
-)]
+#[allow(clippy::module_inception)]
 pub mod browser {
     use ::cdp_runtime::codegen as __cdp;
     /// Reports the browser's version and the protocol version it speaks.
     ///
     /// Protocol method: `Browser.getVersion`.
-    #[derive(
-        __cdp::Debug,
-        __cdp::Clone,
-        __cdp::PartialEq,
-        __cdp::Eq,
-        __cdp::Hash,
-        __cdp::Copy,
-        __cdp::Default,
-    )]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Copy, Default)]
     pub struct GetVersionParams {}
-    impl __cdp::serde::Serialize for GetVersionParams {
-        fn serialize<S>(&self, serializer: S) -> __cdp::Result<S::Ok, S::Error>
-        where
-            S: __cdp::serde::Serializer,
-        {
-            __cdp::serialize_empty(serializer)
-        }
-    }
-    impl<'de> __cdp::serde::Deserialize<'de> for GetVersionParams {
-        fn deserialize<D>(deserializer: D) -> __cdp::Result<Self, D::Error>
-        where
-            D: __cdp::serde::Deserializer<'de>,
-        {
-            __cdp::deserialize_empty(deserializer, "the params of `Browser.getVersion`")
-                .map(|()| GetVersionParams {})
-        }
-    }
-    impl GetVersionParams {
-        /// Creates a value with every optional field unset.
-        pub fn new() -> Self {
-            Self {}
-        }
-    }
+    __cdp::object!(GetVersionParams "the params of `Browser.getVersion`" {} new {});
     /// What `Browser.getVersion` returns.
-    #[derive(__cdp::Debug, __cdp::Clone, __cdp::PartialEq, __cdp::Eq, __cdp::Hash)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct GetVersionReturns {
         /// The protocol version.
-        pub protocol_version: __cdp::String,
+        pub protocol_version: String,
         /// The product name and version.
-        pub product: __cdp::String,
+        pub product: String,
         /// The product revision.
-        pub revision: __cdp::String,
+        pub revision: String,
         /// The User-Agent header the browser sends.
-        pub user_agent: __cdp::String,
+        pub user_agent: String,
         /// The V8 version.
-        pub js_version: __cdp::String,
+        pub js_version: String,
     }
-    impl __cdp::serde::Serialize for GetVersionReturns {
-        fn serialize<S>(&self, serializer: S) -> __cdp::Result<S::Ok, S::Error>
-        where
-            S: __cdp::serde::Serializer,
-        {
-            use __cdp::serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(__cdp::None)?;
-            map.serialize_entry("protocolVersion", &self.protocol_version)?;
-            map.serialize_entry("product", &self.product)?;
-            map.serialize_entry("revision", &self.revision)?;
-            map.serialize_entry("userAgent", &self.user_agent)?;
-            map.serialize_entry("jsVersion", &self.js_version)?;
-            map.end()
-        }
-    }
-    impl<'de> __cdp::serde::Deserialize<'de> for GetVersionReturns {
-        fn deserialize<D>(deserializer: D) -> __cdp::Result<Self, D::Error>
-        where
-            D: __cdp::serde::Deserializer<'de>,
-        {
-            struct Visitor;
-            impl<'de> __cdp::serde::de::Visitor<'de> for Visitor {
-                type Value = GetVersionReturns;
-                fn expecting(&self, f: &mut __cdp::Formatter<'_>) -> __cdp::FmtResult {
-                    f.write_str("the result of `Browser.getVersion`")
-                }
-                fn visit_map<A>(
-                    self,
-                    mut map: A,
-                ) -> __cdp::Result<GetVersionReturns, A::Error>
-                where
-                    A: __cdp::serde::de::MapAccess<'de>,
-                {
-                    let mut f0: __cdp::Option<__cdp::String> = __cdp::None;
-                    let mut f1: __cdp::Option<__cdp::String> = __cdp::None;
-                    let mut f2: __cdp::Option<__cdp::String> = __cdp::None;
-                    let mut f3: __cdp::Option<__cdp::String> = __cdp::None;
-                    let mut f4: __cdp::Option<__cdp::String> = __cdp::None;
-                    while let __cdp::Some(key) = map.next_key::<__cdp::FieldKey<'de>>()?
-                    {
-                        match key.as_str() {
-                            "protocolVersion" => __cdp::field(&mut map, &mut f0),
-                            "product" => __cdp::field(&mut map, &mut f1),
-                            "revision" => __cdp::field(&mut map, &mut f2),
-                            "userAgent" => __cdp::field(&mut map, &mut f3),
-                            "jsVersion" => __cdp::field(&mut map, &mut f4),
-                            _ => {
-                                __cdp::skip_value(
-                                    &mut map,
-                                    "the result of `Browser.getVersion`",
-                                    key.as_str(),
-                                )
-                            }
-                        }?;
-                    }
-                    let __cdp::Some(f0) = f0 else {
-                        return __cdp::Err(__cdp::missing_field("protocolVersion"));
-                    };
-                    let __cdp::Some(f1) = f1 else {
-                        return __cdp::Err(__cdp::missing_field("product"));
-                    };
-                    let __cdp::Some(f2) = f2 else {
-                        return __cdp::Err(__cdp::missing_field("revision"));
-                    };
-                    let __cdp::Some(f3) = f3 else {
-                        return __cdp::Err(__cdp::missing_field("userAgent"));
-                    };
-                    let __cdp::Some(f4) = f4 else {
-                        return __cdp::Err(__cdp::missing_field("jsVersion"));
-                    };
-                    __cdp::Ok(GetVersionReturns {
-                        protocol_version: f0,
-                        product: f1,
-                        revision: f2,
-                        user_agent: f3,
-                        js_version: f4,
-                    })
-                }
-            }
-            deserializer.deserialize_map(Visitor)
-        }
-    }
-    impl __cdp::Command for GetVersionParams {
-        const METHOD: &'static str = "Browser.getVersion";
-        type Response = GetVersionReturns;
-    }
+    __cdp::object!(GetVersionReturns "the result of `Browser.getVersion`" {
+        req protocol_version "protocolVersion",
+        req product "product",
+        req revision "revision",
+        req user_agent "userAgent",
+        req js_version "jsVersion",
+    });
+    __cdp::command!(GetVersionParams -> GetVersionReturns "Browser.getVersion");
     /// Closes the browser cleanly.
     ///
     /// Protocol method: `Browser.close`.
-    #[derive(
-        __cdp::Debug,
-        __cdp::Clone,
-        __cdp::PartialEq,
-        __cdp::Eq,
-        __cdp::Hash,
-        __cdp::Copy,
-        __cdp::Default,
-    )]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Copy, Default)]
     pub struct CloseParams {}
-    impl __cdp::serde::Serialize for CloseParams {
-        fn serialize<S>(&self, serializer: S) -> __cdp::Result<S::Ok, S::Error>
-        where
-            S: __cdp::serde::Serializer,
-        {
-            __cdp::serialize_empty(serializer)
-        }
-    }
-    impl<'de> __cdp::serde::Deserialize<'de> for CloseParams {
-        fn deserialize<D>(deserializer: D) -> __cdp::Result<Self, D::Error>
-        where
-            D: __cdp::serde::Deserializer<'de>,
-        {
-            __cdp::deserialize_empty(deserializer, "the params of `Browser.close`")
-                .map(|()| CloseParams {})
-        }
-    }
-    impl CloseParams {
-        /// Creates a value with every optional field unset.
-        pub fn new() -> Self {
-            Self {}
-        }
-    }
+    __cdp::object!(CloseParams "the params of `Browser.close`" {} new {});
     /// What `Browser.close` returns.
-    #[derive(
-        __cdp::Debug,
-        __cdp::Clone,
-        __cdp::PartialEq,
-        __cdp::Eq,
-        __cdp::Hash,
-        __cdp::Copy,
-        __cdp::Default,
-    )]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Copy, Default)]
     pub struct CloseReturns {}
-    impl __cdp::serde::Serialize for CloseReturns {
-        fn serialize<S>(&self, serializer: S) -> __cdp::Result<S::Ok, S::Error>
-        where
-            S: __cdp::serde::Serializer,
-        {
-            __cdp::serialize_empty(serializer)
-        }
-    }
-    impl<'de> __cdp::serde::Deserialize<'de> for CloseReturns {
-        fn deserialize<D>(deserializer: D) -> __cdp::Result<Self, D::Error>
-        where
-            D: __cdp::serde::Deserializer<'de>,
-        {
-            __cdp::deserialize_empty(deserializer, "the result of `Browser.close`")
-                .map(|()| CloseReturns {})
-        }
-    }
-    impl __cdp::Command for CloseParams {
-        const METHOD: &'static str = "Browser.close";
-        type Response = CloseReturns;
-    }
+    __cdp::object!(CloseReturns "the result of `Browser.close`" {});
+    __cdp::command!(CloseParams -> CloseReturns "Browser.close");
 }
 /// The session's own life.
 ///
 /// Protocol domain: `Inspector`.
-#[allow(
-    deprecated,
-    clippy::large_enum_variant,
-    clippy::too_many_arguments,
-    clippy::enum_variant_names,
-    clippy::should_implement_trait,
-    clippy::wrong_self_convention,
-    clippy::new_without_default,
-    clippy::module_inception,
-    clippy::upper_case_acronyms
-)]
+#[allow(clippy::module_inception, clippy::large_enum_variant)]
 pub mod inspector {
     use ::cdp_runtime::codegen as __cdp;
     /// The session was detached, for example because another client took over the target.
     ///
     /// Protocol event: `Inspector.detached`.
-    #[derive(__cdp::Debug, __cdp::Clone, __cdp::PartialEq, __cdp::Eq, __cdp::Hash)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct DetachedEvent {
         /// Why.
-        pub reason: __cdp::String,
+        pub reason: String,
     }
-    impl __cdp::serde::Serialize for DetachedEvent {
-        fn serialize<S>(&self, serializer: S) -> __cdp::Result<S::Ok, S::Error>
-        where
-            S: __cdp::serde::Serializer,
-        {
-            use __cdp::serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(__cdp::None)?;
-            map.serialize_entry("reason", &self.reason)?;
-            map.end()
-        }
-    }
-    impl<'de> __cdp::serde::Deserialize<'de> for DetachedEvent {
-        fn deserialize<D>(deserializer: D) -> __cdp::Result<Self, D::Error>
-        where
-            D: __cdp::serde::Deserializer<'de>,
-        {
-            struct Visitor;
-            impl<'de> __cdp::serde::de::Visitor<'de> for Visitor {
-                type Value = DetachedEvent;
-                fn expecting(&self, f: &mut __cdp::Formatter<'_>) -> __cdp::FmtResult {
-                    f.write_str("the params of `Inspector.detached`")
-                }
-                fn visit_map<A>(
-                    self,
-                    mut map: A,
-                ) -> __cdp::Result<DetachedEvent, A::Error>
-                where
-                    A: __cdp::serde::de::MapAccess<'de>,
-                {
-                    let mut f0: __cdp::Option<__cdp::String> = __cdp::None;
-                    while let __cdp::Some(key) = map.next_key::<__cdp::FieldKey<'de>>()?
-                    {
-                        match key.as_str() {
-                            "reason" => __cdp::field(&mut map, &mut f0),
-                            _ => {
-                                __cdp::skip_value(
-                                    &mut map,
-                                    "the params of `Inspector.detached`",
-                                    key.as_str(),
-                                )
-                            }
-                        }?;
-                    }
-                    let __cdp::Some(f0) = f0 else {
-                        return __cdp::Err(__cdp::missing_field("reason"));
-                    };
-                    __cdp::Ok(DetachedEvent { reason: f0 })
-                }
-            }
-            deserializer.deserialize_map(Visitor)
-        }
-    }
-    impl __cdp::Event for DetachedEvent {
-        const METHOD: &'static str = "Inspector.detached";
-    }
+    __cdp::object!(DetachedEvent "the params of `Inspector.detached`" {
+        req reason "reason",
+    });
     /// The target's renderer crashed.
     ///
     /// Protocol event: `Inspector.targetCrashed`.
-    #[derive(
-        __cdp::Debug,
-        __cdp::Clone,
-        __cdp::PartialEq,
-        __cdp::Eq,
-        __cdp::Hash,
-        __cdp::Copy,
-        __cdp::Default,
-    )]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Copy, Default)]
     pub struct TargetCrashedEvent {}
-    impl __cdp::serde::Serialize for TargetCrashedEvent {
-        fn serialize<S>(&self, serializer: S) -> __cdp::Result<S::Ok, S::Error>
-        where
-            S: __cdp::serde::Serializer,
-        {
-            __cdp::serialize_empty(serializer)
-        }
-    }
-    impl<'de> __cdp::serde::Deserialize<'de> for TargetCrashedEvent {
-        fn deserialize<D>(deserializer: D) -> __cdp::Result<Self, D::Error>
-        where
-            D: __cdp::serde::Deserializer<'de>,
-        {
-            __cdp::deserialize_empty(
-                    deserializer,
-                    "the params of `Inspector.targetCrashed`",
-                )
-                .map(|()| TargetCrashedEvent {})
-        }
-    }
-    impl __cdp::Event for TargetCrashedEvent {
-        const METHOD: &'static str = "Inspector.targetCrashed";
-    }
-    /// Every event of the `Inspector` domain.
-    #[derive(__cdp::Debug, __cdp::Clone, __cdp::PartialEq)]
-    #[non_exhaustive]
-    pub enum Event {
-        /// `Inspector.detached`
-        Detached(DetachedEvent),
-        /// `Inspector.targetCrashed`
-        TargetCrashed(TargetCrashedEvent),
-    }
-    impl Event {
-        /// The protocol method of this event.
-        pub fn method(&self) -> &'static str {
-            match self {
-                Self::Detached(_) => <DetachedEvent as __cdp::Event>::METHOD,
-                Self::TargetCrashed(_) => <TargetCrashedEvent as __cdp::Event>::METHOD,
-            }
-        }
-    }
-    impl __cdp::From<DetachedEvent> for Event {
-        fn from(event: DetachedEvent) -> Self {
-            Self::Detached(event)
-        }
-    }
-    impl __cdp::From<TargetCrashedEvent> for Event {
-        fn from(event: TargetCrashedEvent) -> Self {
-            Self::TargetCrashed(event)
-        }
-    }
-    impl __cdp::EventOf<super::Event> for Event {
-        fn from_set(event: &super::Event) -> __cdp::Option<&Self> {
-            match event {
-                super::Event::Inspector(event) => __cdp::Some(event),
-                _ => __cdp::None,
-            }
-        }
-        fn accepts(method: &str) -> bool {
-            method.starts_with("Inspector.")
-        }
-    }
-    impl __cdp::EventOf<super::Event> for DetachedEvent {
-        fn from_set(event: &super::Event) -> __cdp::Option<&Self> {
-            match event {
-                super::Event::Inspector(Event::Detached(event)) => __cdp::Some(event),
-                _ => __cdp::None,
-            }
-        }
-        fn accepts(method: &str) -> bool {
-            method == <Self as __cdp::Event>::METHOD
-        }
-    }
-    impl __cdp::EventOf<super::Event> for TargetCrashedEvent {
-        fn from_set(event: &super::Event) -> __cdp::Option<&Self> {
-            match event {
-                super::Event::Inspector(Event::TargetCrashed(event)) => {
-                    __cdp::Some(event)
-                }
-                _ => __cdp::None,
-            }
-        }
-        fn accepts(method: &str) -> bool {
-            method == <Self as __cdp::Event>::METHOD
-        }
-    }
+    __cdp::object!(TargetCrashedEvent "the params of `Inspector.targetCrashed`" {});
+    __cdp::events!(Inspector "Inspector." {
+        Detached(inline DetachedEvent) "Inspector.detached",
+        TargetCrashed(inline TargetCrashedEvent) "Inspector.targetCrashed",
+    });
 }
 /// The network, as far as pages and navigations name it.
 ///
 /// Protocol domain: `Network`.
-#[allow(
-    deprecated,
-    clippy::large_enum_variant,
-    clippy::too_many_arguments,
-    clippy::enum_variant_names,
-    clippy::should_implement_trait,
-    clippy::wrong_self_convention,
-    clippy::new_without_default,
-    clippy::module_inception,
-    clippy::upper_case_acronyms
-)]
+#[allow(clippy::module_inception)]
 pub mod network {
     use ::cdp_runtime::codegen as __cdp;
     /// Identifies one load of a document: each navigation has its own.
     ///
     /// Protocol type: `Network.LoaderId`.
-    #[derive(__cdp::Debug, __cdp::Clone, __cdp::PartialEq, __cdp::Eq, __cdp::Hash)]
-    pub struct LoaderId(pub __cdp::String);
-    impl __cdp::serde::Serialize for LoaderId {
-        fn serialize<S>(&self, serializer: S) -> __cdp::Result<S::Ok, S::Error>
-        where
-            S: __cdp::serde::Serializer,
-        {
-            __cdp::serde::Serialize::serialize(&self.0, serializer)
-        }
-    }
-    impl<'de> __cdp::serde::Deserialize<'de> for LoaderId {
-        fn deserialize<D>(deserializer: D) -> __cdp::Result<Self, D::Error>
-        where
-            D: __cdp::serde::Deserializer<'de>,
-        {
-            __cdp::serde::Deserialize::deserialize(deserializer).map(Self)
-        }
-    }
-    impl __cdp::From<__cdp::String> for LoaderId {
-        fn from(value: __cdp::String) -> Self {
-            Self(value)
-        }
-    }
-    impl __cdp::From<LoaderId> for __cdp::String {
-        fn from(value: LoaderId) -> Self {
-            value.0
-        }
-    }
-    impl __cdp::Newtype for LoaderId {
-        type Inner = __cdp::String;
-    }
-    impl __cdp::From<&str> for LoaderId {
-        fn from(value: &str) -> Self {
-            Self(__cdp::String::from(value))
-        }
-    }
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    pub struct LoaderId(pub String);
+    __cdp::newtype!(LoaderId: String, unwrap, str);
     /// Seconds since an arbitrary point in the past, on a clock that never goes back.
     ///
     /// Protocol type: `Network.MonotonicTime`.
-    #[derive(__cdp::Debug, __cdp::Clone, __cdp::PartialEq, __cdp::Copy)]
+    #[derive(Debug, Clone, PartialEq, Copy)]
     pub struct MonotonicTime(pub f64);
-    impl __cdp::serde::Serialize for MonotonicTime {
-        fn serialize<S>(&self, serializer: S) -> __cdp::Result<S::Ok, S::Error>
-        where
-            S: __cdp::serde::Serializer,
-        {
-            __cdp::serde::Serialize::serialize(&self.0, serializer)
-        }
-    }
-    impl<'de> __cdp::serde::Deserialize<'de> for MonotonicTime {
-        fn deserialize<D>(deserializer: D) -> __cdp::Result<Self, D::Error>
-        where
-            D: __cdp::serde::Deserializer<'de>,
-        {
-            __cdp::serde::Deserialize::deserialize(deserializer).map(Self)
-        }
-    }
-    impl __cdp::From<f64> for MonotonicTime {
-        fn from(value: f64) -> Self {
-            Self(value)
-        }
-    }
-    impl __cdp::From<MonotonicTime> for f64 {
-        fn from(value: MonotonicTime) -> Self {
-            value.0
-        }
-    }
-    impl __cdp::Newtype for MonotonicTime {
-        type Inner = f64;
-    }
+    __cdp::newtype!(MonotonicTime: f64, unwrap);
 }
 /// A page: its navigations, its lifecycle and what it shows.
 ///
 /// Protocol domain: `Page`.
 #[allow(
-    deprecated,
-    clippy::large_enum_variant,
-    clippy::too_many_arguments,
-    clippy::enum_variant_names,
-    clippy::should_implement_trait,
-    clippy::wrong_self_convention,
-    clippy::new_without_default,
     clippy::module_inception,
-    clippy::upper_case_acronyms
+    clippy::large_enum_variant,
+    clippy::enum_variant_names
 )]
 pub mod page {
     use ::cdp_runtime::codegen as __cdp;
     /// Identifies a frame.
     ///
     /// Protocol type: `Page.FrameId`.
-    #[derive(__cdp::Debug, __cdp::Clone, __cdp::PartialEq, __cdp::Eq, __cdp::Hash)]
-    pub struct FrameId(pub __cdp::String);
-    impl __cdp::serde::Serialize for FrameId {
-        fn serialize<S>(&self, serializer: S) -> __cdp::Result<S::Ok, S::Error>
-        where
-            S: __cdp::serde::Serializer,
-        {
-            __cdp::serde::Serialize::serialize(&self.0, serializer)
-        }
-    }
-    impl<'de> __cdp::serde::Deserialize<'de> for FrameId {
-        fn deserialize<D>(deserializer: D) -> __cdp::Result<Self, D::Error>
-        where
-            D: __cdp::serde::Deserializer<'de>,
-        {
-            __cdp::serde::Deserialize::deserialize(deserializer).map(Self)
-        }
-    }
-    impl __cdp::From<__cdp::String> for FrameId {
-        fn from(value: __cdp::String) -> Self {
-            Self(value)
-        }
-    }
-    impl __cdp::From<FrameId> for __cdp::String {
-        fn from(value: FrameId) -> Self {
-            value.0
-        }
-    }
-    impl __cdp::Newtype for FrameId {
-        type Inner = __cdp::String;
-    }
-    impl __cdp::From<&str> for FrameId {
-        fn from(value: &str) -> Self {
-            Self(__cdp::String::from(value))
-        }
-    }
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    pub struct FrameId(pub String);
+    __cdp::newtype!(FrameId: String, unwrap, str);
     /// The type of the protocol field `Page.captureScreenshot.parameters.format`.
-    #[derive(__cdp::Debug, __cdp::Clone, __cdp::PartialEq, __cdp::Eq, __cdp::Hash)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     #[non_exhaustive]
     pub enum CaptureScreenshotFormat {
         /// `jpeg`
@@ -557,1448 +121,263 @@ pub mod page {
         /// `webp`
         Webp,
         /// A value these bindings do not know, kept as it was sent.
-        Unknown(__cdp::String),
+        Unknown(String),
     }
-    impl CaptureScreenshotFormat {
-        /// Every value these bindings know, in schema order.
-        pub const KNOWN: &'static [Self] = &[Self::Jpeg, Self::Png, Self::Webp];
-        /// The value as it is written in protocol messages.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Jpeg => "jpeg",
-                Self::Png => "png",
-                Self::Webp => "webp",
-                Self::Unknown(value) => value,
-            }
-        }
-        fn known(value: &str) -> __cdp::Option<Self> {
-            match value {
-                "jpeg" => __cdp::Some(Self::Jpeg),
-                "png" => __cdp::Some(Self::Png),
-                "webp" => __cdp::Some(Self::Webp),
-                _ => __cdp::None,
-            }
-        }
-    }
-    impl __cdp::From<&str> for CaptureScreenshotFormat {
-        fn from(value: &str) -> Self {
-            Self::known(value).unwrap_or_else(|| Self::Unknown(value.into()))
-        }
-    }
-    impl __cdp::From<__cdp::String> for CaptureScreenshotFormat {
-        fn from(value: __cdp::String) -> Self {
-            match Self::known(&value) {
-                __cdp::Some(known) => known,
-                __cdp::None => Self::Unknown(value),
-            }
-        }
-    }
-    impl __cdp::FromStr for CaptureScreenshotFormat {
-        type Err = __cdp::Infallible;
-        fn from_str(value: &str) -> __cdp::Result<Self, Self::Err> {
-            __cdp::Ok(Self::from(value))
-        }
-    }
-    impl __cdp::Display for CaptureScreenshotFormat {
-        fn fmt(&self, f: &mut __cdp::Formatter<'_>) -> __cdp::FmtResult {
-            f.write_str(self.as_str())
-        }
-    }
-    impl __cdp::serde::Serialize for CaptureScreenshotFormat {
-        fn serialize<S>(&self, serializer: S) -> __cdp::Result<S::Ok, S::Error>
-        where
-            S: __cdp::serde::Serializer,
-        {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> __cdp::serde::Deserialize<'de> for CaptureScreenshotFormat {
-        fn deserialize<D>(deserializer: D) -> __cdp::Result<Self, D::Error>
-        where
-            D: __cdp::serde::Deserializer<'de>,
-        {
-            __cdp::deserialize_string_enum(
-                deserializer,
-                "Page.captureScreenshot.parameters.format",
-                Self::known,
-            )
-        }
-    }
+    __cdp::string_enum!(CaptureScreenshotFormat "Page.captureScreenshot.parameters.format" Unknown {
+        Jpeg "jpeg",
+        Png "png",
+        Webp "webp",
+    });
     /// Starts sending this domain's events for the session's page.
     ///
     /// Protocol method: `Page.enable`.
-    #[derive(
-        __cdp::Debug,
-        __cdp::Clone,
-        __cdp::PartialEq,
-        __cdp::Eq,
-        __cdp::Hash,
-        __cdp::Copy,
-        __cdp::Default,
-    )]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Copy, Default)]
     pub struct EnableParams {}
-    impl __cdp::serde::Serialize for EnableParams {
-        fn serialize<S>(&self, serializer: S) -> __cdp::Result<S::Ok, S::Error>
-        where
-            S: __cdp::serde::Serializer,
-        {
-            __cdp::serialize_empty(serializer)
-        }
-    }
-    impl<'de> __cdp::serde::Deserialize<'de> for EnableParams {
-        fn deserialize<D>(deserializer: D) -> __cdp::Result<Self, D::Error>
-        where
-            D: __cdp::serde::Deserializer<'de>,
-        {
-            __cdp::deserialize_empty(deserializer, "the params of `Page.enable`")
-                .map(|()| EnableParams {})
-        }
-    }
-    impl EnableParams {
-        /// Creates a value with every optional field unset.
-        pub fn new() -> Self {
-            Self {}
-        }
-    }
+    __cdp::object!(EnableParams "the params of `Page.enable`" {} new {});
     /// What `Page.enable` returns.
-    #[derive(
-        __cdp::Debug,
-        __cdp::Clone,
-        __cdp::PartialEq,
-        __cdp::Eq,
-        __cdp::Hash,
-        __cdp::Copy,
-        __cdp::Default,
-    )]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Copy, Default)]
     pub struct EnableReturns {}
-    impl __cdp::serde::Serialize for EnableReturns {
-        fn serialize<S>(&self, serializer: S) -> __cdp::Result<S::Ok, S::Error>
-        where
-            S: __cdp::serde::Serializer,
-        {
-            __cdp::serialize_empty(serializer)
-        }
-    }
-    impl<'de> __cdp::serde::Deserialize<'de> for EnableReturns {
-        fn deserialize<D>(deserializer: D) -> __cdp::Result<Self, D::Error>
-        where
-            D: __cdp::serde::Deserializer<'de>,
-        {
-            __cdp::deserialize_empty(deserializer, "the result of `Page.enable`")
-                .map(|()| EnableReturns {})
-        }
-    }
-    impl __cdp::Command for EnableParams {
-        const METHOD: &'static str = "Page.enable";
-        type Response = EnableReturns;
-    }
+    __cdp::object!(EnableReturns "the result of `Page.enable`" {});
+    __cdp::command!(EnableParams -> EnableReturns "Page.enable");
     /// Navigates a frame (the main frame by default) to a URL.
     ///
     /// Protocol method: `Page.navigate`.
-    #[derive(__cdp::Debug, __cdp::Clone, __cdp::PartialEq, __cdp::Eq, __cdp::Hash)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct NavigateParams {
         /// The URL.
-        pub url: __cdp::String,
+        pub url: String,
         /// The referrer URL.
-        pub referrer: __cdp::Option<__cdp::String>,
+        pub referrer: Option<String>,
         /// The frame to navigate; the main frame when absent.
-        pub frame_id: __cdp::Option<FrameId>,
+        pub frame_id: Option<FrameId>,
     }
-    impl __cdp::serde::Serialize for NavigateParams {
-        fn serialize<S>(&self, serializer: S) -> __cdp::Result<S::Ok, S::Error>
-        where
-            S: __cdp::serde::Serializer,
-        {
-            use __cdp::serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(__cdp::None)?;
-            map.serialize_entry("url", &self.url)?;
-            if let __cdp::Some(value) = &self.referrer {
-                map.serialize_entry("referrer", value)?;
-            }
-            if let __cdp::Some(value) = &self.frame_id {
-                map.serialize_entry("frameId", value)?;
-            }
-            map.end()
-        }
-    }
-    impl<'de> __cdp::serde::Deserialize<'de> for NavigateParams {
-        fn deserialize<D>(deserializer: D) -> __cdp::Result<Self, D::Error>
-        where
-            D: __cdp::serde::Deserializer<'de>,
-        {
-            struct Visitor;
-            impl<'de> __cdp::serde::de::Visitor<'de> for Visitor {
-                type Value = NavigateParams;
-                fn expecting(&self, f: &mut __cdp::Formatter<'_>) -> __cdp::FmtResult {
-                    f.write_str("the params of `Page.navigate`")
-                }
-                fn visit_map<A>(
-                    self,
-                    mut map: A,
-                ) -> __cdp::Result<NavigateParams, A::Error>
-                where
-                    A: __cdp::serde::de::MapAccess<'de>,
-                {
-                    let mut f0: __cdp::Option<__cdp::String> = __cdp::None;
-                    let mut f1: __cdp::Option<__cdp::String> = __cdp::None;
-                    let mut f2: __cdp::Option<FrameId> = __cdp::None;
-                    while let __cdp::Some(key) = map.next_key::<__cdp::FieldKey<'de>>()?
-                    {
-                        match key.as_str() {
-                            "url" => __cdp::field(&mut map, &mut f0),
-                            "referrer" => __cdp::optional_field(&mut map, &mut f1),
-                            "frameId" => __cdp::optional_field(&mut map, &mut f2),
-                            _ => {
-                                __cdp::skip_value(
-                                    &mut map,
-                                    "the params of `Page.navigate`",
-                                    key.as_str(),
-                                )
-                            }
-                        }?;
-                    }
-                    let __cdp::Some(f0) = f0 else {
-                        return __cdp::Err(__cdp::missing_field("url"));
-                    };
-                    __cdp::Ok(NavigateParams {
-                        url: f0,
-                        referrer: f1,
-                        frame_id: f2,
-                    })
-                }
-            }
-            deserializer.deserialize_map(Visitor)
-        }
-    }
-    impl NavigateParams {
-        /// Creates a value from the required fields (`url`); the optional ones start unset.
-        pub fn new(url: impl __cdp::Into<__cdp::String>) -> Self {
-            Self {
-                url: url.into(),
-                referrer: __cdp::None,
-                frame_id: __cdp::None,
-            }
-        }
-        /// Sets the optional field `referrer`.
-        #[must_use]
-        pub fn referrer(mut self, referrer: impl __cdp::Into<__cdp::String>) -> Self {
-            self.referrer = __cdp::Some(referrer.into());
-            self
-        }
-        /// Sets the optional field `frameId`.
-        #[must_use]
-        pub fn frame_id(mut self, frame_id: impl __cdp::Into<FrameId>) -> Self {
-            self.frame_id = __cdp::Some(frame_id.into());
-            self
-        }
-    }
+    __cdp::object!(NavigateParams "the params of `Page.navigate`" {
+        req url "url",
+        opt referrer "referrer",
+        opt frame_id "frameId",
+    } new {
+        url: String,
+    } set {
+        referrer "referrer": String,
+        frame_id "frameId": FrameId,
+    });
     /// What `Page.navigate` returns.
-    #[derive(__cdp::Debug, __cdp::Clone, __cdp::PartialEq, __cdp::Eq, __cdp::Hash)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct NavigateReturns {
         /// The frame that navigated.
         pub frame_id: FrameId,
         /// The load this navigation started. Absent when it stayed in the same document (a fragment or history change).
-        pub loader_id: __cdp::Option<super::network::LoaderId>,
+        pub loader_id: Option<super::network::LoaderId>,
         /// Why the navigation failed, when it did (`net::ERR_NAME_NOT_RESOLVED`).
-        pub error_text: __cdp::Option<__cdp::String>,
+        pub error_text: Option<String>,
         /// Whether the navigation became a download.
         ///
         /// **Experimental:** may change or disappear in any Chromium release.
-        pub is_download: __cdp::Option<bool>,
+        pub is_download: Option<bool>,
     }
-    impl __cdp::serde::Serialize for NavigateReturns {
-        fn serialize<S>(&self, serializer: S) -> __cdp::Result<S::Ok, S::Error>
-        where
-            S: __cdp::serde::Serializer,
-        {
-            use __cdp::serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(__cdp::None)?;
-            map.serialize_entry("frameId", &self.frame_id)?;
-            if let __cdp::Some(value) = &self.loader_id {
-                map.serialize_entry("loaderId", value)?;
-            }
-            if let __cdp::Some(value) = &self.error_text {
-                map.serialize_entry("errorText", value)?;
-            }
-            if let __cdp::Some(value) = &self.is_download {
-                map.serialize_entry("isDownload", value)?;
-            }
-            map.end()
-        }
-    }
-    impl<'de> __cdp::serde::Deserialize<'de> for NavigateReturns {
-        fn deserialize<D>(deserializer: D) -> __cdp::Result<Self, D::Error>
-        where
-            D: __cdp::serde::Deserializer<'de>,
-        {
-            struct Visitor;
-            impl<'de> __cdp::serde::de::Visitor<'de> for Visitor {
-                type Value = NavigateReturns;
-                fn expecting(&self, f: &mut __cdp::Formatter<'_>) -> __cdp::FmtResult {
-                    f.write_str("the result of `Page.navigate`")
-                }
-                fn visit_map<A>(
-                    self,
-                    mut map: A,
-                ) -> __cdp::Result<NavigateReturns, A::Error>
-                where
-                    A: __cdp::serde::de::MapAccess<'de>,
-                {
-                    let mut f0: __cdp::Option<FrameId> = __cdp::None;
-                    let mut f1: __cdp::Option<super::network::LoaderId> = __cdp::None;
-                    let mut f2: __cdp::Option<__cdp::String> = __cdp::None;
-                    let mut f3: __cdp::Option<bool> = __cdp::None;
-                    while let __cdp::Some(key) = map.next_key::<__cdp::FieldKey<'de>>()?
-                    {
-                        match key.as_str() {
-                            "frameId" => __cdp::field(&mut map, &mut f0),
-                            "loaderId" => __cdp::optional_field(&mut map, &mut f1),
-                            "errorText" => __cdp::optional_field(&mut map, &mut f2),
-                            "isDownload" => __cdp::optional_field(&mut map, &mut f3),
-                            _ => {
-                                __cdp::skip_value(
-                                    &mut map,
-                                    "the result of `Page.navigate`",
-                                    key.as_str(),
-                                )
-                            }
-                        }?;
-                    }
-                    let __cdp::Some(f0) = f0 else {
-                        return __cdp::Err(__cdp::missing_field("frameId"));
-                    };
-                    __cdp::Ok(NavigateReturns {
-                        frame_id: f0,
-                        loader_id: f1,
-                        error_text: f2,
-                        is_download: f3,
-                    })
-                }
-            }
-            deserializer.deserialize_map(Visitor)
-        }
-    }
-    impl __cdp::Command for NavigateParams {
-        const METHOD: &'static str = "Page.navigate";
-        type Response = NavigateReturns;
-    }
+    __cdp::object!(NavigateReturns "the result of `Page.navigate`" {
+        req frame_id "frameId",
+        opt loader_id "loaderId",
+        opt error_text "errorText",
+        opt is_download "isDownload",
+    });
+    __cdp::command!(NavigateParams -> NavigateReturns "Page.navigate");
     /// Turns `lifecycleEvent` on or off.
     ///
     /// Protocol method: `Page.setLifecycleEventsEnabled`.
-    #[derive(
-        __cdp::Debug,
-        __cdp::Clone,
-        __cdp::PartialEq,
-        __cdp::Eq,
-        __cdp::Hash,
-        __cdp::Copy,
-    )]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Copy)]
     pub struct SetLifecycleEventsEnabledParams {
         /// Whether to send them.
         pub enabled: bool,
     }
-    impl __cdp::serde::Serialize for SetLifecycleEventsEnabledParams {
-        fn serialize<S>(&self, serializer: S) -> __cdp::Result<S::Ok, S::Error>
-        where
-            S: __cdp::serde::Serializer,
-        {
-            use __cdp::serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(__cdp::None)?;
-            map.serialize_entry("enabled", &self.enabled)?;
-            map.end()
-        }
-    }
-    impl<'de> __cdp::serde::Deserialize<'de> for SetLifecycleEventsEnabledParams {
-        fn deserialize<D>(deserializer: D) -> __cdp::Result<Self, D::Error>
-        where
-            D: __cdp::serde::Deserializer<'de>,
-        {
-            struct Visitor;
-            impl<'de> __cdp::serde::de::Visitor<'de> for Visitor {
-                type Value = SetLifecycleEventsEnabledParams;
-                fn expecting(&self, f: &mut __cdp::Formatter<'_>) -> __cdp::FmtResult {
-                    f.write_str("the params of `Page.setLifecycleEventsEnabled`")
-                }
-                fn visit_map<A>(
-                    self,
-                    mut map: A,
-                ) -> __cdp::Result<SetLifecycleEventsEnabledParams, A::Error>
-                where
-                    A: __cdp::serde::de::MapAccess<'de>,
-                {
-                    let mut f0: __cdp::Option<bool> = __cdp::None;
-                    while let __cdp::Some(key) = map.next_key::<__cdp::FieldKey<'de>>()?
-                    {
-                        match key.as_str() {
-                            "enabled" => __cdp::field(&mut map, &mut f0),
-                            _ => {
-                                __cdp::skip_value(
-                                    &mut map,
-                                    "the params of `Page.setLifecycleEventsEnabled`",
-                                    key.as_str(),
-                                )
-                            }
-                        }?;
-                    }
-                    let __cdp::Some(f0) = f0 else {
-                        return __cdp::Err(__cdp::missing_field("enabled"));
-                    };
-                    __cdp::Ok(SetLifecycleEventsEnabledParams {
-                        enabled: f0,
-                    })
-                }
-            }
-            deserializer.deserialize_map(Visitor)
-        }
-    }
-    impl SetLifecycleEventsEnabledParams {
-        /// Creates a value from the required fields (`enabled`); the optional ones start unset.
-        pub fn new(enabled: impl __cdp::Into<bool>) -> Self {
-            Self { enabled: enabled.into() }
-        }
-    }
+    __cdp::object!(SetLifecycleEventsEnabledParams "the params of `Page.setLifecycleEventsEnabled`" {
+        req enabled "enabled",
+    } new {
+        enabled: bool,
+    });
     /// What `Page.setLifecycleEventsEnabled` returns.
-    #[derive(
-        __cdp::Debug,
-        __cdp::Clone,
-        __cdp::PartialEq,
-        __cdp::Eq,
-        __cdp::Hash,
-        __cdp::Copy,
-        __cdp::Default,
-    )]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Copy, Default)]
     pub struct SetLifecycleEventsEnabledReturns {}
-    impl __cdp::serde::Serialize for SetLifecycleEventsEnabledReturns {
-        fn serialize<S>(&self, serializer: S) -> __cdp::Result<S::Ok, S::Error>
-        where
-            S: __cdp::serde::Serializer,
-        {
-            __cdp::serialize_empty(serializer)
-        }
-    }
-    impl<'de> __cdp::serde::Deserialize<'de> for SetLifecycleEventsEnabledReturns {
-        fn deserialize<D>(deserializer: D) -> __cdp::Result<Self, D::Error>
-        where
-            D: __cdp::serde::Deserializer<'de>,
-        {
-            __cdp::deserialize_empty(
-                    deserializer,
-                    "the result of `Page.setLifecycleEventsEnabled`",
-                )
-                .map(|()| SetLifecycleEventsEnabledReturns {
-                })
-        }
-    }
-    impl __cdp::Command for SetLifecycleEventsEnabledParams {
-        const METHOD: &'static str = "Page.setLifecycleEventsEnabled";
-        type Response = SetLifecycleEventsEnabledReturns;
-    }
+    __cdp::object!(SetLifecycleEventsEnabledReturns "the result of `Page.setLifecycleEventsEnabled`" {});
+    __cdp::command!(SetLifecycleEventsEnabledParams -> SetLifecycleEventsEnabledReturns "Page.setLifecycleEventsEnabled");
     /// Captures the page's viewport as an image.
     ///
     /// Protocol method: `Page.captureScreenshot`.
-    #[derive(
-        __cdp::Debug,
-        __cdp::Clone,
-        __cdp::PartialEq,
-        __cdp::Eq,
-        __cdp::Hash,
-        __cdp::Default,
-    )]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
     pub struct CaptureScreenshotParams {
         /// The image format (default `png`).
-        pub format: __cdp::Option<CaptureScreenshotFormat>,
+        pub format: Option<CaptureScreenshotFormat>,
         /// Compression quality from 0 to 100, for `jpeg` and `webp`.
-        pub quality: __cdp::Option<i64>,
+        pub quality: Option<i64>,
         /// Capture the whole page, beyond the viewport.
         ///
         /// **Experimental:** may change or disappear in any Chromium release.
-        pub capture_beyond_viewport: __cdp::Option<bool>,
+        pub capture_beyond_viewport: Option<bool>,
     }
-    impl __cdp::serde::Serialize for CaptureScreenshotParams {
-        fn serialize<S>(&self, serializer: S) -> __cdp::Result<S::Ok, S::Error>
-        where
-            S: __cdp::serde::Serializer,
-        {
-            use __cdp::serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(__cdp::None)?;
-            if let __cdp::Some(value) = &self.format {
-                map.serialize_entry("format", value)?;
-            }
-            if let __cdp::Some(value) = &self.quality {
-                map.serialize_entry("quality", value)?;
-            }
-            if let __cdp::Some(value) = &self.capture_beyond_viewport {
-                map.serialize_entry("captureBeyondViewport", value)?;
-            }
-            map.end()
-        }
-    }
-    impl<'de> __cdp::serde::Deserialize<'de> for CaptureScreenshotParams {
-        fn deserialize<D>(deserializer: D) -> __cdp::Result<Self, D::Error>
-        where
-            D: __cdp::serde::Deserializer<'de>,
-        {
-            struct Visitor;
-            impl<'de> __cdp::serde::de::Visitor<'de> for Visitor {
-                type Value = CaptureScreenshotParams;
-                fn expecting(&self, f: &mut __cdp::Formatter<'_>) -> __cdp::FmtResult {
-                    f.write_str("the params of `Page.captureScreenshot`")
-                }
-                fn visit_map<A>(
-                    self,
-                    mut map: A,
-                ) -> __cdp::Result<CaptureScreenshotParams, A::Error>
-                where
-                    A: __cdp::serde::de::MapAccess<'de>,
-                {
-                    let mut f0: __cdp::Option<CaptureScreenshotFormat> = __cdp::None;
-                    let mut f1: __cdp::Option<i64> = __cdp::None;
-                    let mut f2: __cdp::Option<bool> = __cdp::None;
-                    while let __cdp::Some(key) = map.next_key::<__cdp::FieldKey<'de>>()?
-                    {
-                        match key.as_str() {
-                            "format" => __cdp::optional_field(&mut map, &mut f0),
-                            "quality" => __cdp::optional_field(&mut map, &mut f1),
-                            "captureBeyondViewport" => {
-                                __cdp::optional_field(&mut map, &mut f2)
-                            }
-                            _ => {
-                                __cdp::skip_value(
-                                    &mut map,
-                                    "the params of `Page.captureScreenshot`",
-                                    key.as_str(),
-                                )
-                            }
-                        }?;
-                    }
-                    __cdp::Ok(CaptureScreenshotParams {
-                        format: f0,
-                        quality: f1,
-                        capture_beyond_viewport: f2,
-                    })
-                }
-            }
-            deserializer.deserialize_map(Visitor)
-        }
-    }
-    impl CaptureScreenshotParams {
-        /// Creates a value with every optional field unset.
-        pub fn new() -> Self {
-            Self {
-                format: __cdp::None,
-                quality: __cdp::None,
-                capture_beyond_viewport: __cdp::None,
-            }
-        }
-        /// Sets the optional field `format`.
-        #[must_use]
-        pub fn format(
-            mut self,
-            format: impl __cdp::Into<CaptureScreenshotFormat>,
-        ) -> Self {
-            self.format = __cdp::Some(format.into());
-            self
-        }
-        /// Sets the optional field `quality`.
-        #[must_use]
-        pub fn quality(mut self, quality: impl __cdp::Into<i64>) -> Self {
-            self.quality = __cdp::Some(quality.into());
-            self
-        }
-        /// Sets the optional field `captureBeyondViewport`.
-        #[must_use]
-        pub fn capture_beyond_viewport(
-            mut self,
-            capture_beyond_viewport: impl __cdp::Into<bool>,
-        ) -> Self {
-            self.capture_beyond_viewport = __cdp::Some(capture_beyond_viewport.into());
-            self
-        }
-    }
+    __cdp::object!(CaptureScreenshotParams "the params of `Page.captureScreenshot`" {
+        opt format "format",
+        opt quality "quality",
+        opt capture_beyond_viewport "captureBeyondViewport",
+    } new {} set {
+        format "format": CaptureScreenshotFormat,
+        quality "quality": i64,
+        capture_beyond_viewport "captureBeyondViewport": bool,
+    });
     /// What `Page.captureScreenshot` returns.
-    #[derive(__cdp::Debug, __cdp::Clone, __cdp::PartialEq, __cdp::Eq, __cdp::Hash)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct CaptureScreenshotReturns {
         /// The image.
         pub data: __cdp::Binary,
     }
-    impl __cdp::serde::Serialize for CaptureScreenshotReturns {
-        fn serialize<S>(&self, serializer: S) -> __cdp::Result<S::Ok, S::Error>
-        where
-            S: __cdp::serde::Serializer,
-        {
-            use __cdp::serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(__cdp::None)?;
-            map.serialize_entry("data", &self.data)?;
-            map.end()
-        }
-    }
-    impl<'de> __cdp::serde::Deserialize<'de> for CaptureScreenshotReturns {
-        fn deserialize<D>(deserializer: D) -> __cdp::Result<Self, D::Error>
-        where
-            D: __cdp::serde::Deserializer<'de>,
-        {
-            struct Visitor;
-            impl<'de> __cdp::serde::de::Visitor<'de> for Visitor {
-                type Value = CaptureScreenshotReturns;
-                fn expecting(&self, f: &mut __cdp::Formatter<'_>) -> __cdp::FmtResult {
-                    f.write_str("the result of `Page.captureScreenshot`")
-                }
-                fn visit_map<A>(
-                    self,
-                    mut map: A,
-                ) -> __cdp::Result<CaptureScreenshotReturns, A::Error>
-                where
-                    A: __cdp::serde::de::MapAccess<'de>,
-                {
-                    let mut f0: __cdp::Option<__cdp::Binary> = __cdp::None;
-                    while let __cdp::Some(key) = map.next_key::<__cdp::FieldKey<'de>>()?
-                    {
-                        match key.as_str() {
-                            "data" => __cdp::field(&mut map, &mut f0),
-                            _ => {
-                                __cdp::skip_value(
-                                    &mut map,
-                                    "the result of `Page.captureScreenshot`",
-                                    key.as_str(),
-                                )
-                            }
-                        }?;
-                    }
-                    let __cdp::Some(f0) = f0 else {
-                        return __cdp::Err(__cdp::missing_field("data"));
-                    };
-                    __cdp::Ok(CaptureScreenshotReturns {
-                        data: f0,
-                    })
-                }
-            }
-            deserializer.deserialize_map(Visitor)
-        }
-    }
-    impl __cdp::Command for CaptureScreenshotParams {
-        const METHOD: &'static str = "Page.captureScreenshot";
-        type Response = CaptureScreenshotReturns;
-    }
+    __cdp::object!(CaptureScreenshotReturns "the result of `Page.captureScreenshot`" {
+        req data "data",
+    });
+    __cdp::command!(CaptureScreenshotParams -> CaptureScreenshotReturns "Page.captureScreenshot");
     /// Closes the page, running its `beforeunload` handlers.
     ///
     /// Protocol method: `Page.close`.
-    #[derive(
-        __cdp::Debug,
-        __cdp::Clone,
-        __cdp::PartialEq,
-        __cdp::Eq,
-        __cdp::Hash,
-        __cdp::Copy,
-        __cdp::Default,
-    )]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Copy, Default)]
     pub struct CloseParams {}
-    impl __cdp::serde::Serialize for CloseParams {
-        fn serialize<S>(&self, serializer: S) -> __cdp::Result<S::Ok, S::Error>
-        where
-            S: __cdp::serde::Serializer,
-        {
-            __cdp::serialize_empty(serializer)
-        }
-    }
-    impl<'de> __cdp::serde::Deserialize<'de> for CloseParams {
-        fn deserialize<D>(deserializer: D) -> __cdp::Result<Self, D::Error>
-        where
-            D: __cdp::serde::Deserializer<'de>,
-        {
-            __cdp::deserialize_empty(deserializer, "the params of `Page.close`")
-                .map(|()| CloseParams {})
-        }
-    }
-    impl CloseParams {
-        /// Creates a value with every optional field unset.
-        pub fn new() -> Self {
-            Self {}
-        }
-    }
+    __cdp::object!(CloseParams "the params of `Page.close`" {} new {});
     /// What `Page.close` returns.
-    #[derive(
-        __cdp::Debug,
-        __cdp::Clone,
-        __cdp::PartialEq,
-        __cdp::Eq,
-        __cdp::Hash,
-        __cdp::Copy,
-        __cdp::Default,
-    )]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Copy, Default)]
     pub struct CloseReturns {}
-    impl __cdp::serde::Serialize for CloseReturns {
-        fn serialize<S>(&self, serializer: S) -> __cdp::Result<S::Ok, S::Error>
-        where
-            S: __cdp::serde::Serializer,
-        {
-            __cdp::serialize_empty(serializer)
-        }
-    }
-    impl<'de> __cdp::serde::Deserialize<'de> for CloseReturns {
-        fn deserialize<D>(deserializer: D) -> __cdp::Result<Self, D::Error>
-        where
-            D: __cdp::serde::Deserializer<'de>,
-        {
-            __cdp::deserialize_empty(deserializer, "the result of `Page.close`")
-                .map(|()| CloseReturns {})
-        }
-    }
-    impl __cdp::Command for CloseParams {
-        const METHOD: &'static str = "Page.close";
-        type Response = CloseReturns;
-    }
+    __cdp::object!(CloseReturns "the result of `Page.close`" {});
+    __cdp::command!(CloseParams -> CloseReturns "Page.close");
     /// The page's `load` event fired.
     ///
     /// Protocol event: `Page.loadEventFired`.
-    #[derive(__cdp::Debug, __cdp::Clone, __cdp::PartialEq, __cdp::Copy)]
+    #[derive(Debug, Clone, PartialEq, Copy)]
     pub struct LoadEventFiredEvent {
         /// When.
         pub timestamp: super::network::MonotonicTime,
     }
-    impl __cdp::serde::Serialize for LoadEventFiredEvent {
-        fn serialize<S>(&self, serializer: S) -> __cdp::Result<S::Ok, S::Error>
-        where
-            S: __cdp::serde::Serializer,
-        {
-            use __cdp::serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(__cdp::None)?;
-            map.serialize_entry("timestamp", &self.timestamp)?;
-            map.end()
-        }
-    }
-    impl<'de> __cdp::serde::Deserialize<'de> for LoadEventFiredEvent {
-        fn deserialize<D>(deserializer: D) -> __cdp::Result<Self, D::Error>
-        where
-            D: __cdp::serde::Deserializer<'de>,
-        {
-            struct Visitor;
-            impl<'de> __cdp::serde::de::Visitor<'de> for Visitor {
-                type Value = LoadEventFiredEvent;
-                fn expecting(&self, f: &mut __cdp::Formatter<'_>) -> __cdp::FmtResult {
-                    f.write_str("the params of `Page.loadEventFired`")
-                }
-                fn visit_map<A>(
-                    self,
-                    mut map: A,
-                ) -> __cdp::Result<LoadEventFiredEvent, A::Error>
-                where
-                    A: __cdp::serde::de::MapAccess<'de>,
-                {
-                    let mut f0: __cdp::Option<super::network::MonotonicTime> = __cdp::None;
-                    while let __cdp::Some(key) = map.next_key::<__cdp::FieldKey<'de>>()?
-                    {
-                        match key.as_str() {
-                            "timestamp" => __cdp::field(&mut map, &mut f0),
-                            _ => {
-                                __cdp::skip_value(
-                                    &mut map,
-                                    "the params of `Page.loadEventFired`",
-                                    key.as_str(),
-                                )
-                            }
-                        }?;
-                    }
-                    let __cdp::Some(f0) = f0 else {
-                        return __cdp::Err(__cdp::missing_field("timestamp"));
-                    };
-                    __cdp::Ok(LoadEventFiredEvent {
-                        timestamp: f0,
-                    })
-                }
-            }
-            deserializer.deserialize_map(Visitor)
-        }
-    }
-    impl __cdp::Event for LoadEventFiredEvent {
-        const METHOD: &'static str = "Page.loadEventFired";
-    }
+    __cdp::object!(LoadEventFiredEvent "the params of `Page.loadEventFired`" {
+        req timestamp "timestamp",
+    });
     /// A step in a frame's load: `init`, `DOMContentLoaded`, `load`, `networkIdle` and others. Sent after `setLifecycleEventsEnabled`.
     ///
     /// Protocol event: `Page.lifecycleEvent`.
-    #[derive(__cdp::Debug, __cdp::Clone, __cdp::PartialEq)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct LifecycleEventEvent {
         /// The frame.
         pub frame_id: FrameId,
         /// The load it belongs to.
         pub loader_id: super::network::LoaderId,
         /// The step.
-        pub name: __cdp::String,
+        pub name: String,
         /// When.
         pub timestamp: super::network::MonotonicTime,
     }
-    impl __cdp::serde::Serialize for LifecycleEventEvent {
-        fn serialize<S>(&self, serializer: S) -> __cdp::Result<S::Ok, S::Error>
-        where
-            S: __cdp::serde::Serializer,
-        {
-            use __cdp::serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(__cdp::None)?;
-            map.serialize_entry("frameId", &self.frame_id)?;
-            map.serialize_entry("loaderId", &self.loader_id)?;
-            map.serialize_entry("name", &self.name)?;
-            map.serialize_entry("timestamp", &self.timestamp)?;
-            map.end()
-        }
-    }
-    impl<'de> __cdp::serde::Deserialize<'de> for LifecycleEventEvent {
-        fn deserialize<D>(deserializer: D) -> __cdp::Result<Self, D::Error>
-        where
-            D: __cdp::serde::Deserializer<'de>,
-        {
-            struct Visitor;
-            impl<'de> __cdp::serde::de::Visitor<'de> for Visitor {
-                type Value = LifecycleEventEvent;
-                fn expecting(&self, f: &mut __cdp::Formatter<'_>) -> __cdp::FmtResult {
-                    f.write_str("the params of `Page.lifecycleEvent`")
-                }
-                fn visit_map<A>(
-                    self,
-                    mut map: A,
-                ) -> __cdp::Result<LifecycleEventEvent, A::Error>
-                where
-                    A: __cdp::serde::de::MapAccess<'de>,
-                {
-                    let mut f0: __cdp::Option<FrameId> = __cdp::None;
-                    let mut f1: __cdp::Option<super::network::LoaderId> = __cdp::None;
-                    let mut f2: __cdp::Option<__cdp::String> = __cdp::None;
-                    let mut f3: __cdp::Option<super::network::MonotonicTime> = __cdp::None;
-                    while let __cdp::Some(key) = map.next_key::<__cdp::FieldKey<'de>>()?
-                    {
-                        match key.as_str() {
-                            "frameId" => __cdp::field(&mut map, &mut f0),
-                            "loaderId" => __cdp::field(&mut map, &mut f1),
-                            "name" => __cdp::field(&mut map, &mut f2),
-                            "timestamp" => __cdp::field(&mut map, &mut f3),
-                            _ => {
-                                __cdp::skip_value(
-                                    &mut map,
-                                    "the params of `Page.lifecycleEvent`",
-                                    key.as_str(),
-                                )
-                            }
-                        }?;
-                    }
-                    let __cdp::Some(f0) = f0 else {
-                        return __cdp::Err(__cdp::missing_field("frameId"));
-                    };
-                    let __cdp::Some(f1) = f1 else {
-                        return __cdp::Err(__cdp::missing_field("loaderId"));
-                    };
-                    let __cdp::Some(f2) = f2 else {
-                        return __cdp::Err(__cdp::missing_field("name"));
-                    };
-                    let __cdp::Some(f3) = f3 else {
-                        return __cdp::Err(__cdp::missing_field("timestamp"));
-                    };
-                    __cdp::Ok(LifecycleEventEvent {
-                        frame_id: f0,
-                        loader_id: f1,
-                        name: f2,
-                        timestamp: f3,
-                    })
-                }
-            }
-            deserializer.deserialize_map(Visitor)
-        }
-    }
-    impl __cdp::Event for LifecycleEventEvent {
-        const METHOD: &'static str = "Page.lifecycleEvent";
-    }
+    __cdp::object!(LifecycleEventEvent "the params of `Page.lifecycleEvent`" {
+        req frame_id "frameId",
+        req loader_id "loaderId",
+        req name "name",
+        req timestamp "timestamp",
+    });
     /// A frame started loading.
     ///
     /// **Experimental:** may change or disappear in any Chromium release.
     ///
     /// Protocol event: `Page.frameStartedLoading`.
-    #[derive(__cdp::Debug, __cdp::Clone, __cdp::PartialEq, __cdp::Eq, __cdp::Hash)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct FrameStartedLoadingEvent {
         /// The frame.
         pub frame_id: FrameId,
     }
-    impl __cdp::serde::Serialize for FrameStartedLoadingEvent {
-        fn serialize<S>(&self, serializer: S) -> __cdp::Result<S::Ok, S::Error>
-        where
-            S: __cdp::serde::Serializer,
-        {
-            use __cdp::serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(__cdp::None)?;
-            map.serialize_entry("frameId", &self.frame_id)?;
-            map.end()
-        }
-    }
-    impl<'de> __cdp::serde::Deserialize<'de> for FrameStartedLoadingEvent {
-        fn deserialize<D>(deserializer: D) -> __cdp::Result<Self, D::Error>
-        where
-            D: __cdp::serde::Deserializer<'de>,
-        {
-            struct Visitor;
-            impl<'de> __cdp::serde::de::Visitor<'de> for Visitor {
-                type Value = FrameStartedLoadingEvent;
-                fn expecting(&self, f: &mut __cdp::Formatter<'_>) -> __cdp::FmtResult {
-                    f.write_str("the params of `Page.frameStartedLoading`")
-                }
-                fn visit_map<A>(
-                    self,
-                    mut map: A,
-                ) -> __cdp::Result<FrameStartedLoadingEvent, A::Error>
-                where
-                    A: __cdp::serde::de::MapAccess<'de>,
-                {
-                    let mut f0: __cdp::Option<FrameId> = __cdp::None;
-                    while let __cdp::Some(key) = map.next_key::<__cdp::FieldKey<'de>>()?
-                    {
-                        match key.as_str() {
-                            "frameId" => __cdp::field(&mut map, &mut f0),
-                            _ => {
-                                __cdp::skip_value(
-                                    &mut map,
-                                    "the params of `Page.frameStartedLoading`",
-                                    key.as_str(),
-                                )
-                            }
-                        }?;
-                    }
-                    let __cdp::Some(f0) = f0 else {
-                        return __cdp::Err(__cdp::missing_field("frameId"));
-                    };
-                    __cdp::Ok(FrameStartedLoadingEvent {
-                        frame_id: f0,
-                    })
-                }
-            }
-            deserializer.deserialize_map(Visitor)
-        }
-    }
-    impl __cdp::Event for FrameStartedLoadingEvent {
-        const METHOD: &'static str = "Page.frameStartedLoading";
-    }
+    __cdp::object!(FrameStartedLoadingEvent "the params of `Page.frameStartedLoading`" {
+        req frame_id "frameId",
+    });
     /// A frame stopped loading.
     ///
     /// **Experimental:** may change or disappear in any Chromium release.
     ///
     /// Protocol event: `Page.frameStoppedLoading`.
-    #[derive(__cdp::Debug, __cdp::Clone, __cdp::PartialEq, __cdp::Eq, __cdp::Hash)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct FrameStoppedLoadingEvent {
         /// The frame.
         pub frame_id: FrameId,
     }
-    impl __cdp::serde::Serialize for FrameStoppedLoadingEvent {
-        fn serialize<S>(&self, serializer: S) -> __cdp::Result<S::Ok, S::Error>
-        where
-            S: __cdp::serde::Serializer,
-        {
-            use __cdp::serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(__cdp::None)?;
-            map.serialize_entry("frameId", &self.frame_id)?;
-            map.end()
-        }
-    }
-    impl<'de> __cdp::serde::Deserialize<'de> for FrameStoppedLoadingEvent {
-        fn deserialize<D>(deserializer: D) -> __cdp::Result<Self, D::Error>
-        where
-            D: __cdp::serde::Deserializer<'de>,
-        {
-            struct Visitor;
-            impl<'de> __cdp::serde::de::Visitor<'de> for Visitor {
-                type Value = FrameStoppedLoadingEvent;
-                fn expecting(&self, f: &mut __cdp::Formatter<'_>) -> __cdp::FmtResult {
-                    f.write_str("the params of `Page.frameStoppedLoading`")
-                }
-                fn visit_map<A>(
-                    self,
-                    mut map: A,
-                ) -> __cdp::Result<FrameStoppedLoadingEvent, A::Error>
-                where
-                    A: __cdp::serde::de::MapAccess<'de>,
-                {
-                    let mut f0: __cdp::Option<FrameId> = __cdp::None;
-                    while let __cdp::Some(key) = map.next_key::<__cdp::FieldKey<'de>>()?
-                    {
-                        match key.as_str() {
-                            "frameId" => __cdp::field(&mut map, &mut f0),
-                            _ => {
-                                __cdp::skip_value(
-                                    &mut map,
-                                    "the params of `Page.frameStoppedLoading`",
-                                    key.as_str(),
-                                )
-                            }
-                        }?;
-                    }
-                    let __cdp::Some(f0) = f0 else {
-                        return __cdp::Err(__cdp::missing_field("frameId"));
-                    };
-                    __cdp::Ok(FrameStoppedLoadingEvent {
-                        frame_id: f0,
-                    })
-                }
-            }
-            deserializer.deserialize_map(Visitor)
-        }
-    }
-    impl __cdp::Event for FrameStoppedLoadingEvent {
-        const METHOD: &'static str = "Page.frameStoppedLoading";
-    }
-    /// Every event of the `Page` domain.
-    #[derive(__cdp::Debug, __cdp::Clone, __cdp::PartialEq)]
-    #[non_exhaustive]
-    pub enum Event {
-        /// `Page.loadEventFired`
-        LoadEventFired(LoadEventFiredEvent),
-        /// `Page.lifecycleEvent`
-        LifecycleEvent(LifecycleEventEvent),
-        /// `Page.frameStartedLoading`
-        FrameStartedLoading(FrameStartedLoadingEvent),
-        /// `Page.frameStoppedLoading`
-        FrameStoppedLoading(FrameStoppedLoadingEvent),
-    }
-    impl Event {
-        /// The protocol method of this event.
-        pub fn method(&self) -> &'static str {
-            match self {
-                Self::LoadEventFired(_) => <LoadEventFiredEvent as __cdp::Event>::METHOD,
-                Self::LifecycleEvent(_) => <LifecycleEventEvent as __cdp::Event>::METHOD,
-                Self::FrameStartedLoading(_) => {
-                    <FrameStartedLoadingEvent as __cdp::Event>::METHOD
-                }
-                Self::FrameStoppedLoading(_) => {
-                    <FrameStoppedLoadingEvent as __cdp::Event>::METHOD
-                }
-            }
-        }
-    }
-    impl __cdp::From<LoadEventFiredEvent> for Event {
-        fn from(event: LoadEventFiredEvent) -> Self {
-            Self::LoadEventFired(event)
-        }
-    }
-    impl __cdp::From<LifecycleEventEvent> for Event {
-        fn from(event: LifecycleEventEvent) -> Self {
-            Self::LifecycleEvent(event)
-        }
-    }
-    impl __cdp::From<FrameStartedLoadingEvent> for Event {
-        fn from(event: FrameStartedLoadingEvent) -> Self {
-            Self::FrameStartedLoading(event)
-        }
-    }
-    impl __cdp::From<FrameStoppedLoadingEvent> for Event {
-        fn from(event: FrameStoppedLoadingEvent) -> Self {
-            Self::FrameStoppedLoading(event)
-        }
-    }
-    impl __cdp::EventOf<super::Event> for Event {
-        fn from_set(event: &super::Event) -> __cdp::Option<&Self> {
-            match event {
-                super::Event::Page(event) => __cdp::Some(event),
-                _ => __cdp::None,
-            }
-        }
-        fn accepts(method: &str) -> bool {
-            method.starts_with("Page.")
-        }
-    }
-    impl __cdp::EventOf<super::Event> for LoadEventFiredEvent {
-        fn from_set(event: &super::Event) -> __cdp::Option<&Self> {
-            match event {
-                super::Event::Page(Event::LoadEventFired(event)) => __cdp::Some(event),
-                _ => __cdp::None,
-            }
-        }
-        fn accepts(method: &str) -> bool {
-            method == <Self as __cdp::Event>::METHOD
-        }
-    }
-    impl __cdp::EventOf<super::Event> for LifecycleEventEvent {
-        fn from_set(event: &super::Event) -> __cdp::Option<&Self> {
-            match event {
-                super::Event::Page(Event::LifecycleEvent(event)) => __cdp::Some(event),
-                _ => __cdp::None,
-            }
-        }
-        fn accepts(method: &str) -> bool {
-            method == <Self as __cdp::Event>::METHOD
-        }
-    }
-    impl __cdp::EventOf<super::Event> for FrameStartedLoadingEvent {
-        fn from_set(event: &super::Event) -> __cdp::Option<&Self> {
-            match event {
-                super::Event::Page(Event::FrameStartedLoading(event)) => {
-                    __cdp::Some(event)
-                }
-                _ => __cdp::None,
-            }
-        }
-        fn accepts(method: &str) -> bool {
-            method == <Self as __cdp::Event>::METHOD
-        }
-    }
-    impl __cdp::EventOf<super::Event> for FrameStoppedLoadingEvent {
-        fn from_set(event: &super::Event) -> __cdp::Option<&Self> {
-            match event {
-                super::Event::Page(Event::FrameStoppedLoading(event)) => {
-                    __cdp::Some(event)
-                }
-                _ => __cdp::None,
-            }
-        }
-        fn accepts(method: &str) -> bool {
-            method == <Self as __cdp::Event>::METHOD
-        }
-    }
+    __cdp::object!(FrameStoppedLoadingEvent "the params of `Page.frameStoppedLoading`" {
+        req frame_id "frameId",
+    });
+    __cdp::events!(Page "Page." {
+        LoadEventFired(inline LoadEventFiredEvent) "Page.loadEventFired",
+        LifecycleEvent(inline LifecycleEventEvent) "Page.lifecycleEvent",
+        FrameStartedLoading(inline FrameStartedLoadingEvent) "Page.frameStartedLoading",
+        FrameStoppedLoading(inline FrameStoppedLoadingEvent) "Page.frameStoppedLoading",
+    });
 }
 /// The page's JavaScript: evaluation and the values it yields.
 ///
 /// Protocol domain: `Runtime`.
-#[allow(
-    deprecated,
-    clippy::large_enum_variant,
-    clippy::too_many_arguments,
-    clippy::enum_variant_names,
-    clippy::should_implement_trait,
-    clippy::wrong_self_convention,
-    clippy::new_without_default,
-    clippy::module_inception,
-    clippy::upper_case_acronyms
-)]
+#[allow(clippy::module_inception)]
 pub mod runtime {
     use ::cdp_runtime::codegen as __cdp;
     /// Identifies an object that lives in the page.
     ///
     /// Protocol type: `Runtime.RemoteObjectId`.
-    #[derive(__cdp::Debug, __cdp::Clone, __cdp::PartialEq, __cdp::Eq, __cdp::Hash)]
-    pub struct RemoteObjectId(pub __cdp::String);
-    impl __cdp::serde::Serialize for RemoteObjectId {
-        fn serialize<S>(&self, serializer: S) -> __cdp::Result<S::Ok, S::Error>
-        where
-            S: __cdp::serde::Serializer,
-        {
-            __cdp::serde::Serialize::serialize(&self.0, serializer)
-        }
-    }
-    impl<'de> __cdp::serde::Deserialize<'de> for RemoteObjectId {
-        fn deserialize<D>(deserializer: D) -> __cdp::Result<Self, D::Error>
-        where
-            D: __cdp::serde::Deserializer<'de>,
-        {
-            __cdp::serde::Deserialize::deserialize(deserializer).map(Self)
-        }
-    }
-    impl __cdp::From<__cdp::String> for RemoteObjectId {
-        fn from(value: __cdp::String) -> Self {
-            Self(value)
-        }
-    }
-    impl __cdp::From<RemoteObjectId> for __cdp::String {
-        fn from(value: RemoteObjectId) -> Self {
-            value.0
-        }
-    }
-    impl __cdp::Newtype for RemoteObjectId {
-        type Inner = __cdp::String;
-    }
-    impl __cdp::From<&str> for RemoteObjectId {
-        fn from(value: &str) -> Self {
-            Self(__cdp::String::from(value))
-        }
-    }
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    pub struct RemoteObjectId(pub String);
+    __cdp::newtype!(RemoteObjectId: String, unwrap, str);
     /// A number JSON cannot hold, as JavaScript writes it: `-0`, `NaN`, `Infinity`, `-Infinity`, or a bigint such as `1n`.
     ///
     /// Protocol type: `Runtime.UnserializableValue`.
-    #[derive(__cdp::Debug, __cdp::Clone, __cdp::PartialEq, __cdp::Eq, __cdp::Hash)]
-    pub struct UnserializableValue(pub __cdp::String);
-    impl __cdp::serde::Serialize for UnserializableValue {
-        fn serialize<S>(&self, serializer: S) -> __cdp::Result<S::Ok, S::Error>
-        where
-            S: __cdp::serde::Serializer,
-        {
-            __cdp::serde::Serialize::serialize(&self.0, serializer)
-        }
-    }
-    impl<'de> __cdp::serde::Deserialize<'de> for UnserializableValue {
-        fn deserialize<D>(deserializer: D) -> __cdp::Result<Self, D::Error>
-        where
-            D: __cdp::serde::Deserializer<'de>,
-        {
-            __cdp::serde::Deserialize::deserialize(deserializer).map(Self)
-        }
-    }
-    impl __cdp::From<__cdp::String> for UnserializableValue {
-        fn from(value: __cdp::String) -> Self {
-            Self(value)
-        }
-    }
-    impl __cdp::From<UnserializableValue> for __cdp::String {
-        fn from(value: UnserializableValue) -> Self {
-            value.0
-        }
-    }
-    impl __cdp::Newtype for UnserializableValue {
-        type Inner = __cdp::String;
-    }
-    impl __cdp::From<&str> for UnserializableValue {
-        fn from(value: &str) -> Self {
-            Self(__cdp::String::from(value))
-        }
-    }
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    pub struct UnserializableValue(pub String);
+    __cdp::newtype!(UnserializableValue: String, unwrap, str);
     /// Identifies an execution context.
     ///
     /// Protocol type: `Runtime.ExecutionContextId`.
-    #[derive(
-        __cdp::Debug,
-        __cdp::Clone,
-        __cdp::PartialEq,
-        __cdp::Eq,
-        __cdp::Hash,
-        __cdp::Copy,
-    )]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Copy)]
     pub struct ExecutionContextId(pub i64);
-    impl __cdp::serde::Serialize for ExecutionContextId {
-        fn serialize<S>(&self, serializer: S) -> __cdp::Result<S::Ok, S::Error>
-        where
-            S: __cdp::serde::Serializer,
-        {
-            __cdp::serde::Serialize::serialize(&self.0, serializer)
-        }
-    }
-    impl<'de> __cdp::serde::Deserialize<'de> for ExecutionContextId {
-        fn deserialize<D>(deserializer: D) -> __cdp::Result<Self, D::Error>
-        where
-            D: __cdp::serde::Deserializer<'de>,
-        {
-            __cdp::serde::Deserialize::deserialize(deserializer).map(Self)
-        }
-    }
-    impl __cdp::From<i64> for ExecutionContextId {
-        fn from(value: i64) -> Self {
-            Self(value)
-        }
-    }
-    impl __cdp::From<ExecutionContextId> for i64 {
-        fn from(value: ExecutionContextId) -> Self {
-            value.0
-        }
-    }
-    impl __cdp::Newtype for ExecutionContextId {
-        type Inner = i64;
-    }
+    __cdp::newtype!(ExecutionContextId: i64, unwrap);
     /// Identifies a script.
     ///
     /// Protocol type: `Runtime.ScriptId`.
-    #[derive(__cdp::Debug, __cdp::Clone, __cdp::PartialEq, __cdp::Eq, __cdp::Hash)]
-    pub struct ScriptId(pub __cdp::String);
-    impl __cdp::serde::Serialize for ScriptId {
-        fn serialize<S>(&self, serializer: S) -> __cdp::Result<S::Ok, S::Error>
-        where
-            S: __cdp::serde::Serializer,
-        {
-            __cdp::serde::Serialize::serialize(&self.0, serializer)
-        }
-    }
-    impl<'de> __cdp::serde::Deserialize<'de> for ScriptId {
-        fn deserialize<D>(deserializer: D) -> __cdp::Result<Self, D::Error>
-        where
-            D: __cdp::serde::Deserializer<'de>,
-        {
-            __cdp::serde::Deserialize::deserialize(deserializer).map(Self)
-        }
-    }
-    impl __cdp::From<__cdp::String> for ScriptId {
-        fn from(value: __cdp::String) -> Self {
-            Self(value)
-        }
-    }
-    impl __cdp::From<ScriptId> for __cdp::String {
-        fn from(value: ScriptId) -> Self {
-            value.0
-        }
-    }
-    impl __cdp::Newtype for ScriptId {
-        type Inner = __cdp::String;
-    }
-    impl __cdp::From<&str> for ScriptId {
-        fn from(value: &str) -> Self {
-            Self(__cdp::String::from(value))
-        }
-    }
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    pub struct ScriptId(pub String);
+    __cdp::newtype!(ScriptId: String, unwrap, str);
     /// A value of the page, or a handle to it.
     ///
     /// Protocol type: `Runtime.RemoteObject`.
-    #[derive(__cdp::Debug, __cdp::Clone, __cdp::PartialEq)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct RemoteObject {
         /// Its JavaScript type.
         pub r#type: RemoteObjectType,
         /// A finer kind, for objects.
-        pub subtype: __cdp::Option<RemoteObjectSubtype>,
+        pub subtype: Option<RemoteObjectSubtype>,
         /// The class name, for objects.
-        pub class_name: __cdp::Option<__cdp::String>,
+        pub class_name: Option<String>,
         /// The value itself, for primitives and for objects returned by value.
-        pub value: __cdp::Option<__cdp::serde_json::Value>,
+        pub value: Option<__cdp::serde_json::Value>,
         /// A primitive JSON cannot hold.
-        pub unserializable_value: __cdp::Option<UnserializableValue>,
+        pub unserializable_value: Option<UnserializableValue>,
         /// A text describing the value.
-        pub description: __cdp::Option<__cdp::String>,
+        pub description: Option<String>,
         /// A handle to the object, unless it was returned by value.
-        pub object_id: __cdp::Option<RemoteObjectId>,
+        pub object_id: Option<RemoteObjectId>,
     }
-    impl __cdp::serde::Serialize for RemoteObject {
-        fn serialize<S>(&self, serializer: S) -> __cdp::Result<S::Ok, S::Error>
-        where
-            S: __cdp::serde::Serializer,
-        {
-            use __cdp::serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(__cdp::None)?;
-            map.serialize_entry("type", &self.r#type)?;
-            if let __cdp::Some(value) = &self.subtype {
-                map.serialize_entry("subtype", value)?;
-            }
-            if let __cdp::Some(value) = &self.class_name {
-                map.serialize_entry("className", value)?;
-            }
-            if let __cdp::Some(value) = &self.value {
-                map.serialize_entry("value", value)?;
-            }
-            if let __cdp::Some(value) = &self.unserializable_value {
-                map.serialize_entry("unserializableValue", value)?;
-            }
-            if let __cdp::Some(value) = &self.description {
-                map.serialize_entry("description", value)?;
-            }
-            if let __cdp::Some(value) = &self.object_id {
-                map.serialize_entry("objectId", value)?;
-            }
-            map.end()
-        }
-    }
-    impl<'de> __cdp::serde::Deserialize<'de> for RemoteObject {
-        fn deserialize<D>(deserializer: D) -> __cdp::Result<Self, D::Error>
-        where
-            D: __cdp::serde::Deserializer<'de>,
-        {
-            struct Visitor;
-            impl<'de> __cdp::serde::de::Visitor<'de> for Visitor {
-                type Value = RemoteObject;
-                fn expecting(&self, f: &mut __cdp::Formatter<'_>) -> __cdp::FmtResult {
-                    f.write_str("an object: `Runtime.RemoteObject`")
-                }
-                fn visit_map<A>(
-                    self,
-                    mut map: A,
-                ) -> __cdp::Result<RemoteObject, A::Error>
-                where
-                    A: __cdp::serde::de::MapAccess<'de>,
-                {
-                    let mut f0: __cdp::Option<RemoteObjectType> = __cdp::None;
-                    let mut f1: __cdp::Option<RemoteObjectSubtype> = __cdp::None;
-                    let mut f2: __cdp::Option<__cdp::String> = __cdp::None;
-                    let mut f3: __cdp::Option<__cdp::serde_json::Value> = __cdp::None;
-                    let mut f4: __cdp::Option<UnserializableValue> = __cdp::None;
-                    let mut f5: __cdp::Option<__cdp::String> = __cdp::None;
-                    let mut f6: __cdp::Option<RemoteObjectId> = __cdp::None;
-                    while let __cdp::Some(key) = map.next_key::<__cdp::FieldKey<'de>>()?
-                    {
-                        match key.as_str() {
-                            "type" => __cdp::field(&mut map, &mut f0),
-                            "subtype" => __cdp::optional_field(&mut map, &mut f1),
-                            "className" => __cdp::optional_field(&mut map, &mut f2),
-                            "value" => __cdp::field(&mut map, &mut f3),
-                            "unserializableValue" => {
-                                __cdp::optional_field(&mut map, &mut f4)
-                            }
-                            "description" => __cdp::optional_field(&mut map, &mut f5),
-                            "objectId" => __cdp::optional_field(&mut map, &mut f6),
-                            _ => {
-                                __cdp::skip_value(
-                                    &mut map,
-                                    "an object: `Runtime.RemoteObject`",
-                                    key.as_str(),
-                                )
-                            }
-                        }?;
-                    }
-                    let __cdp::Some(f0) = f0 else {
-                        return __cdp::Err(__cdp::missing_field("type"));
-                    };
-                    __cdp::Ok(RemoteObject {
-                        r#type: f0,
-                        subtype: f1,
-                        class_name: f2,
-                        value: f3,
-                        unserializable_value: f4,
-                        description: f5,
-                        object_id: f6,
-                    })
-                }
-            }
-            deserializer.deserialize_map(Visitor)
-        }
-    }
-    impl RemoteObject {
-        /// Creates a value from the required fields (`type`); the optional ones start unset.
-        pub fn new(r#type: impl __cdp::Into<RemoteObjectType>) -> Self {
-            Self {
-                r#type: r#type.into(),
-                subtype: __cdp::None,
-                class_name: __cdp::None,
-                value: __cdp::None,
-                unserializable_value: __cdp::None,
-                description: __cdp::None,
-                object_id: __cdp::None,
-            }
-        }
-        /// Sets the optional field `subtype`.
-        #[must_use]
-        pub fn subtype(
-            mut self,
-            subtype: impl __cdp::Into<RemoteObjectSubtype>,
-        ) -> Self {
-            self.subtype = __cdp::Some(subtype.into());
-            self
-        }
-        /// Sets the optional field `className`.
-        #[must_use]
-        pub fn class_name(
-            mut self,
-            class_name: impl __cdp::Into<__cdp::String>,
-        ) -> Self {
-            self.class_name = __cdp::Some(class_name.into());
-            self
-        }
-        /// Sets the optional field `value`.
-        #[must_use]
-        pub fn value(
-            mut self,
-            value: impl __cdp::Into<__cdp::serde_json::Value>,
-        ) -> Self {
-            self.value = __cdp::Some(value.into());
-            self
-        }
-        /// Sets the optional field `unserializableValue`.
-        #[must_use]
-        pub fn unserializable_value(
-            mut self,
-            unserializable_value: impl __cdp::Into<UnserializableValue>,
-        ) -> Self {
-            self.unserializable_value = __cdp::Some(unserializable_value.into());
-            self
-        }
-        /// Sets the optional field `description`.
-        #[must_use]
-        pub fn description(
-            mut self,
-            description: impl __cdp::Into<__cdp::String>,
-        ) -> Self {
-            self.description = __cdp::Some(description.into());
-            self
-        }
-        /// Sets the optional field `objectId`.
-        #[must_use]
-        pub fn object_id(mut self, object_id: impl __cdp::Into<RemoteObjectId>) -> Self {
-            self.object_id = __cdp::Some(object_id.into());
-            self
-        }
-    }
+    __cdp::object!(RemoteObject "an object: `Runtime.RemoteObject`" {
+        req r#type "type",
+        opt subtype "subtype",
+        opt class_name "className",
+        any value "value",
+        opt unserializable_value "unserializableValue",
+        opt description "description",
+        opt object_id "objectId",
+    } new {
+        r#type: RemoteObjectType,
+    } set {
+        subtype "subtype": RemoteObjectSubtype,
+        class_name "className": String,
+        value "value": __cdp::serde_json::Value,
+        unserializable_value "unserializableValue": UnserializableValue,
+        description "description": String,
+        object_id "objectId": RemoteObjectId,
+    });
     /// The type of the protocol field `Runtime.RemoteObject.type`.
-    #[derive(__cdp::Debug, __cdp::Clone, __cdp::PartialEq, __cdp::Eq, __cdp::Hash)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     #[non_exhaustive]
     pub enum RemoteObjectType {
         /// `object`
@@ -2018,94 +397,20 @@ pub mod runtime {
         /// `bigint`
         Bigint,
         /// A value these bindings do not know, kept as it was sent.
-        Unknown(__cdp::String),
+        Unknown(String),
     }
-    impl RemoteObjectType {
-        /// Every value these bindings know, in schema order.
-        pub const KNOWN: &'static [Self] = &[
-            Self::Object,
-            Self::Function,
-            Self::Undefined,
-            Self::String,
-            Self::Number,
-            Self::Boolean,
-            Self::Symbol,
-            Self::Bigint,
-        ];
-        /// The value as it is written in protocol messages.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Object => "object",
-                Self::Function => "function",
-                Self::Undefined => "undefined",
-                Self::String => "string",
-                Self::Number => "number",
-                Self::Boolean => "boolean",
-                Self::Symbol => "symbol",
-                Self::Bigint => "bigint",
-                Self::Unknown(value) => value,
-            }
-        }
-        fn known(value: &str) -> __cdp::Option<Self> {
-            match value {
-                "object" => __cdp::Some(Self::Object),
-                "function" => __cdp::Some(Self::Function),
-                "undefined" => __cdp::Some(Self::Undefined),
-                "string" => __cdp::Some(Self::String),
-                "number" => __cdp::Some(Self::Number),
-                "boolean" => __cdp::Some(Self::Boolean),
-                "symbol" => __cdp::Some(Self::Symbol),
-                "bigint" => __cdp::Some(Self::Bigint),
-                _ => __cdp::None,
-            }
-        }
-    }
-    impl __cdp::From<&str> for RemoteObjectType {
-        fn from(value: &str) -> Self {
-            Self::known(value).unwrap_or_else(|| Self::Unknown(value.into()))
-        }
-    }
-    impl __cdp::From<__cdp::String> for RemoteObjectType {
-        fn from(value: __cdp::String) -> Self {
-            match Self::known(&value) {
-                __cdp::Some(known) => known,
-                __cdp::None => Self::Unknown(value),
-            }
-        }
-    }
-    impl __cdp::FromStr for RemoteObjectType {
-        type Err = __cdp::Infallible;
-        fn from_str(value: &str) -> __cdp::Result<Self, Self::Err> {
-            __cdp::Ok(Self::from(value))
-        }
-    }
-    impl __cdp::Display for RemoteObjectType {
-        fn fmt(&self, f: &mut __cdp::Formatter<'_>) -> __cdp::FmtResult {
-            f.write_str(self.as_str())
-        }
-    }
-    impl __cdp::serde::Serialize for RemoteObjectType {
-        fn serialize<S>(&self, serializer: S) -> __cdp::Result<S::Ok, S::Error>
-        where
-            S: __cdp::serde::Serializer,
-        {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> __cdp::serde::Deserialize<'de> for RemoteObjectType {
-        fn deserialize<D>(deserializer: D) -> __cdp::Result<Self, D::Error>
-        where
-            D: __cdp::serde::Deserializer<'de>,
-        {
-            __cdp::deserialize_string_enum(
-                deserializer,
-                "Runtime.RemoteObject.type",
-                Self::known,
-            )
-        }
-    }
+    __cdp::string_enum!(RemoteObjectType "Runtime.RemoteObject.type" Unknown {
+        Object "object",
+        Function "function",
+        Undefined "undefined",
+        String "string",
+        Number "number",
+        Boolean "boolean",
+        Symbol "symbol",
+        Bigint "bigint",
+    });
     /// The type of the protocol field `Runtime.RemoteObject.subtype`.
-    #[derive(__cdp::Debug, __cdp::Clone, __cdp::PartialEq, __cdp::Eq, __cdp::Hash)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     #[non_exhaustive]
     pub enum RemoteObjectSubtype {
         /// `array`
@@ -2151,952 +456,226 @@ pub mod runtime {
         /// `trustedtype`
         Trustedtype,
         /// A value these bindings do not know, kept as it was sent.
-        Unknown(__cdp::String),
+        Unknown(String),
     }
-    impl RemoteObjectSubtype {
-        /// Every value these bindings know, in schema order.
-        pub const KNOWN: &'static [Self] = &[
-            Self::Array,
-            Self::Null,
-            Self::Node,
-            Self::Regexp,
-            Self::Date,
-            Self::Map,
-            Self::Set,
-            Self::Weakmap,
-            Self::Weakset,
-            Self::Iterator,
-            Self::Generator,
-            Self::Error,
-            Self::Proxy,
-            Self::Promise,
-            Self::Typedarray,
-            Self::Arraybuffer,
-            Self::Dataview,
-            Self::Webassemblymemory,
-            Self::Wasmvalue,
-            Self::Deferredmodule,
-            Self::Trustedtype,
-        ];
-        /// The value as it is written in protocol messages.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Array => "array",
-                Self::Null => "null",
-                Self::Node => "node",
-                Self::Regexp => "regexp",
-                Self::Date => "date",
-                Self::Map => "map",
-                Self::Set => "set",
-                Self::Weakmap => "weakmap",
-                Self::Weakset => "weakset",
-                Self::Iterator => "iterator",
-                Self::Generator => "generator",
-                Self::Error => "error",
-                Self::Proxy => "proxy",
-                Self::Promise => "promise",
-                Self::Typedarray => "typedarray",
-                Self::Arraybuffer => "arraybuffer",
-                Self::Dataview => "dataview",
-                Self::Webassemblymemory => "webassemblymemory",
-                Self::Wasmvalue => "wasmvalue",
-                Self::Deferredmodule => "deferredmodule",
-                Self::Trustedtype => "trustedtype",
-                Self::Unknown(value) => value,
-            }
-        }
-        fn known(value: &str) -> __cdp::Option<Self> {
-            match value {
-                "array" => __cdp::Some(Self::Array),
-                "null" => __cdp::Some(Self::Null),
-                "node" => __cdp::Some(Self::Node),
-                "regexp" => __cdp::Some(Self::Regexp),
-                "date" => __cdp::Some(Self::Date),
-                "map" => __cdp::Some(Self::Map),
-                "set" => __cdp::Some(Self::Set),
-                "weakmap" => __cdp::Some(Self::Weakmap),
-                "weakset" => __cdp::Some(Self::Weakset),
-                "iterator" => __cdp::Some(Self::Iterator),
-                "generator" => __cdp::Some(Self::Generator),
-                "error" => __cdp::Some(Self::Error),
-                "proxy" => __cdp::Some(Self::Proxy),
-                "promise" => __cdp::Some(Self::Promise),
-                "typedarray" => __cdp::Some(Self::Typedarray),
-                "arraybuffer" => __cdp::Some(Self::Arraybuffer),
-                "dataview" => __cdp::Some(Self::Dataview),
-                "webassemblymemory" => __cdp::Some(Self::Webassemblymemory),
-                "wasmvalue" => __cdp::Some(Self::Wasmvalue),
-                "deferredmodule" => __cdp::Some(Self::Deferredmodule),
-                "trustedtype" => __cdp::Some(Self::Trustedtype),
-                _ => __cdp::None,
-            }
-        }
-    }
-    impl __cdp::From<&str> for RemoteObjectSubtype {
-        fn from(value: &str) -> Self {
-            Self::known(value).unwrap_or_else(|| Self::Unknown(value.into()))
-        }
-    }
-    impl __cdp::From<__cdp::String> for RemoteObjectSubtype {
-        fn from(value: __cdp::String) -> Self {
-            match Self::known(&value) {
-                __cdp::Some(known) => known,
-                __cdp::None => Self::Unknown(value),
-            }
-        }
-    }
-    impl __cdp::FromStr for RemoteObjectSubtype {
-        type Err = __cdp::Infallible;
-        fn from_str(value: &str) -> __cdp::Result<Self, Self::Err> {
-            __cdp::Ok(Self::from(value))
-        }
-    }
-    impl __cdp::Display for RemoteObjectSubtype {
-        fn fmt(&self, f: &mut __cdp::Formatter<'_>) -> __cdp::FmtResult {
-            f.write_str(self.as_str())
-        }
-    }
-    impl __cdp::serde::Serialize for RemoteObjectSubtype {
-        fn serialize<S>(&self, serializer: S) -> __cdp::Result<S::Ok, S::Error>
-        where
-            S: __cdp::serde::Serializer,
-        {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> __cdp::serde::Deserialize<'de> for RemoteObjectSubtype {
-        fn deserialize<D>(deserializer: D) -> __cdp::Result<Self, D::Error>
-        where
-            D: __cdp::serde::Deserializer<'de>,
-        {
-            __cdp::deserialize_string_enum(
-                deserializer,
-                "Runtime.RemoteObject.subtype",
-                Self::known,
-            )
-        }
-    }
+    __cdp::string_enum!(RemoteObjectSubtype "Runtime.RemoteObject.subtype" Unknown {
+        Array "array",
+        Null "null",
+        Node "node",
+        Regexp "regexp",
+        Date "date",
+        Map "map",
+        Set "set",
+        Weakmap "weakmap",
+        Weakset "weakset",
+        Iterator "iterator",
+        Generator "generator",
+        Error "error",
+        Proxy "proxy",
+        Promise "promise",
+        Typedarray "typedarray",
+        Arraybuffer "arraybuffer",
+        Dataview "dataview",
+        Webassemblymemory "webassemblymemory",
+        Wasmvalue "wasmvalue",
+        Deferredmodule "deferredmodule",
+        Trustedtype "trustedtype",
+    });
     /// A function call on a stack.
     ///
     /// Protocol type: `Runtime.CallFrame`.
-    #[derive(__cdp::Debug, __cdp::Clone, __cdp::PartialEq, __cdp::Eq, __cdp::Hash)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct CallFrame {
         /// The function's name.
-        pub function_name: __cdp::String,
+        pub function_name: String,
         /// The script.
         pub script_id: ScriptId,
         /// The script's URL.
-        pub url: __cdp::String,
+        pub url: String,
         /// The line, from 0.
         pub line_number: i64,
         /// The column, from 0.
         pub column_number: i64,
     }
-    impl __cdp::serde::Serialize for CallFrame {
-        fn serialize<S>(&self, serializer: S) -> __cdp::Result<S::Ok, S::Error>
-        where
-            S: __cdp::serde::Serializer,
-        {
-            use __cdp::serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(__cdp::None)?;
-            map.serialize_entry("functionName", &self.function_name)?;
-            map.serialize_entry("scriptId", &self.script_id)?;
-            map.serialize_entry("url", &self.url)?;
-            map.serialize_entry("lineNumber", &self.line_number)?;
-            map.serialize_entry("columnNumber", &self.column_number)?;
-            map.end()
-        }
-    }
-    impl<'de> __cdp::serde::Deserialize<'de> for CallFrame {
-        fn deserialize<D>(deserializer: D) -> __cdp::Result<Self, D::Error>
-        where
-            D: __cdp::serde::Deserializer<'de>,
-        {
-            struct Visitor;
-            impl<'de> __cdp::serde::de::Visitor<'de> for Visitor {
-                type Value = CallFrame;
-                fn expecting(&self, f: &mut __cdp::Formatter<'_>) -> __cdp::FmtResult {
-                    f.write_str("an object: `Runtime.CallFrame`")
-                }
-                fn visit_map<A>(self, mut map: A) -> __cdp::Result<CallFrame, A::Error>
-                where
-                    A: __cdp::serde::de::MapAccess<'de>,
-                {
-                    let mut f0: __cdp::Option<__cdp::String> = __cdp::None;
-                    let mut f1: __cdp::Option<ScriptId> = __cdp::None;
-                    let mut f2: __cdp::Option<__cdp::String> = __cdp::None;
-                    let mut f3: __cdp::Option<i64> = __cdp::None;
-                    let mut f4: __cdp::Option<i64> = __cdp::None;
-                    while let __cdp::Some(key) = map.next_key::<__cdp::FieldKey<'de>>()?
-                    {
-                        match key.as_str() {
-                            "functionName" => __cdp::field(&mut map, &mut f0),
-                            "scriptId" => __cdp::field(&mut map, &mut f1),
-                            "url" => __cdp::field(&mut map, &mut f2),
-                            "lineNumber" => __cdp::field(&mut map, &mut f3),
-                            "columnNumber" => __cdp::field(&mut map, &mut f4),
-                            _ => {
-                                __cdp::skip_value(
-                                    &mut map,
-                                    "an object: `Runtime.CallFrame`",
-                                    key.as_str(),
-                                )
-                            }
-                        }?;
-                    }
-                    let __cdp::Some(f0) = f0 else {
-                        return __cdp::Err(__cdp::missing_field("functionName"));
-                    };
-                    let __cdp::Some(f1) = f1 else {
-                        return __cdp::Err(__cdp::missing_field("scriptId"));
-                    };
-                    let __cdp::Some(f2) = f2 else {
-                        return __cdp::Err(__cdp::missing_field("url"));
-                    };
-                    let __cdp::Some(f3) = f3 else {
-                        return __cdp::Err(__cdp::missing_field("lineNumber"));
-                    };
-                    let __cdp::Some(f4) = f4 else {
-                        return __cdp::Err(__cdp::missing_field("columnNumber"));
-                    };
-                    __cdp::Ok(CallFrame {
-                        function_name: f0,
-                        script_id: f1,
-                        url: f2,
-                        line_number: f3,
-                        column_number: f4,
-                    })
-                }
-            }
-            deserializer.deserialize_map(Visitor)
-        }
-    }
-    impl CallFrame {
-        /// Creates a value from the required fields (`functionName`, `scriptId`, `url`, `lineNumber`, `columnNumber`); the optional ones start unset.
-        pub fn new(
-            function_name: impl __cdp::Into<__cdp::String>,
-            script_id: impl __cdp::Into<ScriptId>,
-            url: impl __cdp::Into<__cdp::String>,
-            line_number: impl __cdp::Into<i64>,
-            column_number: impl __cdp::Into<i64>,
-        ) -> Self {
-            Self {
-                function_name: function_name.into(),
-                script_id: script_id.into(),
-                url: url.into(),
-                line_number: line_number.into(),
-                column_number: column_number.into(),
-            }
-        }
-    }
+    __cdp::object!(CallFrame "an object: `Runtime.CallFrame`" {
+        req function_name "functionName",
+        req script_id "scriptId",
+        req url "url",
+        req line_number "lineNumber",
+        req column_number "columnNumber",
+    } new {
+        function_name: String,
+        script_id: ScriptId,
+        url: String,
+        line_number: i64,
+        column_number: i64,
+    });
     /// The calls that led somewhere.
     ///
     /// Protocol type: `Runtime.StackTrace`.
-    #[derive(__cdp::Debug, __cdp::Clone, __cdp::PartialEq, __cdp::Eq, __cdp::Hash)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct StackTrace {
         /// A label, such as the name of the async operation.
-        pub description: __cdp::Option<__cdp::String>,
+        pub description: Option<String>,
         /// The calls, innermost first.
-        pub call_frames: __cdp::Vec<CallFrame>,
+        pub call_frames: Vec<CallFrame>,
         /// The asynchronous calls that led to this one.
-        pub parent: __cdp::Option<__cdp::Box<StackTrace>>,
+        pub parent: Option<Box<StackTrace>>,
     }
-    impl __cdp::serde::Serialize for StackTrace {
-        fn serialize<S>(&self, serializer: S) -> __cdp::Result<S::Ok, S::Error>
-        where
-            S: __cdp::serde::Serializer,
-        {
-            use __cdp::serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(__cdp::None)?;
-            if let __cdp::Some(value) = &self.description {
-                map.serialize_entry("description", value)?;
-            }
-            map.serialize_entry("callFrames", &self.call_frames)?;
-            if let __cdp::Some(value) = &self.parent {
-                map.serialize_entry("parent", value)?;
-            }
-            map.end()
-        }
-    }
-    impl<'de> __cdp::serde::Deserialize<'de> for StackTrace {
-        fn deserialize<D>(deserializer: D) -> __cdp::Result<Self, D::Error>
-        where
-            D: __cdp::serde::Deserializer<'de>,
-        {
-            struct Visitor;
-            impl<'de> __cdp::serde::de::Visitor<'de> for Visitor {
-                type Value = StackTrace;
-                fn expecting(&self, f: &mut __cdp::Formatter<'_>) -> __cdp::FmtResult {
-                    f.write_str("an object: `Runtime.StackTrace`")
-                }
-                fn visit_map<A>(self, mut map: A) -> __cdp::Result<StackTrace, A::Error>
-                where
-                    A: __cdp::serde::de::MapAccess<'de>,
-                {
-                    let mut f0: __cdp::Option<__cdp::String> = __cdp::None;
-                    let mut f1: __cdp::Option<__cdp::Vec<CallFrame>> = __cdp::None;
-                    let mut f2: __cdp::Option<__cdp::Box<StackTrace>> = __cdp::None;
-                    while let __cdp::Some(key) = map.next_key::<__cdp::FieldKey<'de>>()?
-                    {
-                        match key.as_str() {
-                            "description" => __cdp::optional_field(&mut map, &mut f0),
-                            "callFrames" => __cdp::field(&mut map, &mut f1),
-                            "parent" => __cdp::optional_field(&mut map, &mut f2),
-                            _ => {
-                                __cdp::skip_value(
-                                    &mut map,
-                                    "an object: `Runtime.StackTrace`",
-                                    key.as_str(),
-                                )
-                            }
-                        }?;
-                    }
-                    let __cdp::Some(f1) = f1 else {
-                        return __cdp::Err(__cdp::missing_field("callFrames"));
-                    };
-                    __cdp::Ok(StackTrace {
-                        description: f0,
-                        call_frames: f1,
-                        parent: f2,
-                    })
-                }
-            }
-            deserializer.deserialize_map(Visitor)
-        }
-    }
-    impl StackTrace {
-        /// Creates a value from the required fields (`callFrames`); the optional ones start unset.
-        pub fn new(call_frames: impl __cdp::Into<__cdp::Vec<CallFrame>>) -> Self {
-            Self {
-                description: __cdp::None,
-                call_frames: call_frames.into(),
-                parent: __cdp::None,
-            }
-        }
-        /// Sets the optional field `description`.
-        #[must_use]
-        pub fn description(
-            mut self,
-            description: impl __cdp::Into<__cdp::String>,
-        ) -> Self {
-            self.description = __cdp::Some(description.into());
-            self
-        }
-        /// Sets the optional field `parent`.
-        #[must_use]
-        pub fn parent(mut self, parent: impl __cdp::Into<StackTrace>) -> Self {
-            self.parent = __cdp::Some(__cdp::Box::new(parent.into()));
-            self
-        }
-    }
+    __cdp::object!(StackTrace "an object: `Runtime.StackTrace`" {
+        opt description "description",
+        req call_frames "callFrames",
+        opt parent "parent",
+    } new {
+        call_frames: Vec<CallFrame>,
+    } set {
+        description "description": String,
+        parent "parent": Box<StackTrace>,
+    });
     /// An exception the page threw, or a script that did not compile.
     ///
     /// Protocol type: `Runtime.ExceptionDetails`.
-    #[derive(__cdp::Debug, __cdp::Clone, __cdp::PartialEq)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct ExceptionDetails {
         /// The exception's id.
         pub exception_id: i64,
         /// A short message.
-        pub text: __cdp::String,
+        pub text: String,
         /// The line, from 0.
         pub line_number: i64,
         /// The column, from 0.
         pub column_number: i64,
         /// The script.
-        pub script_id: __cdp::Option<ScriptId>,
+        pub script_id: Option<ScriptId>,
         /// The script's URL.
-        pub url: __cdp::Option<__cdp::String>,
+        pub url: Option<String>,
         /// Where it was thrown.
-        pub stack_trace: __cdp::Option<StackTrace>,
+        pub stack_trace: Option<StackTrace>,
         /// The value thrown.
-        pub exception: __cdp::Option<RemoteObject>,
+        pub exception: Option<RemoteObject>,
         /// The context it was thrown in.
-        pub execution_context_id: __cdp::Option<ExecutionContextId>,
+        pub execution_context_id: Option<ExecutionContextId>,
     }
-    impl __cdp::serde::Serialize for ExceptionDetails {
-        fn serialize<S>(&self, serializer: S) -> __cdp::Result<S::Ok, S::Error>
-        where
-            S: __cdp::serde::Serializer,
-        {
-            use __cdp::serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(__cdp::None)?;
-            map.serialize_entry("exceptionId", &self.exception_id)?;
-            map.serialize_entry("text", &self.text)?;
-            map.serialize_entry("lineNumber", &self.line_number)?;
-            map.serialize_entry("columnNumber", &self.column_number)?;
-            if let __cdp::Some(value) = &self.script_id {
-                map.serialize_entry("scriptId", value)?;
-            }
-            if let __cdp::Some(value) = &self.url {
-                map.serialize_entry("url", value)?;
-            }
-            if let __cdp::Some(value) = &self.stack_trace {
-                map.serialize_entry("stackTrace", value)?;
-            }
-            if let __cdp::Some(value) = &self.exception {
-                map.serialize_entry("exception", value)?;
-            }
-            if let __cdp::Some(value) = &self.execution_context_id {
-                map.serialize_entry("executionContextId", value)?;
-            }
-            map.end()
-        }
-    }
-    impl<'de> __cdp::serde::Deserialize<'de> for ExceptionDetails {
-        fn deserialize<D>(deserializer: D) -> __cdp::Result<Self, D::Error>
-        where
-            D: __cdp::serde::Deserializer<'de>,
-        {
-            struct Visitor;
-            impl<'de> __cdp::serde::de::Visitor<'de> for Visitor {
-                type Value = ExceptionDetails;
-                fn expecting(&self, f: &mut __cdp::Formatter<'_>) -> __cdp::FmtResult {
-                    f.write_str("an object: `Runtime.ExceptionDetails`")
-                }
-                fn visit_map<A>(
-                    self,
-                    mut map: A,
-                ) -> __cdp::Result<ExceptionDetails, A::Error>
-                where
-                    A: __cdp::serde::de::MapAccess<'de>,
-                {
-                    let mut f0: __cdp::Option<i64> = __cdp::None;
-                    let mut f1: __cdp::Option<__cdp::String> = __cdp::None;
-                    let mut f2: __cdp::Option<i64> = __cdp::None;
-                    let mut f3: __cdp::Option<i64> = __cdp::None;
-                    let mut f4: __cdp::Option<ScriptId> = __cdp::None;
-                    let mut f5: __cdp::Option<__cdp::String> = __cdp::None;
-                    let mut f6: __cdp::Option<StackTrace> = __cdp::None;
-                    let mut f7: __cdp::Option<RemoteObject> = __cdp::None;
-                    let mut f8: __cdp::Option<ExecutionContextId> = __cdp::None;
-                    while let __cdp::Some(key) = map.next_key::<__cdp::FieldKey<'de>>()?
-                    {
-                        match key.as_str() {
-                            "exceptionId" => __cdp::field(&mut map, &mut f0),
-                            "text" => __cdp::field(&mut map, &mut f1),
-                            "lineNumber" => __cdp::field(&mut map, &mut f2),
-                            "columnNumber" => __cdp::field(&mut map, &mut f3),
-                            "scriptId" => __cdp::optional_field(&mut map, &mut f4),
-                            "url" => __cdp::optional_field(&mut map, &mut f5),
-                            "stackTrace" => __cdp::optional_field(&mut map, &mut f6),
-                            "exception" => __cdp::optional_field(&mut map, &mut f7),
-                            "executionContextId" => {
-                                __cdp::optional_field(&mut map, &mut f8)
-                            }
-                            _ => {
-                                __cdp::skip_value(
-                                    &mut map,
-                                    "an object: `Runtime.ExceptionDetails`",
-                                    key.as_str(),
-                                )
-                            }
-                        }?;
-                    }
-                    let __cdp::Some(f0) = f0 else {
-                        return __cdp::Err(__cdp::missing_field("exceptionId"));
-                    };
-                    let __cdp::Some(f1) = f1 else {
-                        return __cdp::Err(__cdp::missing_field("text"));
-                    };
-                    let __cdp::Some(f2) = f2 else {
-                        return __cdp::Err(__cdp::missing_field("lineNumber"));
-                    };
-                    let __cdp::Some(f3) = f3 else {
-                        return __cdp::Err(__cdp::missing_field("columnNumber"));
-                    };
-                    __cdp::Ok(ExceptionDetails {
-                        exception_id: f0,
-                        text: f1,
-                        line_number: f2,
-                        column_number: f3,
-                        script_id: f4,
-                        url: f5,
-                        stack_trace: f6,
-                        exception: f7,
-                        execution_context_id: f8,
-                    })
-                }
-            }
-            deserializer.deserialize_map(Visitor)
-        }
-    }
-    impl ExceptionDetails {
-        /// Creates a value from the required fields (`exceptionId`, `text`, `lineNumber`, `columnNumber`); the optional ones start unset.
-        pub fn new(
-            exception_id: impl __cdp::Into<i64>,
-            text: impl __cdp::Into<__cdp::String>,
-            line_number: impl __cdp::Into<i64>,
-            column_number: impl __cdp::Into<i64>,
-        ) -> Self {
-            Self {
-                exception_id: exception_id.into(),
-                text: text.into(),
-                line_number: line_number.into(),
-                column_number: column_number.into(),
-                script_id: __cdp::None,
-                url: __cdp::None,
-                stack_trace: __cdp::None,
-                exception: __cdp::None,
-                execution_context_id: __cdp::None,
-            }
-        }
-        /// Sets the optional field `scriptId`.
-        #[must_use]
-        pub fn script_id(mut self, script_id: impl __cdp::Into<ScriptId>) -> Self {
-            self.script_id = __cdp::Some(script_id.into());
-            self
-        }
-        /// Sets the optional field `url`.
-        #[must_use]
-        pub fn url(mut self, url: impl __cdp::Into<__cdp::String>) -> Self {
-            self.url = __cdp::Some(url.into());
-            self
-        }
-        /// Sets the optional field `stackTrace`.
-        #[must_use]
-        pub fn stack_trace(mut self, stack_trace: impl __cdp::Into<StackTrace>) -> Self {
-            self.stack_trace = __cdp::Some(stack_trace.into());
-            self
-        }
-        /// Sets the optional field `exception`.
-        #[must_use]
-        pub fn exception(mut self, exception: impl __cdp::Into<RemoteObject>) -> Self {
-            self.exception = __cdp::Some(exception.into());
-            self
-        }
-        /// Sets the optional field `executionContextId`.
-        #[must_use]
-        pub fn execution_context_id(
-            mut self,
-            execution_context_id: impl __cdp::Into<ExecutionContextId>,
-        ) -> Self {
-            self.execution_context_id = __cdp::Some(execution_context_id.into());
-            self
-        }
-    }
+    __cdp::object!(ExceptionDetails "an object: `Runtime.ExceptionDetails`" {
+        req exception_id "exceptionId",
+        req text "text",
+        req line_number "lineNumber",
+        req column_number "columnNumber",
+        opt script_id "scriptId",
+        opt url "url",
+        opt stack_trace "stackTrace",
+        opt exception "exception",
+        opt execution_context_id "executionContextId",
+    } new {
+        exception_id: i64,
+        text: String,
+        line_number: i64,
+        column_number: i64,
+    } set {
+        script_id "scriptId": ScriptId,
+        url "url": String,
+        stack_trace "stackTrace": StackTrace,
+        exception "exception": RemoteObject,
+        execution_context_id "executionContextId": ExecutionContextId,
+    });
     /// Starts sending this domain's events for the session's page.
     ///
     /// Protocol method: `Runtime.enable`.
-    #[derive(
-        __cdp::Debug,
-        __cdp::Clone,
-        __cdp::PartialEq,
-        __cdp::Eq,
-        __cdp::Hash,
-        __cdp::Copy,
-        __cdp::Default,
-    )]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Copy, Default)]
     pub struct EnableParams {}
-    impl __cdp::serde::Serialize for EnableParams {
-        fn serialize<S>(&self, serializer: S) -> __cdp::Result<S::Ok, S::Error>
-        where
-            S: __cdp::serde::Serializer,
-        {
-            __cdp::serialize_empty(serializer)
-        }
-    }
-    impl<'de> __cdp::serde::Deserialize<'de> for EnableParams {
-        fn deserialize<D>(deserializer: D) -> __cdp::Result<Self, D::Error>
-        where
-            D: __cdp::serde::Deserializer<'de>,
-        {
-            __cdp::deserialize_empty(deserializer, "the params of `Runtime.enable`")
-                .map(|()| EnableParams {})
-        }
-    }
-    impl EnableParams {
-        /// Creates a value with every optional field unset.
-        pub fn new() -> Self {
-            Self {}
-        }
-    }
+    __cdp::object!(EnableParams "the params of `Runtime.enable`" {} new {});
     /// What `Runtime.enable` returns.
-    #[derive(
-        __cdp::Debug,
-        __cdp::Clone,
-        __cdp::PartialEq,
-        __cdp::Eq,
-        __cdp::Hash,
-        __cdp::Copy,
-        __cdp::Default,
-    )]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Copy, Default)]
     pub struct EnableReturns {}
-    impl __cdp::serde::Serialize for EnableReturns {
-        fn serialize<S>(&self, serializer: S) -> __cdp::Result<S::Ok, S::Error>
-        where
-            S: __cdp::serde::Serializer,
-        {
-            __cdp::serialize_empty(serializer)
-        }
-    }
-    impl<'de> __cdp::serde::Deserialize<'de> for EnableReturns {
-        fn deserialize<D>(deserializer: D) -> __cdp::Result<Self, D::Error>
-        where
-            D: __cdp::serde::Deserializer<'de>,
-        {
-            __cdp::deserialize_empty(deserializer, "the result of `Runtime.enable`")
-                .map(|()| EnableReturns {})
-        }
-    }
-    impl __cdp::Command for EnableParams {
-        const METHOD: &'static str = "Runtime.enable";
-        type Response = EnableReturns;
-    }
+    __cdp::object!(EnableReturns "the result of `Runtime.enable`" {});
+    __cdp::command!(EnableParams -> EnableReturns "Runtime.enable");
     /// Evaluates an expression in the page's main world.
     ///
     /// Protocol method: `Runtime.evaluate`.
-    #[derive(__cdp::Debug, __cdp::Clone, __cdp::PartialEq, __cdp::Eq, __cdp::Hash)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct EvaluateParams {
         /// The JavaScript expression.
-        pub expression: __cdp::String,
+        pub expression: String,
         /// A group name for the handles it returns, to release them together.
-        pub object_group: __cdp::Option<__cdp::String>,
+        pub object_group: Option<String>,
         /// Do not pause on exceptions and do not report them to the console.
-        pub silent: __cdp::Option<bool>,
+        pub silent: Option<bool>,
         /// The context to evaluate in; the main frame's by default.
-        pub context_id: __cdp::Option<ExecutionContextId>,
+        pub context_id: Option<ExecutionContextId>,
         /// Return the value as JSON rather than a handle.
-        pub return_by_value: __cdp::Option<bool>,
+        pub return_by_value: Option<bool>,
         /// Run it as if the user had clicked.
-        pub user_gesture: __cdp::Option<bool>,
+        pub user_gesture: Option<bool>,
         /// When the value is a promise, wait for it and return what it settles to.
-        pub await_promise: __cdp::Option<bool>,
+        pub await_promise: Option<bool>,
     }
-    impl __cdp::serde::Serialize for EvaluateParams {
-        fn serialize<S>(&self, serializer: S) -> __cdp::Result<S::Ok, S::Error>
-        where
-            S: __cdp::serde::Serializer,
-        {
-            use __cdp::serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(__cdp::None)?;
-            map.serialize_entry("expression", &self.expression)?;
-            if let __cdp::Some(value) = &self.object_group {
-                map.serialize_entry("objectGroup", value)?;
-            }
-            if let __cdp::Some(value) = &self.silent {
-                map.serialize_entry("silent", value)?;
-            }
-            if let __cdp::Some(value) = &self.context_id {
-                map.serialize_entry("contextId", value)?;
-            }
-            if let __cdp::Some(value) = &self.return_by_value {
-                map.serialize_entry("returnByValue", value)?;
-            }
-            if let __cdp::Some(value) = &self.user_gesture {
-                map.serialize_entry("userGesture", value)?;
-            }
-            if let __cdp::Some(value) = &self.await_promise {
-                map.serialize_entry("awaitPromise", value)?;
-            }
-            map.end()
-        }
-    }
-    impl<'de> __cdp::serde::Deserialize<'de> for EvaluateParams {
-        fn deserialize<D>(deserializer: D) -> __cdp::Result<Self, D::Error>
-        where
-            D: __cdp::serde::Deserializer<'de>,
-        {
-            struct Visitor;
-            impl<'de> __cdp::serde::de::Visitor<'de> for Visitor {
-                type Value = EvaluateParams;
-                fn expecting(&self, f: &mut __cdp::Formatter<'_>) -> __cdp::FmtResult {
-                    f.write_str("the params of `Runtime.evaluate`")
-                }
-                fn visit_map<A>(
-                    self,
-                    mut map: A,
-                ) -> __cdp::Result<EvaluateParams, A::Error>
-                where
-                    A: __cdp::serde::de::MapAccess<'de>,
-                {
-                    let mut f0: __cdp::Option<__cdp::String> = __cdp::None;
-                    let mut f1: __cdp::Option<__cdp::String> = __cdp::None;
-                    let mut f2: __cdp::Option<bool> = __cdp::None;
-                    let mut f3: __cdp::Option<ExecutionContextId> = __cdp::None;
-                    let mut f4: __cdp::Option<bool> = __cdp::None;
-                    let mut f5: __cdp::Option<bool> = __cdp::None;
-                    let mut f6: __cdp::Option<bool> = __cdp::None;
-                    while let __cdp::Some(key) = map.next_key::<__cdp::FieldKey<'de>>()?
-                    {
-                        match key.as_str() {
-                            "expression" => __cdp::field(&mut map, &mut f0),
-                            "objectGroup" => __cdp::optional_field(&mut map, &mut f1),
-                            "silent" => __cdp::optional_field(&mut map, &mut f2),
-                            "contextId" => __cdp::optional_field(&mut map, &mut f3),
-                            "returnByValue" => __cdp::optional_field(&mut map, &mut f4),
-                            "userGesture" => __cdp::optional_field(&mut map, &mut f5),
-                            "awaitPromise" => __cdp::optional_field(&mut map, &mut f6),
-                            _ => {
-                                __cdp::skip_value(
-                                    &mut map,
-                                    "the params of `Runtime.evaluate`",
-                                    key.as_str(),
-                                )
-                            }
-                        }?;
-                    }
-                    let __cdp::Some(f0) = f0 else {
-                        return __cdp::Err(__cdp::missing_field("expression"));
-                    };
-                    __cdp::Ok(EvaluateParams {
-                        expression: f0,
-                        object_group: f1,
-                        silent: f2,
-                        context_id: f3,
-                        return_by_value: f4,
-                        user_gesture: f5,
-                        await_promise: f6,
-                    })
-                }
-            }
-            deserializer.deserialize_map(Visitor)
-        }
-    }
-    impl EvaluateParams {
-        /// Creates a value from the required fields (`expression`); the optional ones start unset.
-        pub fn new(expression: impl __cdp::Into<__cdp::String>) -> Self {
-            Self {
-                expression: expression.into(),
-                object_group: __cdp::None,
-                silent: __cdp::None,
-                context_id: __cdp::None,
-                return_by_value: __cdp::None,
-                user_gesture: __cdp::None,
-                await_promise: __cdp::None,
-            }
-        }
-        /// Sets the optional field `objectGroup`.
-        #[must_use]
-        pub fn object_group(
-            mut self,
-            object_group: impl __cdp::Into<__cdp::String>,
-        ) -> Self {
-            self.object_group = __cdp::Some(object_group.into());
-            self
-        }
-        /// Sets the optional field `silent`.
-        #[must_use]
-        pub fn silent(mut self, silent: impl __cdp::Into<bool>) -> Self {
-            self.silent = __cdp::Some(silent.into());
-            self
-        }
-        /// Sets the optional field `contextId`.
-        #[must_use]
-        pub fn context_id(
-            mut self,
-            context_id: impl __cdp::Into<ExecutionContextId>,
-        ) -> Self {
-            self.context_id = __cdp::Some(context_id.into());
-            self
-        }
-        /// Sets the optional field `returnByValue`.
-        #[must_use]
-        pub fn return_by_value(
-            mut self,
-            return_by_value: impl __cdp::Into<bool>,
-        ) -> Self {
-            self.return_by_value = __cdp::Some(return_by_value.into());
-            self
-        }
-        /// Sets the optional field `userGesture`.
-        #[must_use]
-        pub fn user_gesture(mut self, user_gesture: impl __cdp::Into<bool>) -> Self {
-            self.user_gesture = __cdp::Some(user_gesture.into());
-            self
-        }
-        /// Sets the optional field `awaitPromise`.
-        #[must_use]
-        pub fn await_promise(mut self, await_promise: impl __cdp::Into<bool>) -> Self {
-            self.await_promise = __cdp::Some(await_promise.into());
-            self
-        }
-    }
+    __cdp::object!(EvaluateParams "the params of `Runtime.evaluate`" {
+        req expression "expression",
+        opt object_group "objectGroup",
+        opt silent "silent",
+        opt context_id "contextId",
+        opt return_by_value "returnByValue",
+        opt user_gesture "userGesture",
+        opt await_promise "awaitPromise",
+    } new {
+        expression: String,
+    } set {
+        object_group "objectGroup": String,
+        silent "silent": bool,
+        context_id "contextId": ExecutionContextId,
+        return_by_value "returnByValue": bool,
+        user_gesture "userGesture": bool,
+        await_promise "awaitPromise": bool,
+    });
     /// What `Runtime.evaluate` returns.
-    #[derive(__cdp::Debug, __cdp::Clone, __cdp::PartialEq)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct EvaluateReturns {
         /// The value.
         pub result: RemoteObject,
         /// The exception, when it threw.
-        pub exception_details: __cdp::Option<ExceptionDetails>,
+        pub exception_details: Option<ExceptionDetails>,
     }
-    impl __cdp::serde::Serialize for EvaluateReturns {
-        fn serialize<S>(&self, serializer: S) -> __cdp::Result<S::Ok, S::Error>
-        where
-            S: __cdp::serde::Serializer,
-        {
-            use __cdp::serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(__cdp::None)?;
-            map.serialize_entry("result", &self.result)?;
-            if let __cdp::Some(value) = &self.exception_details {
-                map.serialize_entry("exceptionDetails", value)?;
-            }
-            map.end()
-        }
-    }
-    impl<'de> __cdp::serde::Deserialize<'de> for EvaluateReturns {
-        fn deserialize<D>(deserializer: D) -> __cdp::Result<Self, D::Error>
-        where
-            D: __cdp::serde::Deserializer<'de>,
-        {
-            struct Visitor;
-            impl<'de> __cdp::serde::de::Visitor<'de> for Visitor {
-                type Value = EvaluateReturns;
-                fn expecting(&self, f: &mut __cdp::Formatter<'_>) -> __cdp::FmtResult {
-                    f.write_str("the result of `Runtime.evaluate`")
-                }
-                fn visit_map<A>(
-                    self,
-                    mut map: A,
-                ) -> __cdp::Result<EvaluateReturns, A::Error>
-                where
-                    A: __cdp::serde::de::MapAccess<'de>,
-                {
-                    let mut f0: __cdp::Option<RemoteObject> = __cdp::None;
-                    let mut f1: __cdp::Option<ExceptionDetails> = __cdp::None;
-                    while let __cdp::Some(key) = map.next_key::<__cdp::FieldKey<'de>>()?
-                    {
-                        match key.as_str() {
-                            "result" => __cdp::field(&mut map, &mut f0),
-                            "exceptionDetails" => {
-                                __cdp::optional_field(&mut map, &mut f1)
-                            }
-                            _ => {
-                                __cdp::skip_value(
-                                    &mut map,
-                                    "the result of `Runtime.evaluate`",
-                                    key.as_str(),
-                                )
-                            }
-                        }?;
-                    }
-                    let __cdp::Some(f0) = f0 else {
-                        return __cdp::Err(__cdp::missing_field("result"));
-                    };
-                    __cdp::Ok(EvaluateReturns {
-                        result: f0,
-                        exception_details: f1,
-                    })
-                }
-            }
-            deserializer.deserialize_map(Visitor)
-        }
-    }
-    impl __cdp::Command for EvaluateParams {
-        const METHOD: &'static str = "Runtime.evaluate";
-        type Response = EvaluateReturns;
-    }
+    __cdp::object!(EvaluateReturns "the result of `Runtime.evaluate`" {
+        req result "result",
+        opt exception_details "exceptionDetails",
+    });
+    __cdp::command!(EvaluateParams -> EvaluateReturns "Runtime.evaluate");
 }
 /// Discovers targets (pages, workers) and attaches sessions to them.
 ///
 /// Protocol domain: `Target`.
-#[allow(
-    deprecated,
-    clippy::large_enum_variant,
-    clippy::too_many_arguments,
-    clippy::enum_variant_names,
-    clippy::should_implement_trait,
-    clippy::wrong_self_convention,
-    clippy::new_without_default,
-    clippy::module_inception,
-    clippy::upper_case_acronyms
-)]
+#[allow(clippy::module_inception, deprecated, clippy::large_enum_variant)]
 pub mod target {
     use ::cdp_runtime::codegen as __cdp;
     /// Identifies a target.
     ///
     /// Protocol type: `Target.TargetID`.
-    #[derive(__cdp::Debug, __cdp::Clone, __cdp::PartialEq, __cdp::Eq, __cdp::Hash)]
-    pub struct TargetId(pub __cdp::String);
-    impl __cdp::serde::Serialize for TargetId {
-        fn serialize<S>(&self, serializer: S) -> __cdp::Result<S::Ok, S::Error>
-        where
-            S: __cdp::serde::Serializer,
-        {
-            __cdp::serde::Serialize::serialize(&self.0, serializer)
-        }
-    }
-    impl<'de> __cdp::serde::Deserialize<'de> for TargetId {
-        fn deserialize<D>(deserializer: D) -> __cdp::Result<Self, D::Error>
-        where
-            D: __cdp::serde::Deserializer<'de>,
-        {
-            __cdp::serde::Deserialize::deserialize(deserializer).map(Self)
-        }
-    }
-    impl __cdp::From<__cdp::String> for TargetId {
-        fn from(value: __cdp::String) -> Self {
-            Self(value)
-        }
-    }
-    impl __cdp::From<TargetId> for __cdp::String {
-        fn from(value: TargetId) -> Self {
-            value.0
-        }
-    }
-    impl __cdp::Newtype for TargetId {
-        type Inner = __cdp::String;
-    }
-    impl __cdp::From<&str> for TargetId {
-        fn from(value: &str) -> Self {
-            Self(__cdp::String::from(value))
-        }
-    }
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    pub struct TargetId(pub String);
+    __cdp::newtype!(TargetId: String, unwrap, str);
     /// Identifies a session attached to a target.
     ///
     /// Protocol type: `Target.SessionID`.
-    #[derive(__cdp::Debug, __cdp::Clone, __cdp::PartialEq, __cdp::Eq, __cdp::Hash)]
-    pub struct SessionId(pub __cdp::String);
-    impl __cdp::serde::Serialize for SessionId {
-        fn serialize<S>(&self, serializer: S) -> __cdp::Result<S::Ok, S::Error>
-        where
-            S: __cdp::serde::Serializer,
-        {
-            __cdp::serde::Serialize::serialize(&self.0, serializer)
-        }
-    }
-    impl<'de> __cdp::serde::Deserialize<'de> for SessionId {
-        fn deserialize<D>(deserializer: D) -> __cdp::Result<Self, D::Error>
-        where
-            D: __cdp::serde::Deserializer<'de>,
-        {
-            __cdp::serde::Deserialize::deserialize(deserializer).map(Self)
-        }
-    }
-    impl __cdp::From<__cdp::String> for SessionId {
-        fn from(value: __cdp::String) -> Self {
-            Self(value)
-        }
-    }
-    impl __cdp::From<SessionId> for __cdp::String {
-        fn from(value: SessionId) -> Self {
-            value.0
-        }
-    }
-    impl __cdp::Newtype for SessionId {
-        type Inner = __cdp::String;
-    }
-    impl __cdp::From<&str> for SessionId {
-        fn from(value: &str) -> Self {
-            Self(__cdp::String::from(value))
-        }
-    }
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    pub struct SessionId(pub String);
+    __cdp::newtype!(SessionId: String, unwrap, str);
     /// What the browser says about a target.
     ///
     /// Protocol type: `Target.TargetInfo`.
-    #[derive(__cdp::Debug, __cdp::Clone, __cdp::PartialEq, __cdp::Eq, __cdp::Hash)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct TargetInfo {
         /// The target.
         pub target_id: TargetId,
         /// Its kind: `page`, `service_worker`, `browser` and others.
-        pub r#type: __cdp::String,
+        pub r#type: String,
         /// Its title.
-        pub title: __cdp::String,
+        pub title: String,
         /// Its URL.
-        pub url: __cdp::String,
+        pub url: String,
         /// Whether a client is attached to it.
         pub attached: bool,
         /// The target that opened it, if any.
-        pub opener_id: __cdp::Option<TargetId>,
+        pub opener_id: Option<TargetId>,
         /// Whether it has access to its opener's window.
         ///
         /// **Experimental:** may change or disappear in any Chromium release.
@@ -3104,695 +683,135 @@ pub mod target {
         /// The frame of the opener that opened it, if any.
         ///
         /// **Experimental:** may change or disappear in any Chromium release.
-        pub opener_frame_id: __cdp::Option<super::page::FrameId>,
+        pub opener_frame_id: Option<super::page::FrameId>,
         /// A finer kind, such as `prerender`.
         ///
         /// **Experimental:** may change or disappear in any Chromium release.
-        pub subtype: __cdp::Option<__cdp::String>,
+        pub subtype: Option<String>,
     }
-    impl __cdp::serde::Serialize for TargetInfo {
-        fn serialize<S>(&self, serializer: S) -> __cdp::Result<S::Ok, S::Error>
-        where
-            S: __cdp::serde::Serializer,
-        {
-            use __cdp::serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(__cdp::None)?;
-            map.serialize_entry("targetId", &self.target_id)?;
-            map.serialize_entry("type", &self.r#type)?;
-            map.serialize_entry("title", &self.title)?;
-            map.serialize_entry("url", &self.url)?;
-            map.serialize_entry("attached", &self.attached)?;
-            if let __cdp::Some(value) = &self.opener_id {
-                map.serialize_entry("openerId", value)?;
-            }
-            map.serialize_entry("canAccessOpener", &self.can_access_opener)?;
-            if let __cdp::Some(value) = &self.opener_frame_id {
-                map.serialize_entry("openerFrameId", value)?;
-            }
-            if let __cdp::Some(value) = &self.subtype {
-                map.serialize_entry("subtype", value)?;
-            }
-            map.end()
-        }
-    }
-    impl<'de> __cdp::serde::Deserialize<'de> for TargetInfo {
-        fn deserialize<D>(deserializer: D) -> __cdp::Result<Self, D::Error>
-        where
-            D: __cdp::serde::Deserializer<'de>,
-        {
-            struct Visitor;
-            impl<'de> __cdp::serde::de::Visitor<'de> for Visitor {
-                type Value = TargetInfo;
-                fn expecting(&self, f: &mut __cdp::Formatter<'_>) -> __cdp::FmtResult {
-                    f.write_str("an object: `Target.TargetInfo`")
-                }
-                fn visit_map<A>(self, mut map: A) -> __cdp::Result<TargetInfo, A::Error>
-                where
-                    A: __cdp::serde::de::MapAccess<'de>,
-                {
-                    let mut f0: __cdp::Option<TargetId> = __cdp::None;
-                    let mut f1: __cdp::Option<__cdp::String> = __cdp::None;
-                    let mut f2: __cdp::Option<__cdp::String> = __cdp::None;
-                    let mut f3: __cdp::Option<__cdp::String> = __cdp::None;
-                    let mut f4: __cdp::Option<bool> = __cdp::None;
-                    let mut f5: __cdp::Option<TargetId> = __cdp::None;
-                    let mut f6: __cdp::Option<bool> = __cdp::None;
-                    let mut f7: __cdp::Option<super::page::FrameId> = __cdp::None;
-                    let mut f8: __cdp::Option<__cdp::String> = __cdp::None;
-                    while let __cdp::Some(key) = map.next_key::<__cdp::FieldKey<'de>>()?
-                    {
-                        match key.as_str() {
-                            "targetId" => __cdp::field(&mut map, &mut f0),
-                            "type" => __cdp::field(&mut map, &mut f1),
-                            "title" => __cdp::field(&mut map, &mut f2),
-                            "url" => __cdp::field(&mut map, &mut f3),
-                            "attached" => __cdp::field(&mut map, &mut f4),
-                            "openerId" => __cdp::optional_field(&mut map, &mut f5),
-                            "canAccessOpener" => __cdp::field(&mut map, &mut f6),
-                            "openerFrameId" => __cdp::optional_field(&mut map, &mut f7),
-                            "subtype" => __cdp::optional_field(&mut map, &mut f8),
-                            _ => {
-                                __cdp::skip_value(
-                                    &mut map,
-                                    "an object: `Target.TargetInfo`",
-                                    key.as_str(),
-                                )
-                            }
-                        }?;
-                    }
-                    let __cdp::Some(f0) = f0 else {
-                        return __cdp::Err(__cdp::missing_field("targetId"));
-                    };
-                    let __cdp::Some(f1) = f1 else {
-                        return __cdp::Err(__cdp::missing_field("type"));
-                    };
-                    let __cdp::Some(f2) = f2 else {
-                        return __cdp::Err(__cdp::missing_field("title"));
-                    };
-                    let __cdp::Some(f3) = f3 else {
-                        return __cdp::Err(__cdp::missing_field("url"));
-                    };
-                    let __cdp::Some(f4) = f4 else {
-                        return __cdp::Err(__cdp::missing_field("attached"));
-                    };
-                    let __cdp::Some(f6) = f6 else {
-                        return __cdp::Err(__cdp::missing_field("canAccessOpener"));
-                    };
-                    __cdp::Ok(TargetInfo {
-                        target_id: f0,
-                        r#type: f1,
-                        title: f2,
-                        url: f3,
-                        attached: f4,
-                        opener_id: f5,
-                        can_access_opener: f6,
-                        opener_frame_id: f7,
-                        subtype: f8,
-                    })
-                }
-            }
-            deserializer.deserialize_map(Visitor)
-        }
-    }
-    impl TargetInfo {
-        /// Creates a value from the required fields (`targetId`, `type`, `title`, `url`, `attached`, `canAccessOpener`); the optional ones start unset.
-        pub fn new(
-            target_id: impl __cdp::Into<TargetId>,
-            r#type: impl __cdp::Into<__cdp::String>,
-            title: impl __cdp::Into<__cdp::String>,
-            url: impl __cdp::Into<__cdp::String>,
-            attached: impl __cdp::Into<bool>,
-            can_access_opener: impl __cdp::Into<bool>,
-        ) -> Self {
-            Self {
-                target_id: target_id.into(),
-                r#type: r#type.into(),
-                title: title.into(),
-                url: url.into(),
-                attached: attached.into(),
-                opener_id: __cdp::None,
-                can_access_opener: can_access_opener.into(),
-                opener_frame_id: __cdp::None,
-                subtype: __cdp::None,
-            }
-        }
-        /// Sets the optional field `openerId`.
-        #[must_use]
-        pub fn opener_id(mut self, opener_id: impl __cdp::Into<TargetId>) -> Self {
-            self.opener_id = __cdp::Some(opener_id.into());
-            self
-        }
-        /// Sets the optional field `openerFrameId`.
-        #[must_use]
-        pub fn opener_frame_id(
-            mut self,
-            opener_frame_id: impl __cdp::Into<super::page::FrameId>,
-        ) -> Self {
-            self.opener_frame_id = __cdp::Some(opener_frame_id.into());
-            self
-        }
-        /// Sets the optional field `subtype`.
-        #[must_use]
-        pub fn subtype(mut self, subtype: impl __cdp::Into<__cdp::String>) -> Self {
-            self.subtype = __cdp::Some(subtype.into());
-            self
-        }
-    }
+    __cdp::object!(TargetInfo "an object: `Target.TargetInfo`" {
+        req target_id "targetId",
+        req r#type "type",
+        req title "title",
+        req url "url",
+        req attached "attached",
+        opt opener_id "openerId",
+        req can_access_opener "canAccessOpener",
+        opt opener_frame_id "openerFrameId",
+        opt subtype "subtype",
+    } new {
+        target_id: TargetId,
+        r#type: String,
+        title: String,
+        url: String,
+        attached: bool,
+        can_access_opener: bool,
+    } set {
+        opener_id "openerId": TargetId,
+        opener_frame_id "openerFrameId": super::page::FrameId,
+        subtype "subtype": String,
+    });
     /// Opens a new page.
     ///
     /// Protocol method: `Target.createTarget`.
-    #[derive(__cdp::Debug, __cdp::Clone, __cdp::PartialEq, __cdp::Eq, __cdp::Hash)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct CreateTargetParams {
         /// The URL to open; `about:blank` for an empty page.
-        pub url: __cdp::String,
+        pub url: String,
         /// The window's width in device-independent pixels.
-        pub width: __cdp::Option<i64>,
+        pub width: Option<i64>,
         /// The window's height in device-independent pixels.
-        pub height: __cdp::Option<i64>,
+        pub height: Option<i64>,
         /// Open it in a new window rather than a new tab.
-        pub new_window: __cdp::Option<bool>,
+        pub new_window: Option<bool>,
         /// Open it without bringing it to the front.
-        pub background: __cdp::Option<bool>,
+        pub background: Option<bool>,
     }
-    impl __cdp::serde::Serialize for CreateTargetParams {
-        fn serialize<S>(&self, serializer: S) -> __cdp::Result<S::Ok, S::Error>
-        where
-            S: __cdp::serde::Serializer,
-        {
-            use __cdp::serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(__cdp::None)?;
-            map.serialize_entry("url", &self.url)?;
-            if let __cdp::Some(value) = &self.width {
-                map.serialize_entry("width", value)?;
-            }
-            if let __cdp::Some(value) = &self.height {
-                map.serialize_entry("height", value)?;
-            }
-            if let __cdp::Some(value) = &self.new_window {
-                map.serialize_entry("newWindow", value)?;
-            }
-            if let __cdp::Some(value) = &self.background {
-                map.serialize_entry("background", value)?;
-            }
-            map.end()
-        }
-    }
-    impl<'de> __cdp::serde::Deserialize<'de> for CreateTargetParams {
-        fn deserialize<D>(deserializer: D) -> __cdp::Result<Self, D::Error>
-        where
-            D: __cdp::serde::Deserializer<'de>,
-        {
-            struct Visitor;
-            impl<'de> __cdp::serde::de::Visitor<'de> for Visitor {
-                type Value = CreateTargetParams;
-                fn expecting(&self, f: &mut __cdp::Formatter<'_>) -> __cdp::FmtResult {
-                    f.write_str("the params of `Target.createTarget`")
-                }
-                fn visit_map<A>(
-                    self,
-                    mut map: A,
-                ) -> __cdp::Result<CreateTargetParams, A::Error>
-                where
-                    A: __cdp::serde::de::MapAccess<'de>,
-                {
-                    let mut f0: __cdp::Option<__cdp::String> = __cdp::None;
-                    let mut f1: __cdp::Option<i64> = __cdp::None;
-                    let mut f2: __cdp::Option<i64> = __cdp::None;
-                    let mut f3: __cdp::Option<bool> = __cdp::None;
-                    let mut f4: __cdp::Option<bool> = __cdp::None;
-                    while let __cdp::Some(key) = map.next_key::<__cdp::FieldKey<'de>>()?
-                    {
-                        match key.as_str() {
-                            "url" => __cdp::field(&mut map, &mut f0),
-                            "width" => __cdp::optional_field(&mut map, &mut f1),
-                            "height" => __cdp::optional_field(&mut map, &mut f2),
-                            "newWindow" => __cdp::optional_field(&mut map, &mut f3),
-                            "background" => __cdp::optional_field(&mut map, &mut f4),
-                            _ => {
-                                __cdp::skip_value(
-                                    &mut map,
-                                    "the params of `Target.createTarget`",
-                                    key.as_str(),
-                                )
-                            }
-                        }?;
-                    }
-                    let __cdp::Some(f0) = f0 else {
-                        return __cdp::Err(__cdp::missing_field("url"));
-                    };
-                    __cdp::Ok(CreateTargetParams {
-                        url: f0,
-                        width: f1,
-                        height: f2,
-                        new_window: f3,
-                        background: f4,
-                    })
-                }
-            }
-            deserializer.deserialize_map(Visitor)
-        }
-    }
-    impl CreateTargetParams {
-        /// Creates a value from the required fields (`url`); the optional ones start unset.
-        pub fn new(url: impl __cdp::Into<__cdp::String>) -> Self {
-            Self {
-                url: url.into(),
-                width: __cdp::None,
-                height: __cdp::None,
-                new_window: __cdp::None,
-                background: __cdp::None,
-            }
-        }
-        /// Sets the optional field `width`.
-        #[must_use]
-        pub fn width(mut self, width: impl __cdp::Into<i64>) -> Self {
-            self.width = __cdp::Some(width.into());
-            self
-        }
-        /// Sets the optional field `height`.
-        #[must_use]
-        pub fn height(mut self, height: impl __cdp::Into<i64>) -> Self {
-            self.height = __cdp::Some(height.into());
-            self
-        }
-        /// Sets the optional field `newWindow`.
-        #[must_use]
-        pub fn new_window(mut self, new_window: impl __cdp::Into<bool>) -> Self {
-            self.new_window = __cdp::Some(new_window.into());
-            self
-        }
-        /// Sets the optional field `background`.
-        #[must_use]
-        pub fn background(mut self, background: impl __cdp::Into<bool>) -> Self {
-            self.background = __cdp::Some(background.into());
-            self
-        }
-    }
+    __cdp::object!(CreateTargetParams "the params of `Target.createTarget`" {
+        req url "url",
+        opt width "width",
+        opt height "height",
+        opt new_window "newWindow",
+        opt background "background",
+    } new {
+        url: String,
+    } set {
+        width "width": i64,
+        height "height": i64,
+        new_window "newWindow": bool,
+        background "background": bool,
+    });
     /// What `Target.createTarget` returns.
-    #[derive(__cdp::Debug, __cdp::Clone, __cdp::PartialEq, __cdp::Eq, __cdp::Hash)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct CreateTargetReturns {
         /// The new page.
         pub target_id: TargetId,
     }
-    impl __cdp::serde::Serialize for CreateTargetReturns {
-        fn serialize<S>(&self, serializer: S) -> __cdp::Result<S::Ok, S::Error>
-        where
-            S: __cdp::serde::Serializer,
-        {
-            use __cdp::serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(__cdp::None)?;
-            map.serialize_entry("targetId", &self.target_id)?;
-            map.end()
-        }
-    }
-    impl<'de> __cdp::serde::Deserialize<'de> for CreateTargetReturns {
-        fn deserialize<D>(deserializer: D) -> __cdp::Result<Self, D::Error>
-        where
-            D: __cdp::serde::Deserializer<'de>,
-        {
-            struct Visitor;
-            impl<'de> __cdp::serde::de::Visitor<'de> for Visitor {
-                type Value = CreateTargetReturns;
-                fn expecting(&self, f: &mut __cdp::Formatter<'_>) -> __cdp::FmtResult {
-                    f.write_str("the result of `Target.createTarget`")
-                }
-                fn visit_map<A>(
-                    self,
-                    mut map: A,
-                ) -> __cdp::Result<CreateTargetReturns, A::Error>
-                where
-                    A: __cdp::serde::de::MapAccess<'de>,
-                {
-                    let mut f0: __cdp::Option<TargetId> = __cdp::None;
-                    while let __cdp::Some(key) = map.next_key::<__cdp::FieldKey<'de>>()?
-                    {
-                        match key.as_str() {
-                            "targetId" => __cdp::field(&mut map, &mut f0),
-                            _ => {
-                                __cdp::skip_value(
-                                    &mut map,
-                                    "the result of `Target.createTarget`",
-                                    key.as_str(),
-                                )
-                            }
-                        }?;
-                    }
-                    let __cdp::Some(f0) = f0 else {
-                        return __cdp::Err(__cdp::missing_field("targetId"));
-                    };
-                    __cdp::Ok(CreateTargetReturns {
-                        target_id: f0,
-                    })
-                }
-            }
-            deserializer.deserialize_map(Visitor)
-        }
-    }
-    impl __cdp::Command for CreateTargetParams {
-        const METHOD: &'static str = "Target.createTarget";
-        type Response = CreateTargetReturns;
-    }
+    __cdp::object!(CreateTargetReturns "the result of `Target.createTarget`" {
+        req target_id "targetId",
+    });
+    __cdp::command!(CreateTargetParams -> CreateTargetReturns "Target.createTarget");
     /// Attaches a session to a target.
     ///
     /// Protocol method: `Target.attachToTarget`.
-    #[derive(__cdp::Debug, __cdp::Clone, __cdp::PartialEq, __cdp::Eq, __cdp::Hash)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct AttachToTargetParams {
         /// The target.
         pub target_id: TargetId,
         /// Address the session by `sessionId` on this connection, as every client does today.
-        pub flatten: __cdp::Option<bool>,
+        pub flatten: Option<bool>,
     }
-    impl __cdp::serde::Serialize for AttachToTargetParams {
-        fn serialize<S>(&self, serializer: S) -> __cdp::Result<S::Ok, S::Error>
-        where
-            S: __cdp::serde::Serializer,
-        {
-            use __cdp::serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(__cdp::None)?;
-            map.serialize_entry("targetId", &self.target_id)?;
-            if let __cdp::Some(value) = &self.flatten {
-                map.serialize_entry("flatten", value)?;
-            }
-            map.end()
-        }
-    }
-    impl<'de> __cdp::serde::Deserialize<'de> for AttachToTargetParams {
-        fn deserialize<D>(deserializer: D) -> __cdp::Result<Self, D::Error>
-        where
-            D: __cdp::serde::Deserializer<'de>,
-        {
-            struct Visitor;
-            impl<'de> __cdp::serde::de::Visitor<'de> for Visitor {
-                type Value = AttachToTargetParams;
-                fn expecting(&self, f: &mut __cdp::Formatter<'_>) -> __cdp::FmtResult {
-                    f.write_str("the params of `Target.attachToTarget`")
-                }
-                fn visit_map<A>(
-                    self,
-                    mut map: A,
-                ) -> __cdp::Result<AttachToTargetParams, A::Error>
-                where
-                    A: __cdp::serde::de::MapAccess<'de>,
-                {
-                    let mut f0: __cdp::Option<TargetId> = __cdp::None;
-                    let mut f1: __cdp::Option<bool> = __cdp::None;
-                    while let __cdp::Some(key) = map.next_key::<__cdp::FieldKey<'de>>()?
-                    {
-                        match key.as_str() {
-                            "targetId" => __cdp::field(&mut map, &mut f0),
-                            "flatten" => __cdp::optional_field(&mut map, &mut f1),
-                            _ => {
-                                __cdp::skip_value(
-                                    &mut map,
-                                    "the params of `Target.attachToTarget`",
-                                    key.as_str(),
-                                )
-                            }
-                        }?;
-                    }
-                    let __cdp::Some(f0) = f0 else {
-                        return __cdp::Err(__cdp::missing_field("targetId"));
-                    };
-                    __cdp::Ok(AttachToTargetParams {
-                        target_id: f0,
-                        flatten: f1,
-                    })
-                }
-            }
-            deserializer.deserialize_map(Visitor)
-        }
-    }
-    impl AttachToTargetParams {
-        /// Creates a value from the required fields (`targetId`); the optional ones start unset.
-        pub fn new(target_id: impl __cdp::Into<TargetId>) -> Self {
-            Self {
-                target_id: target_id.into(),
-                flatten: __cdp::None,
-            }
-        }
-        /// Sets the optional field `flatten`.
-        #[must_use]
-        pub fn flatten(mut self, flatten: impl __cdp::Into<bool>) -> Self {
-            self.flatten = __cdp::Some(flatten.into());
-            self
-        }
-    }
+    __cdp::object!(AttachToTargetParams "the params of `Target.attachToTarget`" {
+        req target_id "targetId",
+        opt flatten "flatten",
+    } new {
+        target_id: TargetId,
+    } set {
+        flatten "flatten": bool,
+    });
     /// What `Target.attachToTarget` returns.
-    #[derive(__cdp::Debug, __cdp::Clone, __cdp::PartialEq, __cdp::Eq, __cdp::Hash)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct AttachToTargetReturns {
         /// The new session.
         pub session_id: SessionId,
     }
-    impl __cdp::serde::Serialize for AttachToTargetReturns {
-        fn serialize<S>(&self, serializer: S) -> __cdp::Result<S::Ok, S::Error>
-        where
-            S: __cdp::serde::Serializer,
-        {
-            use __cdp::serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(__cdp::None)?;
-            map.serialize_entry("sessionId", &self.session_id)?;
-            map.end()
-        }
-    }
-    impl<'de> __cdp::serde::Deserialize<'de> for AttachToTargetReturns {
-        fn deserialize<D>(deserializer: D) -> __cdp::Result<Self, D::Error>
-        where
-            D: __cdp::serde::Deserializer<'de>,
-        {
-            struct Visitor;
-            impl<'de> __cdp::serde::de::Visitor<'de> for Visitor {
-                type Value = AttachToTargetReturns;
-                fn expecting(&self, f: &mut __cdp::Formatter<'_>) -> __cdp::FmtResult {
-                    f.write_str("the result of `Target.attachToTarget`")
-                }
-                fn visit_map<A>(
-                    self,
-                    mut map: A,
-                ) -> __cdp::Result<AttachToTargetReturns, A::Error>
-                where
-                    A: __cdp::serde::de::MapAccess<'de>,
-                {
-                    let mut f0: __cdp::Option<SessionId> = __cdp::None;
-                    while let __cdp::Some(key) = map.next_key::<__cdp::FieldKey<'de>>()?
-                    {
-                        match key.as_str() {
-                            "sessionId" => __cdp::field(&mut map, &mut f0),
-                            _ => {
-                                __cdp::skip_value(
-                                    &mut map,
-                                    "the result of `Target.attachToTarget`",
-                                    key.as_str(),
-                                )
-                            }
-                        }?;
-                    }
-                    let __cdp::Some(f0) = f0 else {
-                        return __cdp::Err(__cdp::missing_field("sessionId"));
-                    };
-                    __cdp::Ok(AttachToTargetReturns {
-                        session_id: f0,
-                    })
-                }
-            }
-            deserializer.deserialize_map(Visitor)
-        }
-    }
-    impl __cdp::Command for AttachToTargetParams {
-        const METHOD: &'static str = "Target.attachToTarget";
-        type Response = AttachToTargetReturns;
-    }
+    __cdp::object!(AttachToTargetReturns "the result of `Target.attachToTarget`" {
+        req session_id "sessionId",
+    });
+    __cdp::command!(AttachToTargetParams -> AttachToTargetReturns "Target.attachToTarget");
     /// Detaches a session from its target.
     ///
     /// Protocol method: `Target.detachFromTarget`.
-    #[derive(
-        __cdp::Debug,
-        __cdp::Clone,
-        __cdp::PartialEq,
-        __cdp::Eq,
-        __cdp::Hash,
-        __cdp::Default,
-    )]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
     pub struct DetachFromTargetParams {
         /// The session.
-        pub session_id: __cdp::Option<SessionId>,
+        pub session_id: Option<SessionId>,
     }
-    impl __cdp::serde::Serialize for DetachFromTargetParams {
-        fn serialize<S>(&self, serializer: S) -> __cdp::Result<S::Ok, S::Error>
-        where
-            S: __cdp::serde::Serializer,
-        {
-            use __cdp::serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(__cdp::None)?;
-            if let __cdp::Some(value) = &self.session_id {
-                map.serialize_entry("sessionId", value)?;
-            }
-            map.end()
-        }
-    }
-    impl<'de> __cdp::serde::Deserialize<'de> for DetachFromTargetParams {
-        fn deserialize<D>(deserializer: D) -> __cdp::Result<Self, D::Error>
-        where
-            D: __cdp::serde::Deserializer<'de>,
-        {
-            struct Visitor;
-            impl<'de> __cdp::serde::de::Visitor<'de> for Visitor {
-                type Value = DetachFromTargetParams;
-                fn expecting(&self, f: &mut __cdp::Formatter<'_>) -> __cdp::FmtResult {
-                    f.write_str("the params of `Target.detachFromTarget`")
-                }
-                fn visit_map<A>(
-                    self,
-                    mut map: A,
-                ) -> __cdp::Result<DetachFromTargetParams, A::Error>
-                where
-                    A: __cdp::serde::de::MapAccess<'de>,
-                {
-                    let mut f0: __cdp::Option<SessionId> = __cdp::None;
-                    while let __cdp::Some(key) = map.next_key::<__cdp::FieldKey<'de>>()?
-                    {
-                        match key.as_str() {
-                            "sessionId" => __cdp::optional_field(&mut map, &mut f0),
-                            _ => {
-                                __cdp::skip_value(
-                                    &mut map,
-                                    "the params of `Target.detachFromTarget`",
-                                    key.as_str(),
-                                )
-                            }
-                        }?;
-                    }
-                    __cdp::Ok(DetachFromTargetParams {
-                        session_id: f0,
-                    })
-                }
-            }
-            deserializer.deserialize_map(Visitor)
-        }
-    }
-    impl DetachFromTargetParams {
-        /// Creates a value with every optional field unset.
-        pub fn new() -> Self {
-            Self { session_id: __cdp::None }
-        }
-        /// Sets the optional field `sessionId`.
-        #[must_use]
-        pub fn session_id(mut self, session_id: impl __cdp::Into<SessionId>) -> Self {
-            self.session_id = __cdp::Some(session_id.into());
-            self
-        }
-    }
+    __cdp::object!(DetachFromTargetParams "the params of `Target.detachFromTarget`" {
+        opt session_id "sessionId",
+    } new {} set {
+        session_id "sessionId": SessionId,
+    });
     /// What `Target.detachFromTarget` returns.
-    #[derive(
-        __cdp::Debug,
-        __cdp::Clone,
-        __cdp::PartialEq,
-        __cdp::Eq,
-        __cdp::Hash,
-        __cdp::Copy,
-        __cdp::Default,
-    )]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Copy, Default)]
     pub struct DetachFromTargetReturns {}
-    impl __cdp::serde::Serialize for DetachFromTargetReturns {
-        fn serialize<S>(&self, serializer: S) -> __cdp::Result<S::Ok, S::Error>
-        where
-            S: __cdp::serde::Serializer,
-        {
-            __cdp::serialize_empty(serializer)
-        }
-    }
-    impl<'de> __cdp::serde::Deserialize<'de> for DetachFromTargetReturns {
-        fn deserialize<D>(deserializer: D) -> __cdp::Result<Self, D::Error>
-        where
-            D: __cdp::serde::Deserializer<'de>,
-        {
-            __cdp::deserialize_empty(
-                    deserializer,
-                    "the result of `Target.detachFromTarget`",
-                )
-                .map(|()| DetachFromTargetReturns {})
-        }
-    }
-    impl __cdp::Command for DetachFromTargetParams {
-        const METHOD: &'static str = "Target.detachFromTarget";
-        type Response = DetachFromTargetReturns;
-    }
+    __cdp::object!(DetachFromTargetReturns "the result of `Target.detachFromTarget`" {});
+    __cdp::command!(DetachFromTargetParams -> DetachFromTargetReturns "Target.detachFromTarget");
     /// Closes a target; for a page, as its window's close button would.
     ///
     /// Protocol method: `Target.closeTarget`.
-    #[derive(__cdp::Debug, __cdp::Clone, __cdp::PartialEq, __cdp::Eq, __cdp::Hash)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct CloseTargetParams {
         /// The target.
         pub target_id: TargetId,
     }
-    impl __cdp::serde::Serialize for CloseTargetParams {
-        fn serialize<S>(&self, serializer: S) -> __cdp::Result<S::Ok, S::Error>
-        where
-            S: __cdp::serde::Serializer,
-        {
-            use __cdp::serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(__cdp::None)?;
-            map.serialize_entry("targetId", &self.target_id)?;
-            map.end()
-        }
-    }
-    impl<'de> __cdp::serde::Deserialize<'de> for CloseTargetParams {
-        fn deserialize<D>(deserializer: D) -> __cdp::Result<Self, D::Error>
-        where
-            D: __cdp::serde::Deserializer<'de>,
-        {
-            struct Visitor;
-            impl<'de> __cdp::serde::de::Visitor<'de> for Visitor {
-                type Value = CloseTargetParams;
-                fn expecting(&self, f: &mut __cdp::Formatter<'_>) -> __cdp::FmtResult {
-                    f.write_str("the params of `Target.closeTarget`")
-                }
-                fn visit_map<A>(
-                    self,
-                    mut map: A,
-                ) -> __cdp::Result<CloseTargetParams, A::Error>
-                where
-                    A: __cdp::serde::de::MapAccess<'de>,
-                {
-                    let mut f0: __cdp::Option<TargetId> = __cdp::None;
-                    while let __cdp::Some(key) = map.next_key::<__cdp::FieldKey<'de>>()?
-                    {
-                        match key.as_str() {
-                            "targetId" => __cdp::field(&mut map, &mut f0),
-                            _ => {
-                                __cdp::skip_value(
-                                    &mut map,
-                                    "the params of `Target.closeTarget`",
-                                    key.as_str(),
-                                )
-                            }
-                        }?;
-                    }
-                    let __cdp::Some(f0) = f0 else {
-                        return __cdp::Err(__cdp::missing_field("targetId"));
-                    };
-                    __cdp::Ok(CloseTargetParams { target_id: f0 })
-                }
-            }
-            deserializer.deserialize_map(Visitor)
-        }
-    }
-    impl CloseTargetParams {
-        /// Creates a value from the required fields (`targetId`); the optional ones start unset.
-        pub fn new(target_id: impl __cdp::Into<TargetId>) -> Self {
-            Self {
-                target_id: target_id.into(),
-            }
-        }
-    }
+    __cdp::object!(CloseTargetParams "the params of `Target.closeTarget`" {
+        req target_id "targetId",
+    } new {
+        target_id: TargetId,
+    });
     /// What `Target.closeTarget` returns.
-    #[derive(
-        __cdp::Debug,
-        __cdp::Clone,
-        __cdp::PartialEq,
-        __cdp::Eq,
-        __cdp::Hash,
-        __cdp::Copy,
-    )]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Copy)]
     pub struct CloseTargetReturns {
         /// Always true.
         ///
@@ -3800,68 +819,16 @@ pub mod target {
         #[deprecated]
         pub success: bool,
     }
-    impl __cdp::serde::Serialize for CloseTargetReturns {
-        fn serialize<S>(&self, serializer: S) -> __cdp::Result<S::Ok, S::Error>
-        where
-            S: __cdp::serde::Serializer,
-        {
-            use __cdp::serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(__cdp::None)?;
-            map.serialize_entry("success", &self.success)?;
-            map.end()
-        }
-    }
-    impl<'de> __cdp::serde::Deserialize<'de> for CloseTargetReturns {
-        fn deserialize<D>(deserializer: D) -> __cdp::Result<Self, D::Error>
-        where
-            D: __cdp::serde::Deserializer<'de>,
-        {
-            struct Visitor;
-            impl<'de> __cdp::serde::de::Visitor<'de> for Visitor {
-                type Value = CloseTargetReturns;
-                fn expecting(&self, f: &mut __cdp::Formatter<'_>) -> __cdp::FmtResult {
-                    f.write_str("the result of `Target.closeTarget`")
-                }
-                fn visit_map<A>(
-                    self,
-                    mut map: A,
-                ) -> __cdp::Result<CloseTargetReturns, A::Error>
-                where
-                    A: __cdp::serde::de::MapAccess<'de>,
-                {
-                    let mut f0: __cdp::Option<bool> = __cdp::None;
-                    while let __cdp::Some(key) = map.next_key::<__cdp::FieldKey<'de>>()?
-                    {
-                        match key.as_str() {
-                            "success" => __cdp::field(&mut map, &mut f0),
-                            _ => {
-                                __cdp::skip_value(
-                                    &mut map,
-                                    "the result of `Target.closeTarget`",
-                                    key.as_str(),
-                                )
-                            }
-                        }?;
-                    }
-                    let __cdp::Some(f0) = f0 else {
-                        return __cdp::Err(__cdp::missing_field("success"));
-                    };
-                    __cdp::Ok(CloseTargetReturns { success: f0 })
-                }
-            }
-            deserializer.deserialize_map(Visitor)
-        }
-    }
-    impl __cdp::Command for CloseTargetParams {
-        const METHOD: &'static str = "Target.closeTarget";
-        type Response = CloseTargetReturns;
-    }
+    __cdp::object!(CloseTargetReturns "the result of `Target.closeTarget`" {
+        req success "success",
+    });
+    __cdp::command!(CloseTargetParams -> CloseTargetReturns "Target.closeTarget");
     /// A session was attached to a target.
     ///
     /// **Experimental:** may change or disappear in any Chromium release.
     ///
     /// Protocol event: `Target.attachedToTarget`.
-    #[derive(__cdp::Debug, __cdp::Clone, __cdp::PartialEq, __cdp::Eq, __cdp::Hash)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct AttachedToTargetEvent {
         /// The session.
         pub session_id: SessionId,
@@ -3870,315 +837,46 @@ pub mod target {
         /// Whether the target waits for `Runtime.runIfWaitingForDebugger`.
         pub waiting_for_debugger: bool,
     }
-    impl __cdp::serde::Serialize for AttachedToTargetEvent {
-        fn serialize<S>(&self, serializer: S) -> __cdp::Result<S::Ok, S::Error>
-        where
-            S: __cdp::serde::Serializer,
-        {
-            use __cdp::serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(__cdp::None)?;
-            map.serialize_entry("sessionId", &self.session_id)?;
-            map.serialize_entry("targetInfo", &self.target_info)?;
-            map.serialize_entry("waitingForDebugger", &self.waiting_for_debugger)?;
-            map.end()
-        }
-    }
-    impl<'de> __cdp::serde::Deserialize<'de> for AttachedToTargetEvent {
-        fn deserialize<D>(deserializer: D) -> __cdp::Result<Self, D::Error>
-        where
-            D: __cdp::serde::Deserializer<'de>,
-        {
-            struct Visitor;
-            impl<'de> __cdp::serde::de::Visitor<'de> for Visitor {
-                type Value = AttachedToTargetEvent;
-                fn expecting(&self, f: &mut __cdp::Formatter<'_>) -> __cdp::FmtResult {
-                    f.write_str("the params of `Target.attachedToTarget`")
-                }
-                fn visit_map<A>(
-                    self,
-                    mut map: A,
-                ) -> __cdp::Result<AttachedToTargetEvent, A::Error>
-                where
-                    A: __cdp::serde::de::MapAccess<'de>,
-                {
-                    let mut f0: __cdp::Option<SessionId> = __cdp::None;
-                    let mut f1: __cdp::Option<TargetInfo> = __cdp::None;
-                    let mut f2: __cdp::Option<bool> = __cdp::None;
-                    while let __cdp::Some(key) = map.next_key::<__cdp::FieldKey<'de>>()?
-                    {
-                        match key.as_str() {
-                            "sessionId" => __cdp::field(&mut map, &mut f0),
-                            "targetInfo" => __cdp::field(&mut map, &mut f1),
-                            "waitingForDebugger" => __cdp::field(&mut map, &mut f2),
-                            _ => {
-                                __cdp::skip_value(
-                                    &mut map,
-                                    "the params of `Target.attachedToTarget`",
-                                    key.as_str(),
-                                )
-                            }
-                        }?;
-                    }
-                    let __cdp::Some(f0) = f0 else {
-                        return __cdp::Err(__cdp::missing_field("sessionId"));
-                    };
-                    let __cdp::Some(f1) = f1 else {
-                        return __cdp::Err(__cdp::missing_field("targetInfo"));
-                    };
-                    let __cdp::Some(f2) = f2 else {
-                        return __cdp::Err(__cdp::missing_field("waitingForDebugger"));
-                    };
-                    __cdp::Ok(AttachedToTargetEvent {
-                        session_id: f0,
-                        target_info: f1,
-                        waiting_for_debugger: f2,
-                    })
-                }
-            }
-            deserializer.deserialize_map(Visitor)
-        }
-    }
-    impl __cdp::Event for AttachedToTargetEvent {
-        const METHOD: &'static str = "Target.attachedToTarget";
-    }
+    __cdp::object!(AttachedToTargetEvent "the params of `Target.attachedToTarget`" {
+        req session_id "sessionId",
+        req target_info "targetInfo",
+        req waiting_for_debugger "waitingForDebugger",
+    });
     /// A session was detached from its target, which may have closed.
     ///
     /// **Experimental:** may change or disappear in any Chromium release.
     ///
     /// Protocol event: `Target.detachedFromTarget`.
-    #[derive(__cdp::Debug, __cdp::Clone, __cdp::PartialEq, __cdp::Eq, __cdp::Hash)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct DetachedFromTargetEvent {
         /// The session.
         pub session_id: SessionId,
     }
-    impl __cdp::serde::Serialize for DetachedFromTargetEvent {
-        fn serialize<S>(&self, serializer: S) -> __cdp::Result<S::Ok, S::Error>
-        where
-            S: __cdp::serde::Serializer,
-        {
-            use __cdp::serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(__cdp::None)?;
-            map.serialize_entry("sessionId", &self.session_id)?;
-            map.end()
-        }
-    }
-    impl<'de> __cdp::serde::Deserialize<'de> for DetachedFromTargetEvent {
-        fn deserialize<D>(deserializer: D) -> __cdp::Result<Self, D::Error>
-        where
-            D: __cdp::serde::Deserializer<'de>,
-        {
-            struct Visitor;
-            impl<'de> __cdp::serde::de::Visitor<'de> for Visitor {
-                type Value = DetachedFromTargetEvent;
-                fn expecting(&self, f: &mut __cdp::Formatter<'_>) -> __cdp::FmtResult {
-                    f.write_str("the params of `Target.detachedFromTarget`")
-                }
-                fn visit_map<A>(
-                    self,
-                    mut map: A,
-                ) -> __cdp::Result<DetachedFromTargetEvent, A::Error>
-                where
-                    A: __cdp::serde::de::MapAccess<'de>,
-                {
-                    let mut f0: __cdp::Option<SessionId> = __cdp::None;
-                    while let __cdp::Some(key) = map.next_key::<__cdp::FieldKey<'de>>()?
-                    {
-                        match key.as_str() {
-                            "sessionId" => __cdp::field(&mut map, &mut f0),
-                            _ => {
-                                __cdp::skip_value(
-                                    &mut map,
-                                    "the params of `Target.detachedFromTarget`",
-                                    key.as_str(),
-                                )
-                            }
-                        }?;
-                    }
-                    let __cdp::Some(f0) = f0 else {
-                        return __cdp::Err(__cdp::missing_field("sessionId"));
-                    };
-                    __cdp::Ok(DetachedFromTargetEvent {
-                        session_id: f0,
-                    })
-                }
-            }
-            deserializer.deserialize_map(Visitor)
-        }
-    }
-    impl __cdp::Event for DetachedFromTargetEvent {
-        const METHOD: &'static str = "Target.detachedFromTarget";
-    }
+    __cdp::object!(DetachedFromTargetEvent "the params of `Target.detachedFromTarget`" {
+        req session_id "sessionId",
+    });
     /// A target's renderer crashed or was killed.
     ///
     /// Protocol event: `Target.targetCrashed`.
-    #[derive(__cdp::Debug, __cdp::Clone, __cdp::PartialEq, __cdp::Eq, __cdp::Hash)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct TargetCrashedEvent {
         /// The target.
         pub target_id: TargetId,
         /// How it ended: `crashed`, `killed`, `oom` and others.
-        pub status: __cdp::String,
+        pub status: String,
         /// The process's exit code or signal.
         pub error_code: i64,
     }
-    impl __cdp::serde::Serialize for TargetCrashedEvent {
-        fn serialize<S>(&self, serializer: S) -> __cdp::Result<S::Ok, S::Error>
-        where
-            S: __cdp::serde::Serializer,
-        {
-            use __cdp::serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(__cdp::None)?;
-            map.serialize_entry("targetId", &self.target_id)?;
-            map.serialize_entry("status", &self.status)?;
-            map.serialize_entry("errorCode", &self.error_code)?;
-            map.end()
-        }
-    }
-    impl<'de> __cdp::serde::Deserialize<'de> for TargetCrashedEvent {
-        fn deserialize<D>(deserializer: D) -> __cdp::Result<Self, D::Error>
-        where
-            D: __cdp::serde::Deserializer<'de>,
-        {
-            struct Visitor;
-            impl<'de> __cdp::serde::de::Visitor<'de> for Visitor {
-                type Value = TargetCrashedEvent;
-                fn expecting(&self, f: &mut __cdp::Formatter<'_>) -> __cdp::FmtResult {
-                    f.write_str("the params of `Target.targetCrashed`")
-                }
-                fn visit_map<A>(
-                    self,
-                    mut map: A,
-                ) -> __cdp::Result<TargetCrashedEvent, A::Error>
-                where
-                    A: __cdp::serde::de::MapAccess<'de>,
-                {
-                    let mut f0: __cdp::Option<TargetId> = __cdp::None;
-                    let mut f1: __cdp::Option<__cdp::String> = __cdp::None;
-                    let mut f2: __cdp::Option<i64> = __cdp::None;
-                    while let __cdp::Some(key) = map.next_key::<__cdp::FieldKey<'de>>()?
-                    {
-                        match key.as_str() {
-                            "targetId" => __cdp::field(&mut map, &mut f0),
-                            "status" => __cdp::field(&mut map, &mut f1),
-                            "errorCode" => __cdp::field(&mut map, &mut f2),
-                            _ => {
-                                __cdp::skip_value(
-                                    &mut map,
-                                    "the params of `Target.targetCrashed`",
-                                    key.as_str(),
-                                )
-                            }
-                        }?;
-                    }
-                    let __cdp::Some(f0) = f0 else {
-                        return __cdp::Err(__cdp::missing_field("targetId"));
-                    };
-                    let __cdp::Some(f1) = f1 else {
-                        return __cdp::Err(__cdp::missing_field("status"));
-                    };
-                    let __cdp::Some(f2) = f2 else {
-                        return __cdp::Err(__cdp::missing_field("errorCode"));
-                    };
-                    __cdp::Ok(TargetCrashedEvent {
-                        target_id: f0,
-                        status: f1,
-                        error_code: f2,
-                    })
-                }
-            }
-            deserializer.deserialize_map(Visitor)
-        }
-    }
-    impl __cdp::Event for TargetCrashedEvent {
-        const METHOD: &'static str = "Target.targetCrashed";
-    }
-    /// Every event of the `Target` domain.
-    #[derive(__cdp::Debug, __cdp::Clone, __cdp::PartialEq)]
-    #[non_exhaustive]
-    pub enum Event {
-        /// `Target.attachedToTarget`
-        AttachedToTarget(AttachedToTargetEvent),
-        /// `Target.detachedFromTarget`
-        DetachedFromTarget(DetachedFromTargetEvent),
-        /// `Target.targetCrashed`
-        TargetCrashed(TargetCrashedEvent),
-    }
-    impl Event {
-        /// The protocol method of this event.
-        pub fn method(&self) -> &'static str {
-            match self {
-                Self::AttachedToTarget(_) => {
-                    <AttachedToTargetEvent as __cdp::Event>::METHOD
-                }
-                Self::DetachedFromTarget(_) => {
-                    <DetachedFromTargetEvent as __cdp::Event>::METHOD
-                }
-                Self::TargetCrashed(_) => <TargetCrashedEvent as __cdp::Event>::METHOD,
-            }
-        }
-    }
-    impl __cdp::From<AttachedToTargetEvent> for Event {
-        fn from(event: AttachedToTargetEvent) -> Self {
-            Self::AttachedToTarget(event)
-        }
-    }
-    impl __cdp::From<DetachedFromTargetEvent> for Event {
-        fn from(event: DetachedFromTargetEvent) -> Self {
-            Self::DetachedFromTarget(event)
-        }
-    }
-    impl __cdp::From<TargetCrashedEvent> for Event {
-        fn from(event: TargetCrashedEvent) -> Self {
-            Self::TargetCrashed(event)
-        }
-    }
-    impl __cdp::EventOf<super::Event> for Event {
-        fn from_set(event: &super::Event) -> __cdp::Option<&Self> {
-            match event {
-                super::Event::Target(event) => __cdp::Some(event),
-                _ => __cdp::None,
-            }
-        }
-        fn accepts(method: &str) -> bool {
-            method.starts_with("Target.")
-        }
-    }
-    impl __cdp::EventOf<super::Event> for AttachedToTargetEvent {
-        fn from_set(event: &super::Event) -> __cdp::Option<&Self> {
-            match event {
-                super::Event::Target(Event::AttachedToTarget(event)) => {
-                    __cdp::Some(event)
-                }
-                _ => __cdp::None,
-            }
-        }
-        fn accepts(method: &str) -> bool {
-            method == <Self as __cdp::Event>::METHOD
-        }
-    }
-    impl __cdp::EventOf<super::Event> for DetachedFromTargetEvent {
-        fn from_set(event: &super::Event) -> __cdp::Option<&Self> {
-            match event {
-                super::Event::Target(Event::DetachedFromTarget(event)) => {
-                    __cdp::Some(event)
-                }
-                _ => __cdp::None,
-            }
-        }
-        fn accepts(method: &str) -> bool {
-            method == <Self as __cdp::Event>::METHOD
-        }
-    }
-    impl __cdp::EventOf<super::Event> for TargetCrashedEvent {
-        fn from_set(event: &super::Event) -> __cdp::Option<&Self> {
-            match event {
-                super::Event::Target(Event::TargetCrashed(event)) => __cdp::Some(event),
-                _ => __cdp::None,
-            }
-        }
-        fn accepts(method: &str) -> bool {
-            method == <Self as __cdp::Event>::METHOD
-        }
-    }
+    __cdp::object!(TargetCrashedEvent "the params of `Target.targetCrashed`" {
+        req target_id "targetId",
+        req status "status",
+        req error_code "errorCode",
+    });
+    __cdp::events!(Target "Target." {
+        AttachedToTarget(inline AttachedToTargetEvent) "Target.attachedToTarget",
+        DetachedFromTarget(inline DetachedFromTargetEvent) "Target.detachedFromTarget",
+        TargetCrashed(inline TargetCrashedEvent) "Target.targetCrashed",
+    });
 }
 /// Every event of the protocol, decoded by its method.
 ///

@@ -6,15 +6,16 @@ use quote::{format_ident, quote};
 use crate::derives::Traits;
 
 /// `#[derive(Debug, Clone, PartialEq, ..)]` with `traits` after the three every generated type
-/// derives, written through `__cdp` as inside a domain module.
+/// derives. Derive macros live in the macro namespace, where no protocol type can shadow them, so
+/// their names are written bare.
 pub(crate) fn derive_attr(traits: Traits) -> TokenStream {
     let optional = traits.iter().map(|tr| format_ident!("{}", tr.name()));
     quote! {
         #[derive(
-            __cdp::Debug,
-            __cdp::Clone,
-            __cdp::PartialEq,
-            #(__cdp::#optional,)*
+            Debug,
+            Clone,
+            PartialEq,
+            #(#optional,)*
         )]
     }
 }
@@ -29,8 +30,7 @@ mod tests {
         let traits: Traits = [Trait::Copy, Trait::Eq].into_iter().collect();
         assert_eq!(
             derive_attr(traits).to_string(),
-            quote!(#[derive(__cdp::Debug, __cdp::Clone, __cdp::PartialEq, __cdp::Eq, __cdp::Copy,)])
-                .to_string()
+            quote!(#[derive(Debug, Clone, PartialEq, Eq, Copy,)]).to_string()
         );
         let names: Vec<&str> = traits
             .without([Trait::Eq].into_iter().collect())

@@ -7,113 +7,28 @@ use super::Ctx;
 use crate::model::Domain;
 use crate::naming;
 
-/// `Event` inside a domain module: one variant per event of the domain.
+/// `Event` inside a domain module, one variant per event of the domain, through one `events!`
+/// call that also implements `Event`, `From` and `EventOf` for each event struct.
 pub fn domain_event(domain: &Domain) -> Option<TokenStream> {
     if domain.events.is_empty() {
         return None;
     }
-    let variants: Vec<_> = domain
-        .events
-        .iter()
-        .map(|event| format_ident!("{}", naming::event_variant(&event.name)))
-        .collect();
-    let structs: Vec<_> = domain
-        .events
-        .iter()
-        .map(|event| format_ident!("{}", naming::event(&event.name)))
-        .collect();
-    let held: Vec<_> = domain
-        .events
-        .iter()
-        .zip(&structs)
-        .map(|(event, name)| {
-            if event.boxed {
-                quote!(__cdp::Box<#name>)
-            } else {
-                quote!(#name)
-            }
-        })
-        .collect();
-    let wrap: Vec<_> = domain
-        .events
-        .iter()
-        .map(|event| {
-            if event.boxed {
-                quote!(__cdp::Box::new(event))
-            } else {
-                quote!(event)
-            }
-        })
-        .collect();
-    let variant_docs = domain.events.iter().map(|event| {
-        let mut text = format!(" `{}.{}`", domain.name, event.name);
-        if event.boxed {
-            text.push_str(" (boxed: it is large, and the enum stays small)");
-        }
-        quote!(#[doc = #text])
-    });
-    let doc = format!(" Every event of the `{}` domain.", domain.name);
-    // Taken out of the root `Event` by reference, as decoded: a subscriber to one event type
-    // gets it without a second parse.
     let in_root = format_ident!("{}", naming::domain_variant(&domain.name));
-    let taken: Vec<_> = domain
-        .events
-        .iter()
-        .map(|event| {
-            if event.boxed {
-                quote!(&**event)
-            } else {
-                quote!(event)
-            }
-        })
-        .collect();
     let prefix = format!("{}.", domain.name);
+    let events = domain.events.iter().map(|event| {
+        let variant = format_ident!("{}", naming::event_variant(&event.name));
+        let name = format_ident!("{}", naming::event(&event.name));
+        // Large events are boxed, so that the enum stays small (see `crate::layout`).
+        let held = if event.boxed {
+            quote!(boxed)
+        } else {
+            quote!(inline)
+        };
+        let method = format!("{}.{}", domain.name, event.name);
+        quote!(#variant(#held #name) #method,)
+    });
     Some(quote! {
-        #[doc = #doc]
-        #[derive(__cdp::Debug, __cdp::Clone, __cdp::PartialEq)]
-        #[non_exhaustive]
-        pub enum Event {
-            #(#variant_docs #variants(#held),)*
-        }
-        impl Event {
-            /// The protocol method of this event.
-            pub fn method(&self) -> &'static str {
-                match self {
-                    #(Self::#variants(_) => <#structs as __cdp::Event>::METHOD,)*
-                }
-            }
-        }
-        #(
-            impl __cdp::From<#structs> for Event {
-                fn from(event: #structs) -> Self {
-                    Self::#variants(#wrap)
-                }
-            }
-        )*
-        impl __cdp::EventOf<super::Event> for Event {
-            fn from_set(event: &super::Event) -> __cdp::Option<&Self> {
-                match event {
-                    super::Event::#in_root(event) => __cdp::Some(event),
-                    _ => __cdp::None,
-                }
-            }
-            fn accepts(method: &str) -> bool {
-                method.starts_with(#prefix)
-            }
-        }
-        #(
-            impl __cdp::EventOf<super::Event> for #structs {
-                fn from_set(event: &super::Event) -> __cdp::Option<&Self> {
-                    match event {
-                        super::Event::#in_root(Event::#variants(event)) => __cdp::Some(#taken),
-                        _ => __cdp::None,
-                    }
-                }
-                fn accepts(method: &str) -> bool {
-                    method == <Self as __cdp::Event>::METHOD
-                }
-            }
-        )*
+        __cdp::events!(#in_root #prefix { #(#events)* });
     })
 }
 

@@ -1,4 +1,6 @@
-//! Structs: named object types, command params and returns, and event params share one shape.
+//! Structs: named object types, command params and returns, and event params share one shape:
+//! the definition with its docs, then one `object!` call that expands to the serde impls and,
+//! for values users build, `new` and the setters.
 
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
@@ -6,7 +8,7 @@ use quote::{format_ident, quote};
 use super::derives::derive_attr;
 use super::{docs, Ctx};
 use crate::derives::Shape;
-use crate::model::{Command, Domain, Event, Field};
+use crate::model::{Command, Domain, Event, Field, Ty};
 use crate::naming;
 
 /// Which methods a struct gets besides its derives.
@@ -19,7 +21,7 @@ pub enum Builder {
 }
 
 impl Ctx<'_> {
-    /// A struct with `pub` fields, its derives and, for values users build, `new` and setters.
+    /// A struct with `pub` fields, its derives and its `object!` call.
     pub fn struct_item(
         &self,
         domain: &str,
@@ -31,48 +33,48 @@ impl Ctx<'_> {
     ) -> TokenStream {
         let derive = derive_attr(self.derives.traits(Shape::Struct(fields)));
         let field_items = fields.iter().map(|field| self.field(domain, field));
-        let methods = (builder == Builder::Yes).then(|| self.builder(domain, name, fields));
-        let slot_types: Vec<TokenStream> = fields
-            .iter()
-            .map(|field| self.slot_type(domain, field))
-            .collect();
-        let serde = super::serde_impls::struct_impls(name, fields, &slot_types, what);
+        let serde = fields.iter().map(|field| {
+            let ident = field_ident(field);
+            let key = &field.name;
+            // An optional `any` keeps an explicit `null` as `Some(Value::Null)`, so it encodes
+            // back as `null` rather than disappearing; other optional fields read `null` as
+            // absent.
+            let kind = match (field.optional, &field.ty) {
+                (false, _) => quote!(req),
+                (true, Ty::Any) => quote!(any),
+                (true, _) => quote!(opt),
+            };
+            quote!(#kind #ident #key,)
+        });
+        let methods = (builder == Builder::Yes).then(|| self.builder(domain, fields));
         quote! {
             #docs
             #derive
             pub struct #name {
                 #(#field_items)*
             }
-            #serde
-            #methods
+            __cdp::object!(#name #what { #(#serde)* } #methods);
         }
     }
 
-    /// The type of a field as stored: boxed if it closes a cycle, optional if it may be absent.
-    fn field_type(&self, domain: &str, field: &Field) -> TokenStream {
-        let mut ty = self.rust_type(domain, &field.ty);
-        if field.boxed {
-            ty = quote!(__cdp::Box<#ty>);
-        }
-        if field.optional {
-            ty = quote!(__cdp::Option<#ty>);
-        }
-        ty
-    }
-
-    /// The type a field's value is decoded as: its stored type without the `Option`.
+    /// The type a field's value is given and read as: boxed if it closes a cycle.
     fn slot_type(&self, domain: &str, field: &Field) -> TokenStream {
         let ty = self.rust_type(domain, &field.ty);
         if field.boxed {
-            quote!(__cdp::Box<#ty>)
+            let boxed = self.std(domain, "Box");
+            quote!(#boxed<#ty>)
         } else {
             ty
         }
     }
 
     fn field(&self, domain: &str, field: &Field) -> TokenStream {
-        let ident = naming::ident(&naming::field(&field.name));
-        let ty = self.field_type(domain, field);
+        let ident = field_ident(field);
+        let mut ty = self.slot_type(domain, field);
+        if field.optional {
+            let option = self.std(domain, "Option");
+            ty = quote!(#option<#ty>);
+        }
         let extra = if field.meta.description.is_none() {
             vec![format!("Protocol field `{}`.", field.name)]
         } else {
@@ -85,68 +87,29 @@ impl Ctx<'_> {
         }
     }
 
-    fn builder(&self, domain: &str, name: &Ident, fields: &[Field]) -> TokenStream {
-        let (required, optional): (Vec<&Field>, Vec<&Field>) =
-            fields.iter().partition(|field| !field.optional);
-        let args = required.iter().map(|field| {
-            let ident = naming::ident(&naming::field(&field.name));
-            let ty = self.rust_type(domain, &field.ty);
-            quote!(#ident: impl __cdp::Into<#ty>)
+    /// `new { required: Type, .. } set { optional "name": Type, .. }` of an `object!` call.
+    fn builder(&self, domain: &str, fields: &[Field]) -> TokenStream {
+        let required = fields.iter().filter(|field| !field.optional).map(|field| {
+            let ident = field_ident(field);
+            let ty = self.slot_type(domain, field);
+            quote!(#ident: #ty,)
         });
-        let inits = fields.iter().map(|field| {
-            let ident = naming::ident(&naming::field(&field.name));
-            if field.optional {
-                quote!(#ident: __cdp::None)
-            } else if field.boxed {
-                quote!(#ident: __cdp::Box::new(#ident.into()))
-            } else {
-                quote!(#ident: #ident.into())
-            }
-        });
-        let new_docs = if required.is_empty() {
-            docs::doc_attrs("Creates a value with every optional field unset.")
-        } else {
-            let names: Vec<String> = required
-                .iter()
-                .map(|field| format!("`{}`", field.name))
-                .collect();
-            docs::doc_attrs(&format!(
-                "Creates a value from the required fields ({}); the optional ones start unset.",
-                names.join(", ")
-            ))
-        };
-        let setters = optional.iter().map(|field| {
-            let ident = naming::ident(&naming::field(&field.name));
-            let ty = self.rust_type(domain, &field.ty);
-            let value = if field.boxed {
-                quote!(__cdp::Box::new(#ident.into()))
-            } else {
-                quote!(#ident.into())
-            };
-            let docs = docs::doc_attrs(&format!("Sets the optional field `{}`.", field.name));
-            let deprecated = field.meta.deprecated.then(|| quote!(#[deprecated]));
-            quote! {
-                #docs
-                #deprecated
-                #[must_use]
-                pub fn #ident(mut self, #ident: impl __cdp::Into<#ty>) -> Self {
-                    self.#ident = __cdp::Some(#value);
-                    self
-                }
-            }
-        });
-        quote! {
-            impl #name {
-                #new_docs
-                pub fn new(#(#args),*) -> Self {
-                    Self { #(#inits),* }
-                }
-                #(#setters)*
-            }
-        }
+        let setters: Vec<TokenStream> = fields
+            .iter()
+            .filter(|field| field.optional)
+            .map(|field| {
+                let ident = field_ident(field);
+                let key = &field.name;
+                let ty = self.slot_type(domain, field);
+                let deprecated = field.meta.deprecated.then(|| quote!(#[deprecated]));
+                quote!(#deprecated #ident #key: #ty,)
+            })
+            .collect();
+        let set = (!setters.is_empty()).then(|| quote!(set { #(#setters)* }));
+        quote!(new { #(#required)* } #set)
     }
 
-    /// `XParams` with its builder and `Command` impl, and `XReturns`.
+    /// `XParams` and `XReturns`, and the `command!` call that implements `Command`.
     pub fn command(&self, domain: &Domain, command: &Command) -> TokenStream {
         let method = format!("{}.{}", domain.name, command.name);
         let params = format_ident!("{}", naming::params(&command.name));
@@ -180,31 +143,26 @@ impl Ctx<'_> {
         quote! {
             #params_item
             #returns_item
-            impl __cdp::Command for #params {
-                const METHOD: &'static str = #method;
-                type Response = #returns;
-            }
+            __cdp::command!(#params -> #returns #method);
         }
     }
 
-    /// `XEvent` with its `Event` impl.
+    /// `XEvent`; its `Event` impl comes with its domain's `events!` call.
     pub fn event(&self, domain: &Domain, event: &Event) -> TokenStream {
         let method = format!("{}.{}", domain.name, event.name);
         let name = format_ident!("{}", naming::event(&event.name));
         let docs = docs::item_docs(&event.meta, &[format!("Protocol event: `{method}`.")]);
-        let item = self.struct_item(
+        self.struct_item(
             &domain.name,
             &name,
             docs,
             &event.params,
             Builder::No,
             &format!("the params of `{method}`"),
-        );
-        quote! {
-            #item
-            impl __cdp::Event for #name {
-                const METHOD: &'static str = #method;
-            }
-        }
+        )
     }
+}
+
+fn field_ident(field: &Field) -> Ident {
+    naming::ident(&naming::field(&field.name))
 }

@@ -1,17 +1,24 @@
 //! Stage 4: token streams for the model, one unit per item kind.
 //!
-//! Generated code names every outside item through one path that no protocol name can shadow:
-//! inside a domain module, `__cdp` (`use ::cdp_runtime::codegen as __cdp`, which re-exports the
-//! standard items too: `__cdp::Option`, `__cdp::serde::Serialize`); at the root, where an
-//! import would leak into the including crate, full paths. The crate that holds the bindings
-//! needs `cdp_runtime` alone.
+//! Each item is its definition, with docs, and one call of a macro of `cdp_runtime::codegen`
+//! (`object!`, `string_enum!`, `newtype!`, `command!`, `events!`) that expands to its impls.
+//!
+//! Inside a domain module, outside items are named through `__cdp` (`use ::cdp_runtime::codegen
+//! as __cdp`), except the standard names the prelude gives (`String`, `Vec`, `Option`, `Box`):
+//! those are written bare unless the module defines a type of the same name, where they are
+//! written `__cdp::String` (see [`Ctx::std`]). Derive macros live in the macro namespace, which
+//! no protocol type shares, and are always bare. At the root, where an import would leak into
+//! the including crate, paths are full. The crate that holds the bindings needs `cdp_runtime`
+//! alone.
 
 mod derives;
 mod docs;
 mod events;
 mod items;
-mod serde_impls;
+mod lints;
 mod types;
+
+use std::collections::{BTreeMap, BTreeSet};
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -29,10 +36,16 @@ pub struct Emitter<'a> {
 impl<'a> Emitter<'a> {
     /// Prepares emission for `model`, on which every pass has run.
     pub fn new(model: &'a Model) -> Self {
+        let defined = model
+            .domains
+            .iter()
+            .map(|domain| (domain.name.clone(), defined_names(domain)))
+            .collect();
         Emitter {
             ctx: Ctx {
                 model,
                 derives: &model.derives,
+                defined,
             },
         }
     }
@@ -63,6 +76,27 @@ impl<'a> Emitter<'a> {
 pub(crate) struct Ctx<'a> {
     pub model: &'a Model,
     pub derives: &'a Derives,
+    /// The type names each domain's module defines, by domain.
+    pub defined: BTreeMap<String, BTreeSet<String>>,
+}
+
+/// Every type name a domain's module defines: its types, params, returns and events, and its
+/// `Event`.
+fn defined_names(domain: &Domain) -> BTreeSet<String> {
+    let mut names: BTreeSet<String> = domain
+        .types
+        .iter()
+        .map(|ty| naming::type_name(&ty.id.name))
+        .collect();
+    for command in &domain.commands {
+        names.insert(naming::params(&command.name));
+        names.insert(naming::returns(&command.name));
+    }
+    for event in &domain.events {
+        names.insert(naming::event(&event.name));
+    }
+    names.insert("Event".to_owned());
+    names
 }
 
 impl Ctx<'_> {
@@ -82,19 +116,10 @@ impl Ctx<'_> {
             .map(|command| self.command(domain, command));
         let events = domain.events.iter().map(|event| self.event(domain, event));
         let event_enum = events::domain_event(domain);
+        let allow = lints::allow_attr(self.model, domain);
         quote! {
             #docs
-            #[allow(
-                deprecated,
-                clippy::large_enum_variant,
-                clippy::too_many_arguments,
-                clippy::enum_variant_names,
-                clippy::should_implement_trait,
-                clippy::wrong_self_convention,
-                clippy::new_without_default,
-                clippy::module_inception,
-                clippy::upper_case_acronyms
-            )]
+            #allow
             pub mod #module {
                 use ::cdp_runtime::codegen as __cdp;
                 #(#types)*
@@ -105,24 +130,38 @@ impl Ctx<'_> {
         }
     }
 
+    /// The standard type `name` (`String`, `Vec`, `Option`, `Box`) as written inside the module
+    /// of `domain`: bare, unless the module defines a type of that name.
+    pub fn std(&self, domain: &str, name: &str) -> TokenStream {
+        let ident = format_ident!("{name}");
+        if self
+            .defined
+            .get(domain)
+            .is_some_and(|names| names.contains(name))
+        {
+            quote!(__cdp::#ident)
+        } else {
+            quote!(#ident)
+        }
+    }
+
     /// The Rust type of `ty`, as written inside the module of `domain`.
     pub fn rust_type(&self, domain: &str, ty: &Ty) -> TokenStream {
         match ty {
-            Ty::String => quote!(__cdp::String),
+            Ty::String => self.std(domain, "String"),
             Ty::Integer => quote!(i64),
             Ty::Number => quote!(f64),
             Ty::Boolean => quote!(bool),
             Ty::Any => quote!(__cdp::serde_json::Value),
-            Ty::Map => quote!(
-                __cdp::serde_json::Map<
-                    __cdp::String,
-                    __cdp::serde_json::Value,
-                >
-            ),
+            Ty::Map => {
+                let string = self.std(domain, "String");
+                quote!(__cdp::serde_json::Map<#string, __cdp::serde_json::Value>)
+            }
             Ty::Binary => quote!(__cdp::Binary),
             Ty::Array(item) => {
                 let item = self.rust_type(domain, item);
-                quote!(__cdp::Vec<#item>)
+                let vec = self.std(domain, "Vec");
+                quote!(#vec<#item>)
             }
             Ty::Named(id) => type_path(domain, id),
         }

@@ -26,7 +26,8 @@ impl Ctx<'_> {
                     Some(path) => path.clone(),
                     None => ty.id.to_string(),
                 };
-                string_enum(&name, docs, derive, values, &protocol_name)
+                let string = self.std(&domain.name, "String");
+                string_enum(&name, docs, derive, values, &protocol_name, string)
             }
             TypeKind::Object(fields) => self.struct_item(
                 &domain.name,
@@ -52,48 +53,22 @@ impl Ctx<'_> {
     ) -> TokenStream {
         let rust = self.rust_type(domain, inner);
         let derive = derive_attr(self.derives.traits(Shape::Newtype { ty: inner, boxed }));
-        let (stored, wrap) = if boxed {
-            (quote!(__cdp::Box<#rust>), quote!(__cdp::Box::new(value)))
+        let stored = if boxed {
+            let boxed = self.std(domain, "Box");
+            quote!(#boxed<#rust>)
         } else {
-            (rust.clone(), quote!(value))
+            rust.clone()
         };
-        let serde = super::serde_impls::newtype_impls(name);
-        let from_str = (*inner == Ty::String).then(|| {
-            quote! {
-                impl __cdp::From<&str> for #name {
-                    fn from(value: &str) -> Self {
-                        Self(__cdp::String::from(value))
-                    }
-                }
-            }
-        });
         // Over a primitive or an array, the inner type is the same in every set of bindings, so
         // the newtype converts back into it and, through `Newtype`, into another set's newtype.
         // Over a named type it is not, and a cycle of aliases would give two `From` impls.
-        let unwrap = (!matches!(inner, Ty::Named(_))).then(|| {
-            quote! {
-                impl __cdp::From<#name> for #rust {
-                    fn from(value: #name) -> Self {
-                        value.0
-                    }
-                }
-                impl __cdp::Newtype for #name {
-                    type Inner = #rust;
-                }
-            }
-        });
+        let unwrap = (!matches!(inner, Ty::Named(_))).then(|| quote!(, unwrap));
+        let from_str = (*inner == Ty::String).then(|| quote!(, str));
         quote! {
             #docs
             #derive
             pub struct #name(pub #stored);
-            #serde
-            impl __cdp::From<#rust> for #name {
-                fn from(value: #rust) -> Self {
-                    Self(#wrap)
-                }
-            }
-            #unwrap
-            #from_str
+            __cdp::newtype!(#name: #rust #unwrap #from_str);
         }
     }
 }
@@ -106,6 +81,7 @@ fn string_enum(
     derive: TokenStream,
     values: &[String],
     protocol_name: &str,
+    string: TokenStream,
 ) -> TokenStream {
     let variants: Vec<_> = values
         .iter()
@@ -129,64 +105,8 @@ fn string_enum(
         pub enum #name {
             #(#variant_docs #variants,)*
             /// A value these bindings do not know, kept as it was sent.
-            #fallback(__cdp::String),
+            #fallback(#string),
         }
-        impl #name {
-            /// Every value these bindings know, in schema order.
-            pub const KNOWN: &'static [Self] = &[#(Self::#variants),*];
-            /// The value as it is written in protocol messages.
-            pub fn as_str(&self) -> &str {
-                match self {
-                    #(Self::#variants => #values,)*
-                    Self::#fallback(value) => value,
-                }
-            }
-            fn known(value: &str) -> __cdp::Option<Self> {
-                match value {
-                    #(#values => __cdp::Some(Self::#variants),)*
-                    _ => __cdp::None,
-                }
-            }
-        }
-        impl __cdp::From<&str> for #name {
-            fn from(value: &str) -> Self {
-                Self::known(value).unwrap_or_else(|| Self::#fallback(value.into()))
-            }
-        }
-        impl __cdp::From<__cdp::String> for #name {
-            fn from(value: __cdp::String) -> Self {
-                match Self::known(&value) {
-                    __cdp::Some(known) => known,
-                    __cdp::None => Self::#fallback(value),
-                }
-            }
-        }
-        impl __cdp::FromStr for #name {
-            type Err = __cdp::Infallible;
-            fn from_str(value: &str) -> __cdp::Result<Self, Self::Err> {
-                __cdp::Ok(Self::from(value))
-            }
-        }
-        impl __cdp::Display for #name {
-            fn fmt(&self, f: &mut __cdp::Formatter<'_>) -> __cdp::FmtResult {
-                f.write_str(self.as_str())
-            }
-        }
-        impl __cdp::serde::Serialize for #name {
-            fn serialize<S>(&self, serializer: S) -> __cdp::Result<S::Ok, S::Error>
-            where
-                S: __cdp::serde::Serializer,
-            {
-                serializer.serialize_str(self.as_str())
-            }
-        }
-        impl<'de> __cdp::serde::Deserialize<'de> for #name {
-            fn deserialize<D>(deserializer: D) -> __cdp::Result<Self, D::Error>
-            where
-                D: __cdp::serde::Deserializer<'de>,
-            {
-                __cdp::deserialize_string_enum(deserializer, #protocol_name, Self::known)
-            }
-        }
+        __cdp::string_enum!(#name #protocol_name #fallback { #(#variants #values,)* });
     }
 }

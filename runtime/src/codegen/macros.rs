@@ -1,0 +1,355 @@
+//! The macros generated code calls, one per kind of item: each expands to the impls of one
+//! generated item, so that the generated text is its definition, its docs and one call.
+//!
+//! Inside them every path is absolute (`$crate::..`, `::core::..`): a protocol type named
+//! `Option` or `Result` in the calling module changes nothing.
+
+/// `Serialize` and `Deserialize` of a struct, and for values users build, `new` and setters.
+///
+/// ```text
+/// object!(Name "what it is, for errors" {
+///     req field "protocolName",     // required
+///     opt other "otherName",        // optional: left out when None, null reads as None
+///     any value "value",            // optional `any`: an explicit null is kept
+/// } new {
+///     field: Type,                  // the required fields, in schema order
+/// } set {                           // left out when there are no optional fields
+///     other "otherName": Type,      // a setter per optional field
+/// });
+/// ```
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __object {
+    ($name:ident $what:literal {}) => {
+        impl $crate::codegen::serde::Serialize for $name {
+            fn serialize<S>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error>
+            where
+                S: $crate::codegen::serde::Serializer,
+            {
+                $crate::codegen::serialize_empty(serializer)
+            }
+        }
+        impl<'de> $crate::codegen::serde::Deserialize<'de> for $name {
+            fn deserialize<D>(deserializer: D) -> ::core::result::Result<Self, D::Error>
+            where
+                D: $crate::codegen::serde::Deserializer<'de>,
+            {
+                $crate::codegen::deserialize_empty(deserializer, $what).map(|()| $name {})
+            }
+        }
+    };
+    ($name:ident $what:literal { $($kind:ident $field:ident $key:literal),+ $(,)? }) => {
+        impl $crate::codegen::serde::Serialize for $name {
+            fn serialize<S>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error>
+            where
+                S: $crate::codegen::serde::Serializer,
+            {
+                use $crate::codegen::serde::ser::SerializeMap as _;
+                let mut map = serializer.serialize_map(::core::option::Option::None)?;
+                $($crate::codegen::$kind::write(&mut map, $key, &self.$field)?;)+
+                map.end()
+            }
+        }
+        impl<'de> $crate::codegen::serde::Deserialize<'de> for $name {
+            fn deserialize<D>(deserializer: D) -> ::core::result::Result<Self, D::Error>
+            where
+                D: $crate::codegen::serde::Deserializer<'de>,
+            {
+                $crate::codegen::deserialize_object(deserializer)
+            }
+        }
+        impl $crate::codegen::Object for $name {
+            const WHAT: &'static str = $what;
+            fn visit<'de, A>(mut map: A) -> ::core::result::Result<Self, A::Error>
+            where
+                A: $crate::codegen::serde::de::MapAccess<'de>,
+            {
+                $(let mut $field = ::core::option::Option::None;)+
+                while let ::core::option::Option::Some(key) =
+                    map.next_key::<$crate::codegen::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        $($key => $crate::__object!(@read $kind map $field),)+
+                        other => $crate::codegen::skip_value(&mut map, $what, other)?,
+                    }
+                }
+                $($crate::__object!(@check $kind $field $key);)+
+                ::core::result::Result::Ok($name { $($field,)+ })
+            }
+        }
+    };
+    ($name:ident $what:literal { $($fields:tt)* } new {} $(set { $($set:tt)* })?) => {
+        $crate::__object!($name $what { $($fields)* });
+        impl $name {
+            /// Creates a value with every optional field unset.
+            pub fn new() -> Self {
+                $crate::__object!(@new $($($set)*)?)
+            }
+            $crate::__object!(@set $($($set)*)?);
+        }
+    };
+    (
+        $name:ident $what:literal { $($fields:tt)* }
+        new { $($req:ident: $req_ty:ty),+ $(,)? } $(set { $($set:tt)* })?
+    ) => {
+        $crate::__object!($name $what { $($fields)* });
+        impl $name {
+            /// Creates a value from the required fields, in schema order; the optional ones
+            /// start unset.
+            pub fn new($($req: impl ::core::convert::Into<$req_ty>),+) -> Self {
+                $crate::__object!(@new $($($set)*)? ; $($req)+)
+            }
+            $crate::__object!(@set $($($set)*)?);
+        }
+    };
+    // A required field, or an optional `any` whose explicit `null` is kept as `Some(Null)`.
+    (@read req $map:ident $field:ident) => {
+        $field = ::core::option::Option::Some($map.next_value()?)
+    };
+    (@read any $map:ident $field:ident) => {
+        $field = ::core::option::Option::Some($map.next_value()?)
+    };
+    // An optional field: `null` leaves it unset.
+    (@read opt $map:ident $field:ident) => {
+        $field = $map.next_value()?
+    };
+    // Plain control flow rather than a call and a `?` per field: it costs the compiler less.
+    (@check req $field:ident $key:literal) => {
+        let ::core::option::Option::Some($field) = $field else {
+            return ::core::result::Result::Err($crate::codegen::missing_field($key));
+        };
+    };
+    (@check $kind:ident $field:ident $key:literal) => {};
+    (@new $($(#[$attr:meta])* $opt:ident $key:literal: $opt_ty:ty),* $(,)? $(; $($req:ident)+)?) => {
+        Self {
+            $($($req: $req.into(),)+)?
+            $($opt: ::core::option::Option::None,)*
+        }
+    };
+    (@set $($(#[$attr:meta])* $opt:ident $key:literal: $opt_ty:ty),* $(,)?) => {
+        $(
+            #[doc = ::core::concat!("Sets the optional field `", $key, "`.")]
+            $(#[$attr])*
+            #[must_use]
+            pub fn $opt(mut self, $opt: impl ::core::convert::Into<$opt_ty>) -> Self {
+                self.$opt = ::core::option::Option::Some($opt.into());
+                self
+            }
+        )*
+    };
+}
+
+/// The impls of a string enum, whose definition lists a variant per value and the fallback:
+/// `KNOWN` and `as_str`, [`StringEnum`](crate::codegen::StringEnum), `From<&str>`,
+/// `From<String>`, `FromStr`,
+/// `Display`, `Serialize` and `Deserialize`.
+///
+/// ```text
+/// string_enum!(Name "Domain.Name" Fallback {
+///     Variant "protocolValue",
+/// });
+/// ```
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __string_enum {
+    ($name:ident $protocol:literal $fallback:ident { $($variant:ident $value:literal),* $(,)? }) => {
+        impl $name {
+            /// Every value these bindings know, in schema order.
+            pub const KNOWN: &'static [Self] = &[$(Self::$variant),*];
+            /// The value as it is written in protocol messages.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    $(Self::$variant => $value,)*
+                    Self::$fallback(value) => value,
+                }
+            }
+        }
+        impl $crate::codegen::StringEnum for $name {
+            const NAME: &'static str = $protocol;
+            const KNOWN: &'static [Self] = Self::KNOWN;
+            const VALUES: &'static [&'static str] = &[$($value),*];
+            fn fallback(value: ::std::string::String) -> Self {
+                Self::$fallback(value)
+            }
+        }
+        impl ::core::convert::From<&str> for $name {
+            fn from(value: &str) -> Self {
+                $crate::codegen::string_enum_from(value)
+            }
+        }
+        impl ::core::convert::From<::std::string::String> for $name {
+            fn from(value: ::std::string::String) -> Self {
+                $crate::codegen::string_enum_from_string(value)
+            }
+        }
+        impl ::core::str::FromStr for $name {
+            type Err = ::core::convert::Infallible;
+            fn from_str(value: &str) -> ::core::result::Result<Self, Self::Err> {
+                ::core::result::Result::Ok($crate::codegen::string_enum_from(value))
+            }
+        }
+        impl ::core::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+        impl $crate::codegen::serde::Serialize for $name {
+            fn serialize<S>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error>
+            where
+                S: $crate::codegen::serde::Serializer,
+            {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+        impl<'de> $crate::codegen::serde::Deserialize<'de> for $name {
+            fn deserialize<D>(deserializer: D) -> ::core::result::Result<Self, D::Error>
+            where
+                D: $crate::codegen::serde::Deserializer<'de>,
+            {
+                $crate::codegen::deserialize_string_enum(deserializer)
+            }
+        }
+    };
+}
+
+/// The impls of a newtype `pub struct Name(pub Stored)` over `Inner`: `Serialize` and
+/// `Deserialize` as the stored type, and `From<Inner>`. `newtype!(Name: Inner, unwrap)` adds
+/// `From<Name> for Inner` and [`Newtype`](crate::Newtype), for a primitive or array inner type;
+/// `newtype!(Name: String, unwrap, str)` adds `From<&str>` too.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __newtype {
+    ($name:ident: $inner:ty $(, $extra:ident)*) => {
+        impl $crate::codegen::serde::Serialize for $name {
+            fn serialize<S>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error>
+            where
+                S: $crate::codegen::serde::Serializer,
+            {
+                $crate::codegen::serde::Serialize::serialize(&self.0, serializer)
+            }
+        }
+        impl<'de> $crate::codegen::serde::Deserialize<'de> for $name {
+            fn deserialize<D>(deserializer: D) -> ::core::result::Result<Self, D::Error>
+            where
+                D: $crate::codegen::serde::Deserializer<'de>,
+            {
+                $crate::codegen::serde::Deserialize::deserialize(deserializer).map(Self)
+            }
+        }
+        impl ::core::convert::From<$inner> for $name {
+            fn from(value: $inner) -> Self {
+                Self(::core::convert::From::from(value))
+            }
+        }
+        $($crate::__newtype!(@$extra $name: $inner);)*
+    };
+    (@unwrap $name:ident: $inner:ty) => {
+        impl ::core::convert::From<$name> for $inner {
+            fn from(value: $name) -> Self {
+                value.0
+            }
+        }
+        impl $crate::Newtype for $name {
+            type Inner = $inner;
+        }
+    };
+    (@str $name:ident: $inner:ty) => {
+        impl ::core::convert::From<&str> for $name {
+            fn from(value: &str) -> Self {
+                Self(::std::string::String::from(value))
+            }
+        }
+    };
+}
+
+/// `impl Command for Params { METHOD; type Response = Returns; }`.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __command {
+    ($params:ident -> $returns:ident $method:literal) => {
+        impl $crate::Command for $params {
+            const METHOD: &'static str = $method;
+            type Response = $returns;
+        }
+    };
+}
+
+/// A domain's `Event` enum, a variant per event, with the impls of each event struct:
+/// [`Event`](crate::Event), `From<XEvent> for Event`, and [`EventOf`](crate::EventOf) against the
+/// root `Event` (the variant `Domain` of `super::Event`).
+///
+/// ```text
+/// events!(Domain "Domain." {
+///     Variant(inline XEvent) "Domain.method",
+///     Large(boxed YEvent) "Domain.large",   // held as Box<YEvent>: it is large
+/// });
+/// ```
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __events {
+    ($domain:ident $prefix:literal { $($variant:ident($held:ident $event:ident) $method:literal),+ $(,)? }) => {
+        #[doc = ::core::concat!(" Every event of the `", ::core::stringify!($domain), "` domain.")]
+        #[derive(::core::fmt::Debug, ::core::clone::Clone, ::core::cmp::PartialEq)]
+        #[non_exhaustive]
+        pub enum Event {
+            $(
+                #[doc = ::core::concat!("`", $method, "`", $crate::__held_note!($held))]
+                $variant($crate::codegen::$held::Hold<$event>),
+            )+
+        }
+        impl Event {
+            /// The protocol method of this event.
+            pub fn method(&self) -> &'static str {
+                match self {
+                    $(Self::$variant(_) => $method,)+
+                }
+            }
+        }
+        impl $crate::EventOf<super::Event> for Event {
+            fn from_set(event: &super::Event) -> ::core::option::Option<&Self> {
+                match event {
+                    super::Event::$domain(event) => ::core::option::Option::Some(event),
+                    _ => ::core::option::Option::None,
+                }
+            }
+            fn accepts(method: &str) -> bool {
+                method.starts_with($prefix)
+            }
+        }
+        $(
+            impl $crate::Event for $event {
+                const METHOD: &'static str = $method;
+            }
+            impl ::core::convert::From<$event> for Event {
+                fn from(event: $event) -> Self {
+                    Self::$variant($crate::codegen::$held::wrap(event))
+                }
+            }
+            impl $crate::EventOf<super::Event> for $event {
+                fn from_set(event: &super::Event) -> ::core::option::Option<&Self> {
+                    match event {
+                        super::Event::$domain(Event::$variant(event)) => {
+                            ::core::option::Option::Some($crate::codegen::$held::get(event))
+                        }
+                        _ => ::core::option::Option::None,
+                    }
+                }
+                fn accepts(method: &str) -> bool {
+                    method == $method
+                }
+            }
+        )+
+    };
+}
+
+/// The doc note of an event variant held as `events!`'s `inline` or `boxed` says.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __held_note {
+    (inline) => {
+        ""
+    };
+    (boxed) => {
+        " (boxed: it is large, and the enum stays small)"
+    };
+}
