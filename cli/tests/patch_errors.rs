@@ -12,31 +12,20 @@
 //! prints with `PATCH_ERRORS=overwrite cargo test -p cdp-codegen-cli --test patch_errors`, and
 //! read the diff.
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::Path;
 
-fn corpus() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/patch_errors")
-}
+mod common;
 
-/// Every case name (`NN_name`), sorted.
-fn cases() -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(corpus())
-        .expect("the corpus directory exists")
-        .map(|entry| entry.expect("a directory entry").path())
-        .filter(|path| path.extension().is_some_and(|ext| ext == "expected"))
-        .map(|path| path.file_stem().unwrap().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    names
-}
+use common::corpus::Corpus;
 
-/// The command-line arguments of a case.
-fn arguments(case: &str) -> Vec<String> {
-    let dir = corpus();
-    if let Ok(args) = std::fs::read_to_string(dir.join(format!("{case}.args"))) {
-        return args.lines().map(str::to_owned).collect();
-    }
+const CORPUS: Corpus = Corpus {
+    folder: "patch_errors",
+    overwrite_var: "PATCH_ERRORS",
+    default_args,
+};
+
+/// A case without `.args`: generate --patch its .json, on the embedded schema.
+fn default_args(dir: &Path, case: &str) -> Vec<String> {
     let patch = format!("{case}.json");
     assert!(
         dir.join(&patch).is_file(),
@@ -45,62 +34,16 @@ fn arguments(case: &str) -> Vec<String> {
     vec!["generate".into(), "--patch".into(), patch]
 }
 
-/// Runs a case: its exit status and standard error.
-fn run(case: &str) -> (Option<i32>, String) {
-    let output = Command::new(env!("CARGO_BIN_EXE_cdp-codegen"))
-        .args(arguments(case))
-        .current_dir(corpus())
-        .output()
-        .expect("the binary runs");
-    (
-        output.status.code(),
-        String::from_utf8(output.stderr).expect("standard error is UTF-8"),
-    )
-}
-
-fn expected_text(status: Option<i32>, stderr: &str) -> String {
-    format!("# exit {}\n{stderr}", status.map_or(-1, |code| code))
-}
-
 #[test]
 fn every_bad_patch_file_exits_with_its_status_and_prints_its_messages() {
-    let overwrite = std::env::var("PATCH_ERRORS").is_ok_and(|mode| mode == "overwrite");
-    let mut failures = Vec::new();
-    for case in cases() {
-        let (status, stderr) = run(&case);
-        assert!(
-            !stderr.contains("panicked"),
-            "{case}: the binary panicked:\n{stderr}"
-        );
-        let actual = expected_text(status, &stderr);
-        let path = corpus().join(format!("{case}.expected"));
-        if overwrite {
-            std::fs::write(&path, &actual).unwrap();
-            continue;
-        }
-        let expected = std::fs::read_to_string(&path).unwrap();
-        if actual != expected {
-            failures.push(format!(
-                "--- {case}: expected\n{expected}--- {case}: got\n{actual}"
-            ));
-        }
-    }
-    assert!(
-        failures.is_empty(),
-        "{} case(s) differ (rewrite with PATCH_ERRORS=overwrite after a deliberate change):\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
+    CORPUS.check();
 }
 
 #[test]
 fn the_corpus_shows_every_kind_of_patch_error() {
-    let cases = cases();
+    let cases = CORPUS.cases();
     assert!(cases.len() >= 30, "only {} cases", cases.len());
-    let all: String = cases
-        .iter()
-        .map(|case| std::fs::read_to_string(corpus().join(format!("{case}.expected"))).unwrap())
-        .collect();
+    let all = CORPUS.all_expected();
     for (kind, text) in [
         (
             "JSON syntax, with line and column",
@@ -160,7 +103,7 @@ fn the_corpus_shows_every_kind_of_patch_error() {
 #[test]
 fn a_build_script_gets_the_patch_diagnostics_as_a_schema_error() {
     let err = cdp_codegen::Config::new()
-        .patch(corpus().join("30_every_problem_listed.json"))
+        .patch(CORPUS.dir().join("30_every_problem_listed.json"))
         .generate_string()
         .expect_err("the patches are stale");
     assert_eq!(format!("{err:?}"), err.to_string());

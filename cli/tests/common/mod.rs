@@ -5,6 +5,8 @@
 
 use std::process::{Command, Output};
 
+pub mod corpus;
+
 /// Runs the `cdp-codegen` binary with `args`.
 pub fn run(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_cdp-codegen"))
