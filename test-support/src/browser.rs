@@ -70,6 +70,9 @@ pub struct Route {
     pub content_type: &'static str,
     /// Its body.
     pub body: String,
+    /// Headers besides `Content-Type`, `Content-Length`, `Cache-Control` and `Connection`,
+    /// each a whole line without its line ending: `Link: </manifest.json>; rel="payment-method-manifest"`.
+    pub headers: Vec<String>,
     /// How long the server waits before it answers.
     pub delay: Duration,
 }
@@ -77,12 +80,24 @@ pub struct Route {
 impl Route {
     /// An HTML page at `path`, served at once.
     pub fn html(path: &str, body: &str) -> Route {
+        Route::new(path, "text/html; charset=utf-8", body)
+    }
+
+    /// A resource of `content_type` at `path`, served at once.
+    pub fn new(path: &str, content_type: &'static str, body: &str) -> Route {
         Route {
             path: path.to_owned(),
-            content_type: "text/html; charset=utf-8",
+            content_type,
             body: body.to_owned(),
+            headers: Vec::new(),
             delay: Duration::ZERO,
         }
+    }
+
+    /// The same resource, with one more header line.
+    pub fn header(mut self, line: impl Into<String>) -> Route {
+        self.headers.push(line.into());
+        self
     }
 
     /// The same resource, served after `delay`.
@@ -99,21 +114,22 @@ impl PageServer {
         PageServer::serving(vec![
             Route::html("/", &index),
             Route::html("/index.html", &index),
-            Route {
-                path: "/sw.js".into(),
-                content_type: "text/javascript; charset=utf-8",
-                body: SW_JS.into(),
-                delay: Duration::ZERO,
-            },
+            Route::new("/sw.js", "text/javascript; charset=utf-8", SW_JS),
         ])
     }
 
     /// A server of `routes` on 127.0.0.1; any other path is a 404.
     pub fn serving(routes: Vec<Route>) -> PageServer {
+        PageServer::serving_at(|_| routes)
+    }
+
+    /// A server of the routes `routes` makes from the server's own origin
+    /// (`http://127.0.0.1:PORT`), for pages that name it.
+    pub fn serving_at(routes: impl FnOnce(&str) -> Vec<Route>) -> PageServer {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1");
         let address = listener.local_addr().expect("local address");
         let stop = Arc::new(AtomicBool::new(false));
-        let routes = Arc::new(routes);
+        let routes = Arc::new(routes(&format!("http://{address}")));
         let thread = {
             let stop = Arc::clone(&stop);
             std::thread::spawn(move || {
@@ -189,7 +205,7 @@ self.addEventListener('activate', (event) => event.waitUntil(self.clients.claim(
 self.addEventListener('sync', (event) => event.waitUntil(Promise.resolve()));
 ";
 
-/// Answers one request: the route of its path, else 404.
+/// Answers one request: the route of its path, else 404; a `HEAD` request gets the headers.
 fn serve(stream: TcpStream, routes: &[Route]) {
     let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
     let mut reader = BufReader::new(&stream);
@@ -205,19 +221,36 @@ fn serve(stream: TcpStream, routes: &[Route]) {
             Ok(_) => {}
         }
     }
-    let path = request_line.split_whitespace().nth(1).unwrap_or("/");
-    let path = path.split('?').next().unwrap_or("/");
-    let (status, content_type, body) = match routes.iter().find(|route| route.path == path) {
+    let mut words = request_line.split_whitespace();
+    let method = words.next().unwrap_or("GET");
+    let path = words.next().unwrap_or("/");
+    let path = path.split(['?', '#']).next().unwrap_or("/");
+    let (status, content_type, headers, body) = match routes.iter().find(|route| route.path == path)
+    {
         Some(route) => {
             std::thread::sleep(route.delay);
-            ("200 OK", route.content_type, route.body.as_str())
+            (
+                "200 OK",
+                route.content_type,
+                route.headers.as_slice(),
+                route.body.as_str(),
+            )
         }
-        None => ("404 Not Found", "text/plain", ""),
+        None => ("404 Not Found", "text/plain", &[][..], ""),
     };
-    let answer = format!(
-        "HTTP/1.1 {status}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n{body}",
+    let mut answer = format!(
+        "HTTP/1.1 {status}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\n\
+         Cache-Control: no-store\r\nConnection: close\r\n",
         body.len()
     );
+    for header in headers {
+        answer.push_str(header);
+        answer.push_str("\r\n");
+    }
+    answer.push_str("\r\n");
+    if method != "HEAD" {
+        answer.push_str(body);
+    }
     let _ = (&stream).write_all(answer.as_bytes());
 }
 

@@ -19,80 +19,34 @@
 //! `notifications` permission: without it the push event's `waitUntil` is rejected. Each page
 //! sets `document.title` to `done`, or to `error: ..` with what failed.
 
-use std::io::{BufRead, BufReader, Write};
-use std::net::{SocketAddr, TcpListener, TcpStream};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
-use std::thread::JoinHandle;
-use std::time::Duration;
+use crate::browser::{PageServer, Route};
 
 /// The site; see the module's documentation for its pages.
 pub struct ServiceSite {
-    address: SocketAddr,
-    stop: Arc<AtomicBool>,
-    thread: Option<JoinHandle<()>>,
-}
-
-/// One resource of the site.
-struct Resource {
-    path: &'static str,
-    content_type: &'static str,
-    headers: Vec<String>,
-    body: String,
+    server: PageServer,
 }
 
 impl ServiceSite {
     /// Serves the site on a free port of 127.0.0.1.
     pub fn start() -> ServiceSite {
-        let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1");
-        let address = listener.local_addr().expect("local address");
-        let resources = Arc::new(resources(&format!("http://{address}")));
-        let stop = Arc::new(AtomicBool::new(false));
-        let thread = {
-            let stop = Arc::clone(&stop);
-            std::thread::spawn(move || {
-                for stream in listener.incoming() {
-                    if stop.load(Ordering::SeqCst) {
-                        return;
-                    }
-                    let Ok(stream) = stream else { continue };
-                    let resources = Arc::clone(&resources);
-                    // One thread per connection: the browser may open one it never uses.
-                    std::thread::spawn(move || answer(stream, &resources));
-                }
-            })
-        };
         ServiceSite {
-            address,
-            stop,
-            thread: Some(thread),
+            server: PageServer::serving_at(routes),
         }
     }
 
     /// The URL of `path` (with its query) on this site.
     pub fn url(&self, path: &str) -> String {
-        format!("http://{}{path}", self.address)
+        self.server.url_of(path)
     }
 
     /// The origin, as the protocol's commands take it: `http://127.0.0.1:PORT`.
     pub fn origin(&self) -> String {
-        format!("http://{}", self.address)
+        self.server.url_of("")
     }
 
     /// The origin as Chromium reports it in events, with a trailing slash.
     pub fn event_origin(&self) -> String {
-        format!("http://{}/", self.address)
-    }
-}
-
-impl Drop for ServiceSite {
-    fn drop(&mut self) {
-        self.stop.store(true, Ordering::SeqCst);
-        // Wake the accept loop so that it sees the flag.
-        let _ = TcpStream::connect(self.address);
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
-        }
+        self.server.origin()
     }
 }
 
@@ -159,13 +113,8 @@ const PAYMENT: &str = "  await step('payment', async () => {
     await response.complete('success');
   });\n";
 
-fn resources(origin: &str) -> Vec<Resource> {
-    let html = |path, body: String| Resource {
-        path,
-        content_type: HTML,
-        headers: Vec::new(),
-        body,
-    };
+fn routes(origin: &str) -> Vec<Route> {
+    let html = |path, body: String| Route::new(path, HTML, &body);
     let all = [SYNC, PERIODIC_SYNC, NOTIFICATION, FETCH, PAYMENT].concat();
     vec![
         html("/worker.html", page("service worker", "")),
@@ -178,95 +127,40 @@ fn resources(origin: &str) -> Vec<Resource> {
         html(
             "/no-worker.html",
             "<!doctype html><title>no service worker</title><p>No service worker here.</p>\n"
-                .into(),
+                .to_owned(),
         ),
-        Resource {
-            path: "/sw.js",
-            content_type: "text/javascript; charset=utf-8",
-            headers: Vec::new(),
-            body: SERVICE_WORKER.into(),
-        },
-        Resource {
-            path: "/fetched.txt",
-            content_type: "text/plain; charset=utf-8",
-            headers: Vec::new(),
-            body: "fetched in the background\n".into(),
-        },
+        Route::new("/sw.js", "text/javascript; charset=utf-8", SERVICE_WORKER),
+        Route::new(
+            "/fetched.txt",
+            "text/plain; charset=utf-8",
+            "fetched in the background\n",
+        ),
         // The payment method: its identifier URL points at its manifest, which names the
         // payment app, whose web app manifest names the worker that handles payments.
-        Resource {
-            path: "/pay",
-            content_type: HTML,
-            headers: vec![format!(
-                "Link: <{origin}/pay-manifest.json>; rel=\"payment-method-manifest\""
-            )],
-            body: "<!doctype html><title>payment method</title>\n".into(),
-        },
-        Resource {
-            path: "/pay-manifest.json",
-            content_type: JSON,
-            headers: Vec::new(),
-            body: format!(
+        Route::new(
+            "/pay",
+            HTML,
+            "<!doctype html><title>payment method</title>\n",
+        )
+        .header(format!(
+            "Link: <{origin}/pay-manifest.json>; rel=\"payment-method-manifest\""
+        )),
+        Route::new(
+            "/pay-manifest.json",
+            JSON,
+            &format!(
                 r#"{{"default_applications": ["{origin}/manifest.json"], "supported_origins": ["{origin}"]}}"#
             ),
-        },
-        Resource {
-            path: "/manifest.json",
-            content_type: JSON,
-            headers: Vec::new(),
-            body: r#"{"name": "Test Pay", "icons": [{"src": "/icon.svg", "sizes": "any", "type": "image/svg+xml"}], "serviceworker": {"src": "/sw.js", "scope": "/", "use_cache": false}}"#.into(),
-        },
-        Resource {
-            path: "/icon.svg",
-            content_type: "image/svg+xml",
-            headers: Vec::new(),
-            body: r#"<svg xmlns="http://www.w3.org/2000/svg" width="32" height="32"><rect width="32" height="32" fill="teal"/></svg>"#.into(),
-        },
-    ]
-}
-
-/// Answers one request: its resource, else 404. A HEAD request gets the headers only.
-fn answer(stream: TcpStream, resources: &[Resource]) {
-    let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
-    let mut reader = BufReader::new(&stream);
-    let mut request_line = String::new();
-    if reader.read_line(&mut request_line).is_err() {
-        return;
-    }
-    loop {
-        let mut header = String::new();
-        match reader.read_line(&mut header) {
-            Ok(0) | Err(_) => break,
-            Ok(_) if header.trim_end().is_empty() => break,
-            Ok(_) => {}
-        }
-    }
-    let mut words = request_line.split_whitespace();
-    let method = words.next().unwrap_or("GET");
-    let path = words.next().unwrap_or("/");
-    let path = path.split(['?', '#']).next().unwrap_or("/");
-    let found = resources.iter().find(|resource| resource.path == path);
-    let (status, content_type, headers, body) = match found {
-        Some(resource) => (
-            "200 OK",
-            resource.content_type,
-            resource.headers.as_slice(),
-            resource.body.as_str(),
         ),
-        None => ("404 Not Found", "text/plain", &[][..], ""),
-    };
-    let mut answer = format!(
-        "HTTP/1.1 {status}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\n\
-         Cache-Control: no-store\r\nConnection: close\r\n",
-        body.len()
-    );
-    for header in headers {
-        answer.push_str(header);
-        answer.push_str("\r\n");
-    }
-    answer.push_str("\r\n");
-    if method != "HEAD" {
-        answer.push_str(body);
-    }
-    let _ = (&stream).write_all(answer.as_bytes());
+        Route::new(
+            "/manifest.json",
+            JSON,
+            r#"{"name": "Test Pay", "icons": [{"src": "/icon.svg", "sizes": "any", "type": "image/svg+xml"}], "serviceworker": {"src": "/sw.js", "scope": "/", "use_cache": false}}"#,
+        ),
+        Route::new(
+            "/icon.svg",
+            "image/svg+xml",
+            r#"<svg xmlns="http://www.w3.org/2000/svg" width="32" height="32"><rect width="32" height="32" fill="teal"/></svg>"#,
+        ),
+    ]
 }
