@@ -13,7 +13,7 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use crate::model::{Field, Model, Ty, TypeId, TypeKind};
+use crate::model::{types_by_id, Field, Model, Ty, TypeId, TypeKind};
 
 /// An optional trait that a generated type derives where it can.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -139,22 +139,18 @@ pub struct Derives {
 
 /// Finds the optional traits of every named type of `model`, whose boxed fields are marked.
 pub fn analyse(model: &Model) -> Derives {
-    let kinds: BTreeMap<&TypeId, &TypeKind> = model
-        .domains
-        .iter()
-        .flat_map(|domain| &domain.types)
-        .map(|ty| (&ty.id, &ty.kind))
-        .collect();
+    let types = types_by_id(&model.domains);
     // Start from "yes" everywhere and withdraw until nothing changes: the greatest fixed
     // point, so that a cycle of types that are all `Eq` stays `Eq`.
-    let mut derives = Derives {
-        eq: kinds.keys().map(|id| ((*id).clone(), true)).collect(),
-        copy: kinds.keys().map(|id| ((*id).clone(), true)).collect(),
-    };
+    let mut derives = Derives::default();
+    for id in types.keys() {
+        derives.eq.insert((*id).clone(), true);
+        derives.copy.insert((*id).clone(), true);
+    }
     loop {
         let mut changed = false;
-        for (id, kind) in &kinds {
-            let traits = derives.traits(Shape::of(kind));
+        for (id, ty) in &types {
+            let traits = derives.traits(Shape::of(&ty.kind));
             if derives.eq[*id] && !traits.contains(Trait::Eq) {
                 derives.eq.insert((*id).clone(), false);
                 changed = true;

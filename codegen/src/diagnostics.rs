@@ -84,6 +84,11 @@ impl std::error::Error for Diagnostics {}
 /// letters apart (a third of its length at most), or else the only known name it abbreviates
 /// (`int` for `integer`).
 pub fn closest<'a>(wanted: &str, known: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    closest_in(wanted, &mut known.into_iter())
+}
+
+/// [`closest`], compiled once rather than for every kind of list its callers pass.
+fn closest_in<'a>(wanted: &str, known: &mut dyn Iterator<Item = &'a str>) -> Option<&'a str> {
     let limit = (wanted.len() / 3).max(1);
     let mut nearest: Option<(usize, &str)> = None;
     let mut abbreviated: Vec<&str> = Vec::new();

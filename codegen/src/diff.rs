@@ -307,12 +307,13 @@ impl Diff {
 /// [`Config::domain`](crate::Config::domain) generates for them. A domain that exists in one
 /// version only is reported as added or removed; one in neither is an error.
 pub fn diff(old: &Model, new: &Model, domains: &[String]) -> Result<Diff, DiffError> {
-    let known: BTreeSet<&str> = old
-        .domains
-        .iter()
-        .chain(&new.domains)
-        .map(|domain| domain.name.as_str())
-        .collect();
+    let mut known = BTreeSet::new();
+    known.extend(
+        old.domains
+            .iter()
+            .chain(&new.domains)
+            .map(|domain| domain.name.as_str()),
+    );
     if let Some(missing) = domains.iter().find(|name| !known.contains(name.as_str())) {
         return Err(DiffError::UnknownDomain {
             name: missing.clone(),

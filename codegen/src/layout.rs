@@ -17,7 +17,7 @@
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 
-use crate::model::{Field, Model, Ty, TypeId, TypeKind};
+use crate::model::{types_by_id, Field, Model, Ty, TypeDef, TypeId, TypeKind};
 
 /// The estimated size, in bytes, above which an event is held boxed in its domain's `Event`.
 pub const BOX_EVENTS_OVER: usize = 256;
@@ -47,7 +47,7 @@ pub fn mark_boxed_events(model: &mut Model) {
 
 /// Estimated sizes of the named types of a model, computed on demand and remembered.
 pub struct Sizes<'a> {
-    kinds: BTreeMap<&'a TypeId, &'a TypeKind>,
+    types: BTreeMap<&'a TypeId, &'a TypeDef>,
     known: RefCell<BTreeMap<TypeId, usize>>,
 }
 
@@ -55,12 +55,7 @@ impl<'a> Sizes<'a> {
     /// Prepares estimates for the types of `model`.
     pub fn new(model: &'a Model) -> Self {
         Sizes {
-            kinds: model
-                .domains
-                .iter()
-                .flat_map(|domain| &domain.types)
-                .map(|ty| (&ty.id, &ty.kind))
-                .collect(),
+            types: types_by_id(&model.domains),
             known: Default::default(),
         }
     }
@@ -96,11 +91,11 @@ impl<'a> Sizes<'a> {
     }
 
     fn named(&self, id: &TypeId) -> (usize, bool) {
-        let Some(&kind) = self.kinds.get(id) else {
+        let Some(def) = self.types.get(id) else {
             // Not generated, so never held inline.
             return (8, true);
         };
-        match kind {
+        match &def.kind {
             // The fallback variant holds a `String`, whose capacity leaves a niche for the rest.
             TypeKind::Enum(_) => (24, true),
             TypeKind::Alias { boxed: true, .. } => (8, true),

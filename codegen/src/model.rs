@@ -334,12 +334,7 @@ impl Model {
             for ty in &domain.types {
                 ty.kind.named(&mut add);
             }
-            let fields = domain
-                .commands
-                .iter()
-                .flat_map(|command| command.params.iter().chain(&command.returns))
-                .chain(domain.events.iter().flat_map(|event| &event.params));
-            for field in fields {
+            for field in domain.item_fields() {
                 field.ty.named(&mut add);
             }
         }
@@ -366,12 +361,7 @@ impl Model {
         whole: &dyn Fn(&Domain) -> bool,
         items: &dyn Fn(&Domain) -> bool,
     ) -> BTreeSet<TypeId> {
-        let by_id: BTreeMap<&TypeId, &TypeDef> = self
-            .domains
-            .iter()
-            .flat_map(|domain| &domain.types)
-            .map(|ty| (&ty.id, ty))
-            .collect();
+        let by_id = types_by_id(&self.domains);
         let mut reached: BTreeSet<TypeId> = BTreeSet::new();
         let mut queue: Vec<TypeId> = Vec::new();
         for domain in &self.domains {
@@ -381,12 +371,7 @@ impl Model {
             if !items(domain) {
                 continue;
             }
-            let fields = domain
-                .commands
-                .iter()
-                .flat_map(|command| command.params.iter().chain(&command.returns))
-                .chain(domain.events.iter().flat_map(|event| &event.params));
-            for field in fields {
+            for field in domain.item_fields() {
                 field.ty.named(&mut |id| queue.push(id.clone()));
             }
         }
@@ -397,6 +382,28 @@ impl Model {
             reached.insert(id);
         }
         reached
+    }
+}
+
+/// Every type of `domains` by id, lifted ones included; of types with the same id, the last.
+///
+/// The passes that look types up share this one map type (rather than each keying what it
+/// needs), which the compiler then instantiates once.
+pub(crate) fn types_by_id(domains: &[Domain]) -> BTreeMap<&TypeId, &TypeDef> {
+    let mut by_id = BTreeMap::new();
+    for ty in domains.iter().flat_map(|domain| &domain.types) {
+        by_id.insert(&ty.id, ty);
+    }
+    by_id
+}
+
+impl Domain {
+    /// The fields of the domain's commands (parameters, then returns) and events.
+    pub(crate) fn item_fields(&self) -> impl Iterator<Item = &Field> {
+        self.commands
+            .iter()
+            .flat_map(|command| command.params.iter().chain(&command.returns))
+            .chain(self.events.iter().flat_map(|event| &event.params))
     }
 }
 

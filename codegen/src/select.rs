@@ -4,9 +4,9 @@
 //! the selected domains are kept whole and, of the others, only the types they reach. Types
 //! that kept items use stay whatever their flags, so no path in the output dangles.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
-use crate::model::{Domain, Field, Meta, Model, Selection, TypeDef, TypeId, TypeKind};
+use crate::model::{types_by_id, Domain, Field, Meta, Model, Selection, TypeId, TypeKind};
 
 /// Keeps in `model` what `selection` asks for. The model has been checked for the domains the
 /// selection names.
@@ -50,18 +50,9 @@ fn filter_flags(domains: &mut Vec<Domain>, selection: &Selection) {
     // Which flagged types are still referenced by kept items: those stay.
     let mut referenced: BTreeSet<TypeId> = BTreeSet::new();
     let mut queue: Vec<TypeId> = Vec::new();
-    let by_id: BTreeMap<TypeId, TypeDef> = domains
-        .iter()
-        .flat_map(|domain| domain.types.iter().cloned())
-        .map(|ty| (ty.id.clone(), ty))
-        .collect();
+    let by_id = types_by_id(domains);
     for domain in domains.iter() {
-        let fields = domain
-            .commands
-            .iter()
-            .flat_map(|command| command.params.iter().chain(&command.returns))
-            .chain(domain.events.iter().flat_map(|event| &event.params));
-        for field in fields {
+        for field in domain.item_fields() {
             field.ty.named(&mut |id| queue.push(id.clone()));
         }
         for ty in domain

@@ -10,7 +10,9 @@ use super::derives::{derive_changes, trait_list};
 use super::rules::{classify, Container};
 use super::{Change, ChangeKind, Item};
 use crate::derives::{Derives, Shape};
-use crate::model::{Command, Domain, Event, Field, Meta, Model, Ty, TypeDef, TypeId, TypeKind};
+use crate::model::{
+    types_by_id, Command, Domain, Event, Field, Meta, Model, Ty, TypeDef, TypeId, TypeKind,
+};
 use crate::naming;
 
 pub(super) fn compare(old: &Model, new: &Model, domains: &[String]) -> Vec<Change> {
@@ -20,10 +22,8 @@ pub(super) fn compare(old: &Model, new: &Model, domains: &[String]) -> Vec<Chang
         new: Index::new(new),
         changes: Vec::new(),
     };
-    let old_domains = by_name(&old.domains, |domain| &domain.name);
-    let new_domains = by_name(&new.domains, |domain| &domain.name);
-    for name in union(&old_domains, &new_domains) {
-        match (old_domains.get(name), new_domains.get(name)) {
+    for (name, old, new) in pairs(&old.domains, &new.domains, |domain| &domain.name) {
+        match (old, new) {
             (Some(old), Some(new)) => walk.domain(old, new, &scope),
             (Some(_), None) if scope.selected(name) => walk.push(
                 ChangeKind::DomainRemoved,
@@ -40,7 +40,7 @@ pub(super) fn compare(old: &Model, new: &Model, domains: &[String]) -> Vec<Chang
                 None,
             ),
             // A domain that is not selected only lends types: report those alone.
-            (old, new) => walk.types(old.copied(), new.copied(), &scope),
+            (old, new) => walk.types(old, new, &scope),
         }
     }
     walk.changes
@@ -56,7 +56,8 @@ struct Scope {
 
 impl Scope {
     fn new(old: &Model, new: &Model, domains: &[String]) -> Scope {
-        let selected: BTreeSet<String> = domains.iter().cloned().collect();
+        let mut selected = BTreeSet::new();
+        selected.extend(domains.iter().cloned());
         let mut used = BTreeSet::new();
         if !selected.is_empty() {
             used_types(old, &selected, &mut used);
@@ -90,12 +91,7 @@ pub(super) struct Index<'a> {
 impl<'a> Index<'a> {
     fn new(model: &'a Model) -> Index<'a> {
         Index {
-            types: model
-                .domains
-                .iter()
-                .flat_map(|domain| &domain.types)
-                .map(|ty| (&ty.id, ty))
-                .collect(),
+            types: types_by_id(&model.domains),
             derives: &model.derives,
         }
     }
@@ -205,11 +201,11 @@ impl Walk<'_> {
         let domain = old.name.as_str();
         self.types(Some(old), Some(new), scope);
 
-        let old_commands = by_name(&old.commands, |command| &command.name);
-        let new_commands = by_name(&new.commands, |command| &command.name);
-        for name in union(&old_commands, &new_commands) {
+        for (name, old_command, new_command) in
+            pairs(&old.commands, &new.commands, |command| &command.name)
+        {
             let path = format!("{}.{name}", old.name);
-            match (old_commands.get(name), new_commands.get(name)) {
+            match (old_command, new_command) {
                 (Some(old), Some(new)) => self.command(old, new, domain, path),
                 (Some(_), None) => self.push(
                     ChangeKind::CommandRemoved,
@@ -228,11 +224,9 @@ impl Walk<'_> {
             }
         }
 
-        let old_events = by_name(&old.events, |event| &event.name);
-        let new_events = by_name(&new.events, |event| &event.name);
-        for name in union(&old_events, &new_events) {
+        for (name, old_event, new_event) in pairs(&old.events, &new.events, |event| &event.name) {
             let path = format!("{}.{name}", old.name);
-            match (old_events.get(name), new_events.get(name)) {
+            match (old_event, new_event) {
                 (Some(old), Some(new)) => self.event(old, new, domain, path),
                 (Some(_), None) => self.push(
                     ChangeKind::EventRemoved,
@@ -254,9 +248,8 @@ impl Walk<'_> {
 
     /// The declared types in scope of a domain present in either version or both.
     fn types(&mut self, old: Option<&Domain>, new: Option<&Domain>, scope: &Scope) {
-        let (old_by, new_by) = (declared(old, scope), declared(new, scope));
-        for name in union(&old_by, &new_by) {
-            match (old_by.get(name), new_by.get(name)) {
+        for (_, old, new) in pairs(declared(old, scope), declared(new, scope), |ty| &ty.id.name) {
+            match (old, new) {
                 (Some(old), Some(new)) => self.type_def(old, new),
                 (Some(old), None) => self.push(
                     ChangeKind::TypeRemoved,
@@ -425,11 +418,9 @@ impl Walk<'_> {
         if matches!(owner.container, Container::Params | Container::Object) {
             self.argument_order(old, new, owner);
         }
-        let old_by = by_name(old, |field| &field.name);
-        let new_by = by_name(new, |field| &field.name);
-        for name in union(&old_by, &new_by) {
+        for (name, old, new) in pairs(old, new, |field| &field.name) {
             let path = format!("{}.{name}", owner.path);
-            match (old_by.get(name), new_by.get(name)) {
+            match (old, new) {
                 (Some(old), Some(new)) => self.field(old, new, path, owner),
                 (Some(_), None) => self.push(
                     ChangeKind::FieldRemoved,
@@ -578,8 +569,9 @@ impl Walk<'_> {
     }
 
     fn enum_values(&mut self, old: &[String], new: &[String], path: &str, what: &str) {
-        let old_set: BTreeSet<&str> = old.iter().map(String::as_str).collect();
-        let new_set: BTreeSet<&str> = new.iter().map(String::as_str).collect();
+        let (mut old_set, mut new_set) = (BTreeSet::new(), BTreeSet::new());
+        old_set.extend(old.iter().map(String::as_str));
+        new_set.extend(new.iter().map(String::as_str));
         for value in old_set.union(&new_set) {
             let (kind, message) = match (old_set.contains(value), new_set.contains(value)) {
                 (true, false) => (
@@ -634,14 +626,12 @@ impl Walk<'_> {
     }
 }
 
-/// The declared types of a domain that are in scope, by name.
-fn declared<'a>(domain: Option<&'a Domain>, scope: &Scope) -> BTreeMap<&'a str, &'a TypeDef> {
+/// The declared types of a domain that are in scope.
+fn declared<'a>(domain: Option<&'a Domain>, scope: &'a Scope) -> impl Iterator<Item = &'a TypeDef> {
     domain
         .into_iter()
         .flat_map(|domain| &domain.types)
         .filter(|ty| ty.lifted_from.is_none() && scope.has_type(&ty.id))
-        .map(|ty| (ty.id.name.as_str(), ty))
-        .collect()
 }
 
 /// The generated Rust type of a named type, as `module::Name`.
@@ -661,13 +651,25 @@ fn kind_name(kind: &TypeKind) -> &'static str {
     }
 }
 
-fn by_name<'a, T>(items: &'a [T], name: impl Fn(&'a T) -> &'a String) -> BTreeMap<&'a str, &'a T> {
-    items
-        .iter()
-        .map(|item| (name(item).as_str(), item))
-        .collect()
-}
-
-fn union<'a, T>(old: &BTreeMap<&'a str, T>, new: &BTreeMap<&'a str, T>) -> BTreeSet<&'a str> {
-    old.keys().chain(new.keys()).copied().collect()
+/// The items of two versions paired by name, in name order, each with the item of that name in
+/// the old version and in the new one (of items with the same name in one version, the last).
+fn pairs<'a, T: 'a>(
+    old: impl IntoIterator<Item = &'a T>,
+    new: impl IntoIterator<Item = &'a T>,
+    name: impl Fn(&'a T) -> &'a str,
+) -> impl Iterator<Item = (&'a str, Option<&'a T>, Option<&'a T>)> {
+    let old: Vec<&T> = old.into_iter().collect();
+    let new: Vec<&T> = new.into_iter().collect();
+    // Positions rather than the items: one map type serves every kind of item, and the
+    // compiler instantiates the map's code once.
+    let mut by_name: BTreeMap<&str, (Option<usize>, Option<usize>)> = BTreeMap::new();
+    for (index, item) in old.iter().enumerate() {
+        by_name.entry(name(item)).or_default().0 = Some(index);
+    }
+    for (index, item) in new.iter().enumerate() {
+        by_name.entry(name(item)).or_default().1 = Some(index);
+    }
+    by_name
+        .into_iter()
+        .map(move |(name, (in_old, in_new))| (name, in_old.map(|i| old[i]), in_new.map(|i| new[i])))
 }

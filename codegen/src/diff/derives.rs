@@ -102,7 +102,8 @@ fn why_not(
     tense: Tense,
     id: Option<&TypeId>,
 ) -> String {
-    let mut named: BTreeSet<TypeId> = id.into_iter().cloned().collect();
+    let mut named = BTreeSet::new();
+    named.extend(id.cloned());
     clause(index, shape, tr, tense, false, &mut named)
 }
 

@@ -36,11 +36,10 @@ pub struct Emitter<'a> {
 impl<'a> Emitter<'a> {
     /// Prepares emission for `model`, on which every pass has run.
     pub fn new(model: &'a Model) -> Self {
-        let defined = model
-            .domains
-            .iter()
-            .map(|domain| (domain.name.clone(), defined_names(domain)))
-            .collect();
+        let mut defined = BTreeMap::new();
+        for domain in &model.domains {
+            defined.insert(domain.name.clone(), defined_names(domain));
+        }
         Emitter {
             ctx: Ctx {
                 model,
@@ -83,11 +82,10 @@ pub(crate) struct Ctx<'a> {
 /// Every type name a domain's module defines: its types, params, returns and events, and its
 /// `Event`.
 fn defined_names(domain: &Domain) -> BTreeSet<String> {
-    let mut names: BTreeSet<String> = domain
-        .types
-        .iter()
-        .map(|ty| naming::type_name(&ty.id.name))
-        .collect();
+    let mut names = BTreeSet::new();
+    for ty in &domain.types {
+        names.insert(naming::type_name(&ty.id.name));
+    }
     for command in &domain.commands {
         names.insert(naming::params(&command.name));
         names.insert(naming::returns(&command.name));
