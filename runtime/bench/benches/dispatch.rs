@@ -6,13 +6,17 @@
 //!   the whole message into `serde_json::Value`;
 //! - `dispatch_domains`: the BackgroundService messages through the root `Event` of the
 //!   BackgroundService bindings (1 domain) and of the full protocol (every domain);
-//! - `encode`: `encode_request` against `serde_json::to_string` of the params alone.
+//! - `encode`: `encode_request` against `serde_json::to_string` of a derived struct of the whole
+//!   request (the same bytes; `WholeRequest`), with and without a session id, and of the params
+//!   alone (the old comparison).
 //!
 //! The ratios themselves, with their spread, come from `benches/ratios.rs`.
 
 use std::hint::black_box;
 
-use cdp_runtime_bench::{commands, decode_full, decode_one, parse_value, Corpus, SESSION_ID};
+use cdp_runtime_bench::{
+    check_whole_requests, commands, decode_full, decode_one, parse_value, Corpus, SESSION_ID,
+};
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 
 fn decode_mix(c: &mut Criterion) {
@@ -82,12 +86,34 @@ fn dispatch_domains(c: &mut Criterion) {
 
 fn encode(c: &mut Criterion) {
     let commands = commands();
+    check_whole_requests(&commands);
     let mut group = c.benchmark_group("encode");
     group.throughput(Throughput::Elements(commands.len() as u64));
     group.bench_function("encode_request", |b| {
         b.iter(|| {
             for (id, command) in commands.iter().enumerate() {
                 black_box(command.encode_request(black_box(id as u64), Some(SESSION_ID)));
+            }
+        })
+    });
+    group.bench_function("whole_request_to_string", |b| {
+        b.iter(|| {
+            for (id, command) in commands.iter().enumerate() {
+                black_box(command.whole_request_to_string(black_box(id as u64), Some(SESSION_ID)));
+            }
+        })
+    });
+    group.bench_function("encode_request_no_session", |b| {
+        b.iter(|| {
+            for (id, command) in commands.iter().enumerate() {
+                black_box(command.encode_request(black_box(id as u64), None));
+            }
+        })
+    });
+    group.bench_function("whole_request_no_session", |b| {
+        b.iter(|| {
+            for (id, command) in commands.iter().enumerate() {
+                black_box(command.whole_request_to_string(black_box(id as u64), None));
             }
         })
     });

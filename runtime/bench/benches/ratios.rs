@@ -1,4 +1,4 @@
-//! The ratios of issue #5, with their spread, and allocations per event
+//! The ratios of issues #5 and #15, with their spread, and allocations per event
 //! (`runtime/bench/run.sh --bench ratios [-- --rounds N]`).
 //!
 //! The variants of one comparison run in rounds, interleaved: a round gives each variant about
@@ -18,8 +18,8 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering::Relaxed};
 use std::time::{Duration, Instant};
 
 use cdp_runtime_bench::{
-    commands, concrete, decode_full, decode_full_noting_drift, decode_one, full, one, parse_value,
-    Corpus, EventText, SESSION_ID,
+    check_whole_requests, commands, concrete, decode_full, decode_full_noting_drift, decode_one,
+    full, one, parse_value, Corpus, EventText, SESSION_ID,
 };
 
 struct CountingAlloc;
@@ -201,7 +201,7 @@ impl Rounds {
             Some(target) => format!("target >= {target}: NOT MET"),
             None => String::new(),
         };
-        println!("  {label:<46} min {min:>6.3}  median {median:>6.3}  max {max:>6.3}   {verdict}");
+        println!("  {label:<54} min {min:>6.3}  median {median:>6.3}  max {max:>6.3}   {verdict}");
     }
 }
 
@@ -394,8 +394,10 @@ fn main() {
         );
     }
 
-    // 3. Encoding.
+    // 3. Encoding: against a derived struct of the whole request, which writes the same bytes
+    // (checked here, before timing), and against the params alone (the old comparison).
     let commands = commands();
+    check_whole_requests(&commands);
     let count = commands.len() as u64;
     let encode = run_rounds(
         &[
@@ -409,10 +411,12 @@ fn main() {
                 units: count,
             },
             Variant {
-                name: "params_to_string",
+                name: "whole_request_to_string",
                 pass: Box::new(|| {
-                    for command in &commands {
-                        black_box(command.params_to_string());
+                    for (id, command) in commands.iter().enumerate() {
+                        black_box(
+                            command.whole_request_to_string(black_box(id as u64), Some(SESSION_ID)),
+                        );
                     }
                 }),
                 units: count,
@@ -422,6 +426,24 @@ fn main() {
                 pass: Box::new(|| {
                     for (id, command) in commands.iter().enumerate() {
                         black_box(command.encode_request(black_box(id as u64), None));
+                    }
+                }),
+                units: count,
+            },
+            Variant {
+                name: "whole_request_no_session",
+                pass: Box::new(|| {
+                    for (id, command) in commands.iter().enumerate() {
+                        black_box(command.whole_request_to_string(black_box(id as u64), None));
+                    }
+                }),
+                units: count,
+            },
+            Variant {
+                name: "params_to_string",
+                pass: Box::new(|| {
+                    for command in &commands {
+                        black_box(command.params_to_string());
                     }
                 }),
                 units: count,
@@ -441,7 +463,8 @@ fn main() {
         .map(|command| command.params_to_string().len())
         .sum();
     println!(
-        "\nencode, {} commands ({}); on average {:.0} bytes of params, {:.0} bytes of request:",
+        "\nencode, {} commands ({}); on average {:.0} bytes of params, {:.0} bytes of request \
+         (the derived whole request writes the same bytes: checked):",
         count,
         methods.join(", "),
         params_len as f64 / count as f64,
@@ -449,14 +472,20 @@ fn main() {
     );
     encode.print_throughput();
     encode.ratio(
-        "encode_request / serde_json::to_string(params)",
+        "encode_request / serde_json::to_string(whole request)",
         "encode_request",
-        "params_to_string",
-        Some(0.9),
+        "whole_request_to_string",
+        Some(0.95),
     );
     encode.ratio(
         "the same without a session id",
         "encode_request_no_session",
+        "whole_request_no_session",
+        Some(0.95),
+    );
+    encode.ratio(
+        "old: encode_request / to_string(params alone)",
+        "encode_request",
         "params_to_string",
         None,
     );
@@ -498,22 +527,26 @@ fn main() {
             black_box(command.encode_request(id as u64, Some(SESSION_ID)));
         }
     });
+    let (w_allocs, w_bytes) = count_allocations(|| {
+        for (id, command) in commands.iter().enumerate() {
+            black_box(command.whole_request_to_string(id as u64, Some(SESSION_ID)));
+        }
+    });
     let (p_allocs, p_bytes) = count_allocations(|| {
         for command in &commands {
             black_box(command.params_to_string());
         }
     });
     println!("allocations per encoded command:");
-    println!(
-        "  {:<28} {:>7.2} allocations  {:>9.1} bytes",
-        "encode_request",
-        allocs as f64 / count as f64,
-        bytes as f64 / count as f64
-    );
-    println!(
-        "  {:<28} {:>7.2} allocations  {:>9.1} bytes",
-        "params_to_string",
-        p_allocs as f64 / count as f64,
-        p_bytes as f64 / count as f64
-    );
+    for (name, allocs, bytes) in [
+        ("encode_request", allocs, bytes),
+        ("whole_request_to_string", w_allocs, w_bytes),
+        ("params_to_string", p_allocs, p_bytes),
+    ] {
+        println!(
+            "  {name:<28} {:>7.2} allocations  {:>9.1} bytes",
+            allocs as f64 / count as f64,
+            bytes as f64 / count as f64
+        );
+    }
 }

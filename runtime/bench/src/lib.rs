@@ -263,6 +263,25 @@ impl Corpus {
     }
 }
 
+/// A whole request as a derived struct: the baseline of `encode_request`.
+///
+/// `serde_json::to_string` of it writes the same bytes as
+/// `cdp_runtime::encode_request(id, session_id, params)`: the keys in the same order
+/// (`id`, `method`, `params`, `sessionId`), the params by their own `Serialize`, and no
+/// `sessionId` key when there is no session. [`check_whole_requests`] makes sure of it.
+#[derive(serde::Serialize)]
+pub struct WholeRequest<'a, P> {
+    /// The request id.
+    pub id: u64,
+    /// The command's method.
+    pub method: &'a str,
+    /// The command's params.
+    pub params: &'a P,
+    /// The session, if any.
+    #[serde(rename = "sessionId", skip_serializing_if = "Option::is_none")]
+    pub session_id: Option<&'a str>,
+}
+
 /// A command whose encoding is measured, behind one object-safe interface.
 pub trait EncodeCase {
     /// Its method.
@@ -271,6 +290,9 @@ pub trait EncodeCase {
     fn encode_request(&self, id: u64, session_id: Option<&str>) -> String;
     /// `serde_json::to_string(params)`: the params alone.
     fn params_to_string(&self) -> String;
+    /// `serde_json::to_string` of a [`WholeRequest`]: the same bytes as
+    /// [`EncodeCase::encode_request`], written by a derived `Serialize`.
+    fn whole_request_to_string(&self, id: u64, session_id: Option<&str>) -> String;
 }
 
 impl<C: Command> EncodeCase for C {
@@ -284,6 +306,42 @@ impl<C: Command> EncodeCase for C {
 
     fn params_to_string(&self) -> String {
         serde_json::to_string(self).expect("generated params serialize")
+    }
+
+    fn whole_request_to_string(&self, id: u64, session_id: Option<&str>) -> String {
+        let request = WholeRequest {
+            id,
+            method: C::METHOD,
+            params: self,
+            session_id,
+        };
+        serde_json::to_string(&request).expect("generated params serialize")
+    }
+}
+
+/// Checks, before anything is timed, that [`EncodeCase::whole_request_to_string`] writes
+/// exactly the bytes of [`EncodeCase::encode_request`] for every command, with the session
+/// [`SESSION_ID`] and without a session, at the ids the benchmarks use (the index of the
+/// command) and at `u64::MAX`.
+///
+/// # Panics
+///
+/// On the first command whose two encodings differ: the ratio between them would compare
+/// different work.
+pub fn check_whole_requests(commands: &[Box<dyn EncodeCase>]) {
+    for (at, command) in commands.iter().enumerate() {
+        for id in [at as u64, u64::MAX] {
+            for session_id in [Some(SESSION_ID), None] {
+                let encoded = command.encode_request(id, session_id);
+                let derived = command.whole_request_to_string(id, session_id);
+                assert!(
+                    encoded == derived,
+                    "{} (id {id}, session {session_id:?}): encode_request and the derived whole \
+                     request differ\n  encode_request: {encoded}\n  derived:        {derived}",
+                    command.method()
+                );
+            }
+        }
     }
 }
 
