@@ -34,7 +34,8 @@
 //! 6. `format`: prettyplease, or a plain printer for build scripts;
 //! 7. `write`: only when the bytes changed.
 //!
-//! [`Config::model`] stops after the passes; [`diff`] compares two such models.
+//! [`Config::model`] stops after the passes. With the `diff` feature (the `cdp-codegen` command
+//! has it), `diff` compares two such models; build scripts leave it out.
 
 #![deny(missing_docs)]
 
@@ -46,6 +47,7 @@
 mod cycles;
 pub mod derives;
 pub mod diagnostics;
+#[cfg(feature = "diff")]
 pub mod diff;
 mod emit;
 pub mod features;

@@ -38,7 +38,7 @@
 //!
 //! Targets are dotted paths: `Domain`, `Domain.Type`, `Domain.command`, `Domain.event`, and for
 //! a field `Domain.Type.field`, `Domain.command.param`, `Domain.command.returns.field` or
-//! `Domain.event.param`. The paths [`diff`](crate::diff) prints, with `parameters` before a
+//! `Domain.event.param`. The paths `cdp-codegen diff` prints, with `parameters` before a
 //! parameter (`Domain.event.parameters.param`), name the same fields. A `$ref` in a patch
 //! resolves in the target's domain, as in the schema.
 //!
