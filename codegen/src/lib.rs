@@ -52,6 +52,7 @@ pub mod diff;
 mod emit;
 pub mod features;
 mod format;
+mod json;
 pub mod layout;
 pub mod model;
 pub mod naming;

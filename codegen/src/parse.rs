@@ -1,5 +1,5 @@
-//! Stage 1: the protocol JSON, read into structs that mirror it key for key (their serde
-//! `Deserialize` impls are in `deserialize.rs`).
+//! Stage 1: the protocol JSON, read into structs that mirror it key for key (by
+//! `from_json.rs`, from the tree that `json.rs` reads).
 //!
 //! Nothing is interpreted here: references stay strings and flags stay as written. Unknown keys
 //! are accepted, so a schema from a newer Chromium still reads. An absent key reads as its
@@ -8,7 +8,7 @@
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
 
-mod deserialize;
+pub(crate) mod from_json;
 mod shape_errors;
 
 /// A whole schema file: `{"version": {..}, "domains": [..]}`.
@@ -139,23 +139,43 @@ pub struct Event {
 /// A syntax error is placed at `origin:line:column`. Values of the wrong type are all listed,
 /// each placed by its schema path (`Domain.Type.field.optional`).
 pub fn parse_json(text: &str, origin: &str) -> Result<Schema, Diagnostics> {
-    let mut de = serde_json::Deserializer::from_str(text);
-    let schema: Schema = serde_path_to_error::deserialize(&mut de).map_err(|err| {
-        let path = err.path().to_string();
-        let err = err.into_inner();
-        if err.classify() == serde_json::error::Category::Data {
-            if let Ok(value) = serde_json::from_str::<serde_json::Value>(text) {
-                let found = shape_errors::shape_errors(&value, origin);
-                if !found.is_empty() {
-                    return found;
-                }
-            }
-        }
-        // A syntax error, or a problem the walk does not see (a key given twice).
-        json_diagnostic(origin, &path, err)
+    let value = crate::json::parse(text).map_err(|err| {
+        // serde_json's depth limit (128 open arrays and objects) keeps reading off the stack's
+        // edge; its own words do not say what was too deep.
+        let reason = match err.reason {
+            "recursion limit exceeded" => "arrays and objects nest deeper than the limit of 127",
+            reason => reason,
+        };
+        // At the end of a text that ends with a newline the column is 0: the place is then
+        // the start of the (empty) last line.
+        Diagnostics::from(Diagnostic::new(
+            format!("{origin}:{}:{}", err.at.line, err.at.column.max(1)),
+            reason,
+        ))
     })?;
-    de.end().map_err(|err| json_diagnostic(origin, "", err))?;
-    Ok(schema)
+    from_json::read::<Schema>(&value).map_err(|problem| {
+        let found = shape_errors::shape_errors(&value, origin);
+        if !found.is_empty() {
+            return found;
+        }
+        // A problem the walk does not see: a key given twice, placed where it is.
+        let place = match problem.at {
+            Some(end) => {
+                let at = crate::json::position(text, end);
+                format!("{origin}:{}:{}", at.line, at.column.max(1))
+            }
+            None => origin.to_owned(),
+        };
+        let inside = if problem.path.is_empty() {
+            String::new()
+        } else {
+            format!(" (in `{}`)", problem.path)
+        };
+        Diagnostics::from(Diagnostic::new(
+            place,
+            format!("{}{inside}", problem.reason),
+        ))
+    })
 }
 
 /// The text of a schema file, or the `origin:line:column` of its first byte that is not
@@ -180,30 +200,4 @@ pub fn utf8_text(bytes: Vec<u8>, origin: &str) -> Result<String, Diagnostics> {
             format!("the file is not UTF-8 text (byte 0x{bad:02X}); expected UTF-8 JSON or PDL"),
         ))
     })
-}
-
-fn json_diagnostic(origin: &str, path: &str, err: serde_json::Error) -> Diagnostics {
-    let full = err.to_string();
-    let position = format!(" at line {} column {}", err.line(), err.column());
-    let reason = full.strip_suffix(&position).unwrap_or(&full);
-    // serde_json's depth limit (128 open arrays and objects) keeps reading off the stack's
-    // edge; its own words do not say what was too deep.
-    let reason = if reason == "recursion limit exceeded" {
-        "arrays and objects nest deeper than the limit of 127"
-    } else {
-        reason
-    };
-    // Only a value of the wrong shape has a meaningful path; a syntax error has its position.
-    let data_error = err.classify() == serde_json::error::Category::Data;
-    let place = if !data_error || path.is_empty() || path == "." {
-        String::new()
-    } else {
-        format!(" (in `{path}`)")
-    };
-    // At the end of a text that ends with a newline serde_json says column 0: the place is
-    // then the start of the (empty) last line.
-    Diagnostics::from(Diagnostic::new(
-        format!("{origin}:{}:{}", err.line(), err.column().max(1)),
-        format!("{reason}{place}"),
-    ))
 }

@@ -1,16 +1,14 @@
 //! Every key of a schema whose JSON value has the wrong type, each named by its schema path.
 //!
-//! serde stops at the first value it cannot read. When it does, the text (which is valid JSON,
-//! or serde would have reported a syntax error) is read again as a `serde_json::Value` and
-//! walked here key by key, so that one run lists every such problem, and places it as
+//! Reading the schema structs stops at the first value it cannot read. When it does, the tree
+//! is walked here key by key, so that one run lists every such problem, and places it as
 //! `Domain.Type.field.key` rather than as `domains[3].types[7].properties[2].key`. Each leaf is
-//! checked by deserializing it into the type the [`Schema`](super::Schema) structs give that key,
-//! so the two cannot disagree about what is accepted, and the reasons are serde's own words.
+//! checked by the same readers the [`Schema`](super::Schema) structs use for that key, so the
+//! two cannot disagree about what is accepted, and the reasons are in the same words.
 
-use serde::de::DeserializeOwned;
-use serde_json::{Map, Value};
-
+use super::from_json::{boolean, invalid, string, strings};
 use crate::diagnostics::Diagnostics;
+use crate::json::{Object, Value};
 
 /// The problems of `root`, a whole schema file read as JSON. `origin` names the file.
 pub(super) fn shape_errors(root: &Value, origin: &str) -> Diagnostics {
@@ -34,78 +32,65 @@ impl Walker<'_> {
     }
 
     /// `value` as an object, or a problem saying that `what` was expected.
-    fn object<'v>(
-        &mut self,
-        value: &'v Value,
-        place: &str,
-        what: &str,
-    ) -> Option<&'v Map<String, Value>> {
+    fn object<'v>(&mut self, value: &'v Value, place: &str, what: &str) -> Option<&'v Object> {
         match value {
             Value::Object(map) => Some(map),
             other => {
-                self.push(
-                    place,
-                    format!("invalid type: {}, expected {what}", describe(other)),
-                );
+                self.push(place, invalid(other, what));
                 None
             }
         }
     }
 
     /// The array under `key` (absent is an empty list), or a problem.
-    fn array<'v>(&mut self, map: &'v Map<String, Value>, key: &str, place: &str) -> &'v [Value] {
+    fn array<'v>(&mut self, map: &'v Object, key: &str, place: &str) -> &'v [Value] {
         match map.get(key) {
             None => &[],
             Some(Value::Array(items)) => items,
             Some(other) => {
-                self.push(
-                    &join(place, key),
-                    format!("invalid type: {}, expected a sequence", describe(other)),
-                );
+                self.push(&join(place, key), invalid(other, "a sequence"));
                 &[]
             }
         }
     }
 
-    /// Checks that `key`, when present, reads as a `T`; a `required` key must be present.
-    fn leaf<T: DeserializeOwned>(
-        &mut self,
-        map: &Map<String, Value>,
-        key: &str,
-        place: &str,
-        required: bool,
-    ) {
-        match map.get(key) {
-            None if required => self.push(place, format!("missing field `{key}`")),
-            None => {}
-            Some(value) => {
-                if let Err(err) = serde_path_to_error::deserialize::<_, T>(value) {
-                    // The path inside the value, as in `enum[1]`.
-                    let inner = err.path().to_string();
-                    let mut at = join(place, key);
-                    if inner != "." {
-                        at.push_str(&inner);
-                    }
-                    self.push(&at, err.into_inner());
-                }
+    /// Checks that `key`, when present, reads as `kind` says; a `required` key must be present.
+    fn leaf(&mut self, map: &Object, key: &str, place: &str, kind: Leaf, required: bool) {
+        let value = match map.get(key) {
+            None if required => return self.push(place, format!("missing field `{key}`")),
+            None => return,
+            Some(Value::Null) if kind.nullable() => return,
+            Some(value) => value,
+        };
+        let problem = match kind {
+            Leaf::String | Leaf::OptionalString => string(value).err().map(|reason| (None, reason)),
+            Leaf::Bool => boolean(value).err().map(|reason| (None, reason)),
+            Leaf::Strings | Leaf::OptionalStrings => strings(value).err(),
+        };
+        if let Some((index, reason)) = problem {
+            // The place inside the value, as in `enum[1]`.
+            let mut at = join(place, key);
+            if let Some(index) = index {
+                at.push_str(&format!("[{index}]"));
             }
+            self.push(&at, reason);
         }
     }
 
     /// A name key: checked like [`Walker::leaf`], and returned when it is a non-empty string
     /// so that the item can be placed by it.
-    fn name(&mut self, map: &Map<String, Value>, key: &str, place: &str) -> Option<String> {
-        self.leaf::<String>(map, key, place, true);
+    fn name(&mut self, map: &Object, key: &str, place: &str) -> Option<String> {
+        self.leaf(map, key, place, Leaf::String, true);
         map.get(key)
             .and_then(Value::as_str)
             .filter(|name| !name.is_empty())
             .map(str::to_owned)
     }
 
-    fn flags(&mut self, map: &Map<String, Value>, place: &str) {
-        self.leaf::<Option<String>>(map, "description", place, false);
-        self.leaf::<bool>(map, "experimental", place, false);
-        self.leaf::<bool>(map, "deprecated", place, false);
+    fn flags(&mut self, map: &Object, place: &str) {
+        self.leaf(map, "description", place, Leaf::OptionalString, false);
+        self.leaf(map, "experimental", place, Leaf::Bool, false);
+        self.leaf(map, "deprecated", place, Leaf::Bool, false);
     }
 
     fn schema(&mut self, root: &Value) {
@@ -114,8 +99,8 @@ impl Walker<'_> {
         };
         if let Some(version) = map.get("version").filter(|version| !version.is_null()) {
             if let Some(version) = self.object(version, "version", "an object") {
-                self.leaf::<String>(version, "major", "version", true);
-                self.leaf::<String>(version, "minor", "version", true);
+                self.leaf(version, "major", "version", Leaf::String, true);
+                self.leaf(version, "minor", "version", Leaf::String, true);
             }
         }
         if !map.contains_key("domains") {
@@ -134,7 +119,7 @@ impl Walker<'_> {
             .name(map, "domain", place)
             .unwrap_or_else(|| place.to_owned());
         self.flags(map, &place);
-        self.leaf::<Vec<String>>(map, "dependencies", &place, false);
+        self.leaf(map, "dependencies", &place, Leaf::Strings, false);
         for (index, ty) in self.array(map, "types", &place).iter().enumerate() {
             let Some(ty_map) = self.object(ty, &format!("{place}.types[{index}]"), "a type object")
             else {
@@ -152,7 +137,13 @@ impl Walker<'_> {
             else {
                 continue;
             };
-            self.leaf::<Option<String>>(command, "redirect", &command_place, false);
+            self.leaf(
+                command,
+                "redirect",
+                &command_place,
+                Leaf::OptionalString,
+                false,
+            );
             self.properties(command, "parameters", &command_place, true);
             self.properties(command, "returns", &command_place, true);
         }
@@ -175,7 +166,7 @@ impl Walker<'_> {
         list: &str,
         index: usize,
         what: &str,
-    ) -> Option<(&'v Map<String, Value>, String)> {
+    ) -> Option<(&'v Object, String)> {
         let indexed = format!("{domain}.{list}[{index}]");
         let map = self.object(value, &indexed, what)?;
         let place = self
@@ -188,7 +179,7 @@ impl Walker<'_> {
     /// The fields under `key`. A command's and an event's are placed under the list's name
     /// (`Domain.command.parameters.field`), as the model places them; an object's directly
     /// under the type (`Domain.Type.field`).
-    fn properties(&mut self, map: &Map<String, Value>, key: &str, place: &str, named_list: bool) {
+    fn properties(&mut self, map: &Object, key: &str, place: &str, named_list: bool) {
         let list_place = if named_list {
             join(place, key)
         } else {
@@ -203,16 +194,16 @@ impl Walker<'_> {
                 .name(property, "name", &indexed)
                 .map_or(indexed, |name| join(&list_place, &name));
             self.flags(property, &field_place);
-            self.leaf::<bool>(property, "optional", &field_place, false);
+            self.leaf(property, "optional", &field_place, Leaf::Bool, false);
             self.shape(property, &field_place);
         }
     }
 
     /// The keys that describe a type: `$ref`, `type`, `enum`, `items`, `properties`.
-    fn shape(&mut self, map: &Map<String, Value>, place: &str) {
-        self.leaf::<Option<String>>(map, "$ref", place, false);
-        self.leaf::<Option<String>>(map, "type", place, false);
-        self.leaf::<Option<Vec<String>>>(map, "enum", place, false);
+    fn shape(&mut self, map: &Object, place: &str) {
+        self.leaf(map, "$ref", place, Leaf::OptionalString, false);
+        self.leaf(map, "type", place, Leaf::OptionalString, false);
+        self.leaf(map, "enum", place, Leaf::OptionalStrings, false);
         if let Some(items) = map.get("items").filter(|items| !items.is_null()) {
             let items_place = join(place, "items");
             if let Some(items) = self.object(items, &items_place, "a type object") {
@@ -234,16 +225,20 @@ fn join(place: &str, key: &str) -> String {
     }
 }
 
-/// A value as serde's messages describe one: `string "yes"`, `integer `5``.
-fn describe(value: &Value) -> String {
-    match value {
-        Value::Null => "null".to_owned(),
-        Value::Bool(flag) => format!("boolean `{flag}`"),
-        Value::Number(number) if number.is_f64() => format!("floating point `{number}`"),
-        Value::Number(number) => format!("integer `{number}`"),
-        Value::String(text) => format!("string {text:?}"),
-        Value::Array(_) => "sequence".to_owned(),
-        Value::Object(_) => "map".to_owned(),
+/// What a leaf key holds.
+#[derive(Clone, Copy)]
+enum Leaf {
+    String,
+    OptionalString,
+    Bool,
+    Strings,
+    OptionalStrings,
+}
+
+impl Leaf {
+    /// Whether `null` reads as absent.
+    fn nullable(self) -> bool {
+        matches!(self, Leaf::OptionalString | Leaf::OptionalStrings)
     }
 }
 
@@ -252,7 +247,7 @@ mod tests {
     use super::*;
 
     fn places(json: &str) -> Vec<String> {
-        let value: Value = serde_json::from_str(json).unwrap();
+        let value = crate::json::parse(json).unwrap();
         shape_errors(&value, "t.json")
             .0
             .into_iter()

@@ -1,11 +1,10 @@
 //! Reading a patch file: JSON first, then each patch checked key by key, so that a typo in a
 //! key is an error rather than a patch that silently does less.
 
-use serde_json::{Map, Value};
-
 use super::{Op, Patch, PatchFile, OPS};
 use crate::diagnostics::{closest, Diagnostic, Diagnostics};
-use crate::parse;
+use crate::json::{self, Object, SyntaxError, Value};
+use crate::parse::{self, from_json};
 
 /// The keys a file's root object may have.
 const ROOT_KEYS: [&str; 2] = ["patches", "description"];
@@ -14,7 +13,7 @@ const ROOT_KEYS: [&str; 2] = ["patches", "description"];
 const SHAPE_KEYS: [&str; 5] = ["$ref", "type", "enum", "items", "properties"];
 
 pub(super) fn parse(text: &str, origin: &str) -> Result<PatchFile, Diagnostics> {
-    let root: Value = serde_json::from_str(text).map_err(|err| syntax(origin, &err))?;
+    let root = json::parse(text).map_err(|err| syntax(origin, &err))?;
     let at_root = |message: String| Diagnostics::from(Diagnostic::new(origin, message));
     let Value::Object(root) = root else {
         return Err(at_root(format!(
@@ -24,7 +23,7 @@ pub(super) fn parse(text: &str, origin: &str) -> Result<PatchFile, Diagnostics> 
     };
     let mut diagnostics = Diagnostics::default();
     for key in root.keys() {
-        if !ROOT_KEYS.contains(&key.as_str()) {
+        if !ROOT_KEYS.contains(&key) {
             diagnostics.push(origin, unknown_key(key, "", &ROOT_KEYS));
         }
     }
@@ -123,7 +122,7 @@ impl PatchReader<'_> {
             .filter(|allowed| op != "add_domain" || *allowed != "target")
             .collect();
         for present in object.keys() {
-            if !allowed.contains(&present.as_str()) {
+            if !allowed.contains(&present) {
                 if present == "target" {
                     self.error(
                         "`add_domain` takes no `target`: the `domain` object names the domain",
@@ -161,7 +160,7 @@ impl PatchReader<'_> {
         })
     }
 
-    fn op(&mut self, object: &Map<String, Value>) -> Option<&'static str> {
+    fn op(&mut self, object: &Object) -> Option<&'static str> {
         let expected = format!("expected one of {}", OPS.join(", "));
         match object.get("op") {
             None => {
@@ -189,7 +188,7 @@ impl PatchReader<'_> {
     }
 
     /// The target, checked for its form only: whether it exists is for applying to say.
-    fn target(&mut self, object: &Map<String, Value>, op: &str) -> Option<String> {
+    fn target(&mut self, object: &Object, op: &str) -> Option<String> {
         if op == "add_domain" {
             return None;
         }
@@ -222,7 +221,7 @@ impl PatchReader<'_> {
     }
 
     /// The op with its value, read from the op's own key.
-    fn op_value(&mut self, op: &str, object: &Map<String, Value>) -> Option<Op> {
+    fn op_value(&mut self, op: &str, object: &Object) -> Option<Op> {
         let Some(key) = op_key(op) else {
             return Some(match op {
                 "make_optional" => Op::MakeOptional,
@@ -290,7 +289,7 @@ impl PatchReader<'_> {
         };
         let mut fine = true;
         for key in object.keys() {
-            if !SHAPE_KEYS.contains(&key.as_str()) {
+            if !SHAPE_KEYS.contains(&key) {
                 let mut message = unknown_key(key, " in `to`", &SHAPE_KEYS);
                 if key == "optional" {
                     message.push_str("; `set_type` changes the type alone, `make_optional` makes a field optional");
@@ -311,23 +310,18 @@ impl PatchReader<'_> {
     }
 
     /// A schema object (a property, type, command, event or domain), read as the schema is.
-    fn schema_item<T: serde::de::DeserializeOwned>(
-        &mut self,
-        key: &str,
-        value: &Value,
-    ) -> Option<T> {
-        match serde_path_to_error::deserialize::<_, T>(value) {
+    fn schema_item<T: from_json::FromJson>(&mut self, key: &str, value: &Value) -> Option<T> {
+        match from_json::read::<T>(value) {
             Ok(item) => Some(item),
-            Err(err) => {
-                let path = err.path().to_string();
-                let inside = if path.is_empty() || path == "." {
+            Err(problem) => {
+                let inside = if problem.path.is_empty() {
                     format!("`{key}`")
                 } else {
-                    format!("`{key}.{path}`")
+                    format!("`{key}.{}`", problem.path)
                 };
-                let reason = err.into_inner();
                 self.error(format!(
-                    "in {inside}: {reason}; expected {}",
+                    "in {inside}: {}; expected {}",
+                    problem.reason,
                     expectation(key)
                 ));
                 None
@@ -390,12 +384,9 @@ fn what(value: &Value) -> &'static str {
 }
 
 /// A JSON syntax error, placed at `origin:line:column`.
-fn syntax(origin: &str, err: &serde_json::Error) -> Diagnostics {
-    let full = err.to_string();
-    let position = format!(" at line {} column {}", err.line(), err.column());
-    let reason = full.strip_suffix(&position).unwrap_or(&full);
+fn syntax(origin: &str, err: &SyntaxError) -> Diagnostics {
     Diagnostics::from(Diagnostic::new(
-        format!("{origin}:{}:{}", err.line(), err.column().max(1)),
-        reason,
+        format!("{origin}:{}:{}", err.at.line, err.at.column.max(1)),
+        err.reason,
     ))
 }
