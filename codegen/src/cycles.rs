@@ -6,53 +6,62 @@
 //! heap. A struct is infinitely sized only when such an edge stays inside its strongly connected
 //! component, so exactly those edges are boxed. No list of type names is kept by hand.
 
-use std::collections::BTreeMap;
-
-use crate::model::{Model, Ty, TypeId, TypeKind};
+use crate::model::{types_by_id, Model, Ty, TypeKind};
 
 /// Sets `boxed` on every field and alias that closes a cycle.
 pub fn mark_boxes(model: &mut Model) {
-    let mut index: BTreeMap<TypeId, usize> = BTreeMap::new();
-    for ty in model.domains.iter().flat_map(|domain| &domain.types) {
-        let next = index.len();
-        index.insert(ty.id.clone(), next);
-    }
-    let mut edges: Vec<Vec<usize>> = vec![Vec::new(); index.len()];
-    for ty in model.domains.iter().flat_map(|domain| &domain.types) {
-        let from = index[&ty.id];
-        let mut add = |target: &Ty| {
-            if let Ty::Named(id) = target {
-                if let Some(&to) = index.get(id) {
-                    edges[from].push(to);
+    // Whether each field and alias is boxed, in model order: found while the model is
+    // borrowed to look types up, set after.
+    let mut boxed: Vec<bool> = Vec::new();
+    {
+        // Nodes are types by their position in the model (ids are distinct by now).
+        let types = types_by_id(&model.domains);
+        let all = || model.domains.iter().flat_map(|domain| &domain.types);
+        let mut edges: Vec<Vec<usize>> = vec![Vec::new(); types.len()];
+        for (from, ty) in all().enumerate() {
+            let mut add = |target: &Ty| {
+                if let Ty::Named(id) = target {
+                    if let Some(to) = types.position(id) {
+                        edges[from].push(to);
+                    }
                 }
+            };
+            match &ty.kind {
+                TypeKind::Object(fields) => fields.iter().for_each(|field| add(&field.ty)),
+                TypeKind::Alias { ty, .. } => add(ty),
+                TypeKind::Enum(_) => {}
             }
+        }
+        let component = strongly_connected(&edges);
+        let same = |from: usize, target: &Ty| match target {
+            Ty::Named(id) => types
+                .position(id)
+                .is_some_and(|to| component[to] == component[from]),
+            _ => false,
         };
-        match &ty.kind {
-            TypeKind::Object(fields) => fields.iter().for_each(|field| add(&field.ty)),
-            TypeKind::Alias { ty, .. } => add(ty),
-            TypeKind::Enum(_) => {}
+        for (from, ty) in all().enumerate() {
+            match &ty.kind {
+                TypeKind::Object(fields) => {
+                    boxed.extend(fields.iter().map(|field| same(from, &field.ty)));
+                }
+                TypeKind::Alias { ty, .. } => boxed.push(same(from, ty)),
+                TypeKind::Enum(_) => {}
+            }
         }
     }
-    let component = strongly_connected(&edges);
-    let same = |from: &TypeId, target: &Ty| match target {
-        Ty::Named(id) => index
-            .get(id)
-            .is_some_and(|&to| component[to] == component[index[from]]),
-        _ => false,
-    };
+    let mut boxed = boxed.into_iter();
     for ty in model
         .domains
         .iter_mut()
         .flat_map(|domain| &mut domain.types)
     {
-        let id = ty.id.clone();
         match &mut ty.kind {
             TypeKind::Object(fields) => {
                 for field in fields {
-                    field.boxed = same(&id, &field.ty);
+                    field.boxed = boxed.next() == Some(true);
                 }
             }
-            TypeKind::Alias { ty: target, boxed } => *boxed = same(&id, target),
+            TypeKind::Alias { boxed: alias, .. } => *alias = boxed.next() == Some(true),
             TypeKind::Enum(_) => {}
         }
     }

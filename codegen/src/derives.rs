@@ -10,7 +10,7 @@
 //! the one rule: the emitter derives what it allows, and `diff` compares what it allows in two
 //! versions and follows what it names to explain a change.
 
-use std::collections::BTreeMap;
+use std::collections::BTreeSet;
 use std::fmt;
 
 use crate::model::{types_by_id, Field, Model, Ty, TypeId, TypeKind};
@@ -133,36 +133,40 @@ pub enum Obstacle<'a> {
 /// Empty (no named type derives anything optional) until the pass has run.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Derives {
-    eq: BTreeMap<TypeId, bool>,
-    copy: BTreeMap<TypeId, bool>,
+    /// The named types that can derive `Eq` and `Hash`.
+    eq: BTreeSet<TypeId>,
+    /// The named types that can derive `Copy`.
+    copy: BTreeSet<TypeId>,
 }
 
 /// Finds the optional traits of every named type of `model`, whose boxed fields are marked.
 pub fn analyse(model: &Model) -> Derives {
     let types = types_by_id(&model.domains);
     // Start from "yes" everywhere and withdraw until nothing changes: the greatest fixed
-    // point, so that a cycle of types that are all `Eq` stays `Eq`.
+    // point, so that a cycle of types that are all `Eq` stays `Eq`. Each round keeps, of the
+    // types that derive a trait, those that still can (sets are only added to, which keeps
+    // `BTreeSet::remove` out of the build).
     let mut derives = Derives::default();
-    for id in types.keys() {
-        derives.eq.insert((*id).clone(), true);
-        derives.copy.insert((*id).clone(), true);
+    for (id, _) in types.iter() {
+        derives.eq.insert(id.clone());
+        derives.copy.insert(id.clone());
     }
     loop {
-        let mut changed = false;
-        for (id, ty) in &types {
+        let mut next = Derives::default();
+        for (id, ty) in types.iter() {
             let traits = derives.traits(Shape::of(&ty.kind));
-            if derives.eq[*id] && !traits.contains(Trait::Eq) {
-                derives.eq.insert((*id).clone(), false);
-                changed = true;
+            if traits.contains(Trait::Eq) && derives.eq.contains(id) {
+                next.eq.insert(id.clone());
             }
-            if derives.copy[*id] && !traits.contains(Trait::Copy) {
-                derives.copy.insert((*id).clone(), false);
-                changed = true;
+            if traits.contains(Trait::Copy) && derives.copy.contains(id) {
+                next.copy.insert(id.clone());
             }
         }
-        if !changed {
+        // `next` holds no more than `derives`, so the same sizes are the same sets.
+        if next.eq.len() == derives.eq.len() && next.copy.len() == derives.copy.len() {
             return derives;
         }
+        derives = next;
     }
 }
 
@@ -219,7 +223,7 @@ impl Derives {
             Ty::Number | Ty::Any | Ty::Map => false,
             Ty::String | Ty::Integer | Ty::Boolean | Ty::Binary => true,
             Ty::Array(item) => self.ty_eq(item),
-            Ty::Named(id) => self.eq.get(id).copied().unwrap_or(false),
+            Ty::Named(id) => self.eq.contains(id),
         }
     }
 
@@ -228,7 +232,7 @@ impl Derives {
         match ty {
             Ty::Integer | Ty::Number | Ty::Boolean => true,
             Ty::String | Ty::Any | Ty::Map | Ty::Binary | Ty::Array(_) => false,
-            Ty::Named(id) => self.copy.get(id).copied().unwrap_or(false),
+            Ty::Named(id) => self.copy.contains(id),
         }
     }
 }
@@ -255,8 +259,8 @@ mod tests {
     #[test]
     fn each_shape_gets_what_its_contents_allow() {
         let derives = Derives {
-            eq: BTreeMap::new(),
-            copy: BTreeMap::new(),
+            eq: BTreeSet::new(),
+            copy: BTreeSet::new(),
         };
         let ints = [field("a", Ty::Integer, true), field("b", Ty::Boolean, true)];
         assert_eq!(

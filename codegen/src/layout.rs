@@ -15,9 +15,8 @@
 //! fact of the schema, so the same protocol always boxes the same events.
 
 use std::cell::RefCell;
-use std::collections::BTreeMap;
 
-use crate::model::{types_by_id, Field, Model, Ty, TypeDef, TypeId, TypeKind};
+use crate::model::{types_by_id, Field, Model, Ty, TypeId, TypeKind, TypesById};
 
 /// The estimated size, in bytes, above which an event is held boxed in its domain's `Event`.
 pub const BOX_EVENTS_OVER: usize = 256;
@@ -47,17 +46,17 @@ pub fn mark_boxed_events(model: &mut Model) {
 
 /// Estimated sizes of the named types of a model, computed on demand and remembered.
 pub struct Sizes<'a> {
-    types: BTreeMap<&'a TypeId, &'a TypeDef>,
-    known: RefCell<BTreeMap<TypeId, usize>>,
+    types: TypesById<'a>,
+    /// The sizes of the objects estimated so far, by position in `types`.
+    known: RefCell<Vec<Option<usize>>>,
 }
 
 impl<'a> Sizes<'a> {
     /// Prepares estimates for the types of `model`.
     pub fn new(model: &'a Model) -> Self {
-        Sizes {
-            types: types_by_id(&model.domains),
-            known: Default::default(),
-        }
+        let types = types_by_id(&model.domains);
+        let known = RefCell::new(vec![None; types.len()]);
+        Sizes { types, known }
     }
 
     /// The estimated size of a struct with these fields.
@@ -91,22 +90,23 @@ impl<'a> Sizes<'a> {
     }
 
     fn named(&self, id: &TypeId) -> (usize, bool) {
-        let Some(def) = self.types.get(id) else {
+        let Some(at) = self.types.position(id) else {
             // Not generated, so never held inline.
             return (8, true);
         };
+        let def = self.types.at(at);
         match &def.kind {
             // The fallback variant holds a `String`, whose capacity leaves a niche for the rest.
             TypeKind::Enum(_) => (24, true),
             TypeKind::Alias { boxed: true, .. } => (8, true),
             TypeKind::Alias { ty, boxed: false } => self.ty(ty),
             TypeKind::Object(fields) => {
-                if let Some(&size) = self.known.borrow().get(id) {
+                if let Some(size) = self.known.borrow()[at] {
                     return (size, true);
                 }
                 // Fields that close a cycle are boxed, so this recursion ends.
                 let size = self.fields(fields).max(8);
-                self.known.borrow_mut().insert(id.clone(), size);
+                self.known.borrow_mut()[at] = Some(size);
                 (size, true)
             }
         }

@@ -205,8 +205,12 @@ impl Model {
             .find_map(|schema| schema.version.as_ref())
             .map(|v| format!("{}.{}", v.major, v.minor));
 
-        // Ids first: every type of every domain, so references resolve in one pass.
-        let mut domains: BTreeMap<&str, &parse::Domain> = BTreeMap::new();
+        // Ids first: every type of every domain, so references resolve in one pass. The
+        // domains are kept sorted by name, each name once, in a `Vec` searched by name.
+        let mut domains: Vec<&parse::Domain> = Vec::new();
+        let find = |domains: &[&parse::Domain], name: &str| {
+            domains.binary_search_by(|known| known.domain.as_str().cmp(name))
+        };
         let mut ids: BTreeSet<TypeId> = BTreeSet::new();
         for (index, domain) in schemas
             .iter()
@@ -219,15 +223,13 @@ impl Model {
                 );
                 continue;
             }
-            match domains.entry(&domain.domain) {
+            match find(&domains, &domain.domain) {
                 // The first definition is the one checked further.
-                std::collections::btree_map::Entry::Occupied(_) => {
+                Ok(_) => {
                     diagnostics.push(&domain.domain, "the domain is defined twice");
                     continue;
                 }
-                std::collections::btree_map::Entry::Vacant(slot) => {
-                    slot.insert(domain);
-                }
+                Err(at) => domains.insert(at, domain),
             }
             for (index, ty) in domain.types.iter().enumerate() {
                 let id = TypeId {
@@ -248,8 +250,8 @@ impl Model {
             }
         }
         for wanted in &selection.domains {
-            if !domains.contains_key(wanted.as_str()) {
-                let hint = closest(wanted, domains.keys().copied())
+            if find(&domains, wanted).is_err() {
+                let hint = closest(wanted, domains.iter().map(|known| known.domain.as_str()))
                     .map(|near| format!("; did you mean `{near}`?"))
                     .unwrap_or_default();
                 diagnostics.push(
@@ -259,7 +261,7 @@ impl Model {
             }
         }
         let commands: Vec<String> = domains
-            .values()
+            .iter()
             .flat_map(|domain| {
                 domain
                     .commands
@@ -268,7 +270,7 @@ impl Model {
             })
             .collect();
         let events: Vec<String> = domains
-            .values()
+            .iter()
             .flat_map(|domain| {
                 domain
                     .events
@@ -297,7 +299,7 @@ impl Model {
             diagnostics: &mut diagnostics,
         };
         let converted: Vec<Domain> = domains
-            .values()
+            .iter()
             .map(|domain| converter.domain(domain))
             .collect();
         let model = Model {
@@ -386,15 +388,55 @@ impl Model {
 }
 
 /// Every type of `domains` by id, lifted ones included; of types with the same id, the last.
-///
-/// The passes that look types up share this one map type (rather than each keying what it
-/// needs), which the compiler then instantiates once.
-pub(crate) fn types_by_id(domains: &[Domain]) -> BTreeMap<&TypeId, &TypeDef> {
-    let mut by_id = BTreeMap::new();
+pub(crate) fn types_by_id(domains: &[Domain]) -> TypesById<'_> {
+    let mut by_id = TypesById {
+        types: Vec::new(),
+        index: BTreeMap::new(),
+    };
     for ty in domains.iter().flat_map(|domain| &domain.types) {
-        by_id.insert(&ty.id, ty);
+        by_id.index.insert(&ty.id, by_id.types.len());
+        by_id.types.push(ty);
     }
     by_id
+}
+
+/// The types of a model by id ([`types_by_id`]), each with its position among all the types.
+///
+/// The passes that look types up, or keep something per type, share this one map type (rather
+/// than each keying what it needs), which the compiler then instantiates once.
+pub(crate) struct TypesById<'a> {
+    /// Every type, in the order of the model.
+    types: Vec<&'a TypeDef>,
+    /// The position in `types` of every id.
+    index: BTreeMap<&'a TypeId, usize>,
+}
+
+impl<'a> TypesById<'a> {
+    /// The type of this id.
+    pub(crate) fn get(&self, id: &TypeId) -> Option<&'a TypeDef> {
+        self.index.get(id).map(|&at| self.types[at])
+    }
+
+    /// The position of the type of this id among all the types of the model (of types with the
+    /// same id, the last).
+    pub(crate) fn position(&self, id: &TypeId) -> Option<usize> {
+        self.index.get(id).copied()
+    }
+
+    /// The type at a [`position`](Self::position).
+    pub(crate) fn at(&self, position: usize) -> &'a TypeDef {
+        self.types[position]
+    }
+
+    /// The number of types, those with the same id as another included.
+    pub(crate) fn len(&self) -> usize {
+        self.types.len()
+    }
+
+    /// Every id with its type, sorted by id.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = (&'a TypeId, &'a TypeDef)> + '_ {
+        self.index.iter().map(|(&id, &at)| (id, self.types[at]))
+    }
 }
 
 impl Domain {
@@ -552,13 +594,13 @@ impl Converter<'_> {
 
     /// Reports an empty or repeated name. `path` places a named member, `unnamed` one
     /// without a name (by its index).
-    fn check_member_name(
+    fn check_member_name<'n>(
         &mut self,
         path: &str,
         unnamed: &str,
-        name: &str,
+        name: &'n str,
         what: &str,
-        seen: &mut BTreeSet<String>,
+        seen: &mut BTreeSet<&'n str>,
     ) {
         if name.is_empty() {
             let article = if what.starts_with(['a', 'e', 'i', 'o', 'u']) {
@@ -570,7 +612,7 @@ impl Converter<'_> {
                 unnamed,
                 format!("{article} {what} needs a non-empty `name`"),
             );
-        } else if !seen.insert(name.to_owned()) {
+        } else if !seen.insert(name) {
             self.diagnostics
                 .push(path, format!("the {what} is defined twice"));
         }

@@ -5,8 +5,6 @@
 //! escaped here and nowhere else: as `r#kw` where Rust allows a raw identifier, as `kw_` where it
 //! does not (`self`, `Self`, `super`, `crate`).
 
-use std::collections::BTreeMap;
-
 use heck::{ToSnakeCase, ToUpperCamelCase};
 use proc_macro2::{Ident, Span};
 
@@ -215,9 +213,10 @@ fn check_fields(place: &str, fields: &[Field], builder: bool, diagnostics: &mut 
     }
 }
 
-/// Rust names taken so far in one namespace, with what took each.
+/// Rust names taken so far in one namespace, with what took each, sorted by name (a `Vec`
+/// searched by name rather than one more map type).
 #[derive(Default)]
-struct Names(BTreeMap<String, Taker>);
+struct Names(Vec<(String, Taker)>);
 
 enum Taker {
     /// The schema place of a name.
@@ -227,9 +226,19 @@ enum Taker {
 }
 
 impl Names {
+    /// Where `rust` is, or would go.
+    fn find(&self, rust: &str) -> Result<usize, usize> {
+        self.0
+            .binary_search_by(|(taken, _)| taken.as_str().cmp(rust))
+    }
+
     /// Takes `rust` for something the generator writes itself.
     fn reserve(&mut self, rust: &str, what: &'static str) {
-        self.0.insert(rust.to_owned(), Taker::Generator(what));
+        let taker = Taker::Generator(what);
+        match self.find(rust) {
+            Ok(at) => self.0[at].1 = taker,
+            Err(at) => self.0.insert(at, (rust.to_owned(), taker)),
+        }
     }
 
     /// Takes `rust`, the Rust name of the schema name `name` (a `what`) at `place`, or
@@ -249,25 +258,29 @@ impl Names {
             diagnostics.push(place, format!("this {what} becomes `{rust}`, {problem}"));
             return;
         }
-        match self.0.get(&rust) {
+        let at = match self.find(&rust) {
+            Ok(at) => at,
+            Err(at) => {
+                self.0.insert(at, (rust, Taker::Schema(place.to_owned())));
+                return;
+            }
+        };
+        match &self.0[at].1 {
             // The same schema name twice: the model reports it as defined twice.
-            Some(Taker::Schema(first)) if first == place => {}
-            Some(Taker::Schema(first)) => diagnostics.push(
+            Taker::Schema(first) if first == place => {}
+            Taker::Schema(first) => diagnostics.push(
                 place,
                 format!(
                     "this {what} becomes the Rust name `{rust}`, which `{first}` already has; \
                      rename one of them"
                 ),
             ),
-            Some(Taker::Generator(generated)) => diagnostics.push(
+            Taker::Generator(generated) => diagnostics.push(
                 place,
                 format!(
                     "this {what} becomes the Rust name `{rust}`, which {generated} has; rename it"
                 ),
             ),
-            None => {
-                self.0.insert(rust, Taker::Schema(place.to_owned()));
-            }
         }
     }
 }

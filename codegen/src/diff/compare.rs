@@ -12,6 +12,7 @@ use super::{Change, ChangeKind, Item};
 use crate::derives::{Derives, Shape};
 use crate::model::{
     types_by_id, Command, Domain, Event, Field, Meta, Model, Ty, TypeDef, TypeId, TypeKind,
+    TypesById,
 };
 use crate::naming;
 
@@ -84,7 +85,7 @@ fn used_types(model: &Model, selected: &BTreeSet<String>, used: &mut BTreeSet<Ty
 /// Every type of a model by id, lifted ones included, and the traits the derives pass found
 /// for them.
 pub(super) struct Index<'a> {
-    pub(super) types: BTreeMap<&'a TypeId, &'a TypeDef>,
+    pub(super) types: TypesById<'a>,
     pub(super) derives: &'a Derives,
 }
 
@@ -98,10 +99,7 @@ impl<'a> Index<'a> {
 
     /// The type lifted out of a field, when `id` is one.
     fn lifted(&self, id: &TypeId) -> Option<&'a TypeDef> {
-        self.types
-            .get(id)
-            .copied()
-            .filter(|ty| ty.lifted_from.is_some())
+        self.types.get(id).filter(|ty| ty.lifted_from.is_some())
     }
 
     /// A type as a message shows it.

@@ -18,8 +18,6 @@ mod items;
 mod lints;
 mod types;
 
-use std::collections::{BTreeMap, BTreeSet};
-
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
@@ -36,15 +34,15 @@ pub struct Emitter<'a> {
 impl<'a> Emitter<'a> {
     /// Prepares emission for `model`, on which every pass has run.
     pub fn new(model: &'a Model) -> Self {
-        let mut defined = BTreeMap::new();
+        let mut shadowed = Vec::new();
         for domain in &model.domains {
-            defined.insert(domain.name.clone(), defined_names(domain));
+            shadowed_std_names(domain, &mut shadowed);
         }
         Emitter {
             ctx: Ctx {
                 model,
                 derives: &model.derives,
-                defined,
+                shadowed,
             },
         }
     }
@@ -75,26 +73,35 @@ impl<'a> Emitter<'a> {
 pub(crate) struct Ctx<'a> {
     pub model: &'a Model,
     pub derives: &'a Derives,
-    /// The type names each domain's module defines, by domain.
-    pub defined: BTreeMap<String, BTreeSet<String>>,
+    /// The standard names of [`STD_NAMES`] that a domain's module defines a type of, each as
+    /// the domain and the name (few or none, so a list).
+    pub shadowed: Vec<TypeId>,
 }
 
-/// Every type name a domain's module defines: its types, params, returns and events, and its
-/// `Event`.
-fn defined_names(domain: &Domain) -> BTreeSet<String> {
-    let mut names = BTreeSet::new();
+/// The standard names [`Ctx::std`] writes, which a domain's module may define types of.
+const STD_NAMES: [&str; 4] = ["String", "Vec", "Option", "Box"];
+
+/// Adds to `shadowed` the names of [`STD_NAMES`] that `domain`'s module defines a type of,
+/// among its types, params, returns and events (its `Event` is none of them).
+fn shadowed_std_names(domain: &Domain, shadowed: &mut Vec<TypeId>) {
+    let mut add = |name: String| {
+        if STD_NAMES.contains(&name.as_str()) {
+            shadowed.push(TypeId {
+                domain: domain.name.clone(),
+                name,
+            });
+        }
+    };
     for ty in &domain.types {
-        names.insert(naming::type_name(&ty.id.name));
+        add(naming::type_name(&ty.id.name));
     }
     for command in &domain.commands {
-        names.insert(naming::params(&command.name));
-        names.insert(naming::returns(&command.name));
+        add(naming::params(&command.name));
+        add(naming::returns(&command.name));
     }
     for event in &domain.events {
-        names.insert(naming::event(&event.name));
+        add(naming::event(&event.name));
     }
-    names.insert("Event".to_owned());
-    names
 }
 
 impl Ctx<'_> {
@@ -131,11 +138,12 @@ impl Ctx<'_> {
     /// The standard type `name` (`String`, `Vec`, `Option`, `Box`) as written inside the module
     /// of `domain`: bare, unless the module defines a type of that name.
     pub fn std(&self, domain: &str, name: &str) -> TokenStream {
+        debug_assert!(STD_NAMES.contains(&name), "`{name}` is not in STD_NAMES");
         let ident = format_ident!("{name}");
         if self
-            .defined
-            .get(domain)
-            .is_some_and(|names| names.contains(name))
+            .shadowed
+            .iter()
+            .any(|id| id.domain == domain && id.name == name)
         {
             quote!(__cdp::#ident)
         } else {
