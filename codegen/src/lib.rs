@@ -256,6 +256,32 @@ enum Source {
     Text { name: String, text: String },
 }
 
+impl Source {
+    /// Its name and text. A file that cannot be read is `read_error`; text that is not UTF-8
+    /// is a bad input (its problem joins `diagnostics`, and there is no text), not a failed read.
+    fn read(
+        &self,
+        diagnostics: &mut Diagnostics,
+        read_error: impl FnOnce(PathBuf, std::io::Error) -> Error,
+    ) -> Result<Option<(String, String)>, Error> {
+        match self {
+            Source::File(path) => {
+                let bytes =
+                    std::fs::read(path).map_err(|source| read_error(path.clone(), source))?;
+                let name = path.display().to_string();
+                match parse::utf8_text(bytes, &name) {
+                    Ok(text) => Ok(Some((name, text))),
+                    Err(found) => {
+                        diagnostics.0.extend(found.0);
+                        Ok(None)
+                    }
+                }
+            }
+            Source::Text { name, text } => Ok(Some((name.clone(), text.clone()))),
+        }
+    }
+}
+
 /// The generator's settings: which schemas, which domains, where to write.
 ///
 /// Setters take `&mut self` and return `&mut Self`, so both a chain and a loop work.
@@ -442,23 +468,9 @@ impl Config {
             &self.sources[..]
         };
         for source in sources {
-            let (name, text) = match source {
-                Source::File(path) => {
-                    let bytes = std::fs::read(path).map_err(|source| Error::Read {
-                        path: path.clone(),
-                        source,
-                    })?;
-                    let name = path.display().to_string();
-                    // Text that is not UTF-8 is a bad schema (status 2), not a failed read.
-                    match parse::utf8_text(bytes, &name) {
-                        Ok(text) => (name, text),
-                        Err(found) => {
-                            diagnostics.0.extend(found.0);
-                            continue;
-                        }
-                    }
-                }
-                Source::Text { name, text } => (name.clone(), text.clone()),
+            let read_error = |path, source| Error::Read { path, source };
+            let Some((name, text)) = source.read(&mut diagnostics, read_error)? else {
+                continue;
             };
             let parsed = if name.ends_with(".pdl") {
                 let dir = Path::new(&name).parent().unwrap_or(Path::new(""));
@@ -491,22 +503,9 @@ impl Config {
     fn read_patches(&self, diagnostics: &mut Diagnostics) -> Result<Vec<patch::PatchFile>, Error> {
         let mut files = Vec::new();
         for source in &self.patches {
-            let (name, text) = match source {
-                Source::File(path) => {
-                    let bytes = std::fs::read(path).map_err(|source| Error::ReadPatch {
-                        path: path.clone(),
-                        source,
-                    })?;
-                    let name = path.display().to_string();
-                    match parse::utf8_text(bytes, &name) {
-                        Ok(text) => (name, text),
-                        Err(found) => {
-                            diagnostics.0.extend(found.0);
-                            continue;
-                        }
-                    }
-                }
-                Source::Text { name, text } => (name.clone(), text.clone()),
+            let read_error = |path, source| Error::ReadPatch { path, source };
+            let Some((name, text)) = source.read(diagnostics, read_error)? else {
+                continue;
             };
             match patch::PatchFile::parse(&text, &name) {
                 Ok(file) => files.push(file),
