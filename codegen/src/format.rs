@@ -1,14 +1,12 @@
-//! Stage 5: tokens to source text, without an external rustfmt.
+//! Stage 5: the emitted text as it is, or, with the `format` feature, laid out as rustfmt
+//! would lay it out, without an external rustfmt.
 //!
-//! With the `format` feature (on by default) the output is formatted by prettyplease, as
-//! rustfmt would lay it out. Without it, a small printer puts the tokens on lines of their
-//! own (a line per statement, field, match arm and attribute, blocks indented), which keeps
-//! syn and prettyplease out of build scripts that only feed the output to the compiler: they
-//! are most of the time it takes to build and run a build script of the bindings.
+//! The emitter already writes a line per attribute, field, statement and macro entry, blocks
+//! indented, which is what a build script that only feeds the output to the compiler needs:
+//! without the feature, syn and prettyplease (most of the time it takes to build and run such a
+//! build script) are not compiled. With it, the text is parsed and formatted by prettyplease.
 
-use proc_macro2::TokenStream;
-
-/// Formats the tokens of a sequence of items with prettyplease. Items formatted apart and
+/// Formats the text of a sequence of items with prettyplease. Items formatted apart and
 /// concatenated read exactly as if formatted together: prettyplease puts no separator between
 /// top-level items.
 ///
@@ -17,8 +15,8 @@ use proc_macro2::TokenStream;
 /// plain printer instead, an entry per line, in place of a marker item that prettyplease lays
 /// out.
 #[cfg(feature = "format")]
-pub fn format_items(tokens: TokenStream) -> Result<String, String> {
-    let mut file: syn::File = syn::parse2(tokens).map_err(|err| err.to_string())?;
+pub fn format_items(text: String) -> Result<String, String> {
+    let mut file = syn::parse_file(&text).map_err(|err| err.to_string())?;
     let mut calls = Vec::new();
     take_macro_calls(&mut file.items, &mut calls);
     let formatted = prettyplease::unparse(&file);
@@ -53,7 +51,7 @@ const MARKER: &str = "const __CDP_MACRO_CALL_";
 /// Replaces every macro call among `items`, in modules too, by a marker item, keeping its
 /// tokens in `calls` at the marker's number.
 #[cfg(feature = "format")]
-fn take_macro_calls(items: &mut [syn::Item], calls: &mut Vec<TokenStream>) {
+fn take_macro_calls(items: &mut [syn::Item], calls: &mut Vec<proc_macro2::TokenStream>) {
     for item in items {
         match item {
             syn::Item::Macro(call) if call.ident.is_none() => {
@@ -71,15 +69,14 @@ fn take_macro_calls(items: &mut [syn::Item], calls: &mut Vec<TokenStream>) {
     }
 }
 
-/// Prints the tokens of a sequence of items a line per statement, field, arm and attribute.
+/// The text as the emitter laid it out.
 #[cfg(not(feature = "format"))]
-pub fn format_items(tokens: TokenStream) -> Result<String, String> {
-    let mut printer = plain::Printer::default();
-    printer.body(tokens);
-    printer.newline();
-    Ok(printer.out)
+pub fn format_items(text: String) -> Result<String, String> {
+    Ok(text)
 }
 
+/// Prints macro calls from their tokens, an entry per line, as the emitter writes them.
+#[cfg(feature = "format")]
 mod plain {
     use proc_macro2::{Delimiter, Spacing, TokenStream, TokenTree};
 
@@ -125,7 +122,6 @@ mod plain {
 
     impl Printer {
         /// A printer whose lines start `indent` levels in.
-        #[cfg_attr(not(feature = "format"), allow(dead_code))]
         pub fn indented(indent: usize) -> Self {
             Printer {
                 indent,
@@ -398,10 +394,12 @@ mod plain {
             out
         }
 
-        /// Every construct the emitter writes, from the hard cases of `tests/schemas/quirks.json`
-        /// and the embedded schema, prints as exactly its tokens and parses as a file.
+        /// Every unit the emitter writes, from the hard cases of `tests/schemas/quirks.json`
+        /// and the embedded schema, formats as a file of the same syntax as it was written
+        /// (prettyplease prints both alike): with or without the `format` feature, the output
+        /// is the same code.
         #[test]
-        fn generated_units_print_as_the_same_tokens() {
+        fn formatting_keeps_the_tokens_of_every_unit() {
             let quirks = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/schemas/quirks.json");
             let mut quirks_config = crate::Config::new();
             quirks_config.protocol(quirks);
@@ -410,13 +408,16 @@ mod plain {
                 let emitter = crate::emit::Emitter::new(&model);
                 let mut units = vec![emitter.prelude(), emitter.root()];
                 units.extend(model.domains.iter().map(|domain| emitter.domain(domain)));
-                for tokens in units {
-                    let printed = print(tokens.clone());
-                    let file =
-                        syn::parse_file(&printed).unwrap_or_else(|err| panic!("{err}:\n{printed}"));
+                for text in units {
+                    let formatted = super::super::format_items(text.clone()).unwrap();
+                    let file = syn::parse_file(&formatted)
+                        .unwrap_or_else(|err| panic!("{err}:\n{formatted}"));
                     assert!(!file.items.is_empty());
-                    let reparsed: proc_macro2::TokenStream = printed.parse().unwrap();
-                    assert_eq!(flat(reparsed), flat(tokens));
+                    let written = syn::parse_file(&text).unwrap();
+                    assert_eq!(
+                        prettyplease::unparse(&file),
+                        prettyplease::unparse(&written)
+                    );
                 }
             }
         }

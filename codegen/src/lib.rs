@@ -30,8 +30,9 @@
 //!    distinct in Rust, `cycles` boxes the fields that close a cycle of the type graph,
 //!    [`layout`] boxes the large events, and [`derives`] finds the optional traits each type
 //!    derives;
-//! 5. `emit`: token streams, one unit per item kind;
-//! 6. `format`: prettyplease, or a plain printer for build scripts;
+//! 5. `emit`: source text, laid out a line per attribute, field and statement, one unit per
+//!    item kind;
+//! 6. `format`: with the `format` feature, prettyplease; without, the text as it was written;
 //! 7. `write`: only when the bytes changed.
 //!
 //! [`Config::model`] stops after the passes. With the `diff` feature (the `cdp-codegen` command
@@ -190,8 +191,8 @@ fn run_passes(
 
 /// Emits and formats every unit of the output, the domain modules on all cores.
 ///
-/// Token streams cannot cross threads, so each thread emits the domains it formats. The
-/// output is the same whatever the number of threads: units are put back in model order.
+/// Each thread emits and formats the domains it takes. The output is the same whatever the
+/// number of threads: units are put back in model order.
 fn render(model: &model::Model, header: &str) -> Result<String, Error> {
     use std::sync::atomic::{AtomicUsize, Ordering};
 

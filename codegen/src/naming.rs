@@ -6,7 +6,6 @@
 //! does not (`self`, `Self`, `super`, `crate`).
 
 use heck::{ToSnakeCase, ToUpperCamelCase};
-use proc_macro2::{Ident, Span};
 
 use crate::diagnostics::Diagnostics;
 use crate::model::{Field, Model, TypeKind};
@@ -26,20 +25,16 @@ const NOT_RAW: &[&str] = &["self", "Self", "super", "crate", "_"];
 /// The name of the fallback variant that keeps enum values the schema does not know.
 pub const FALLBACK_VARIANT: &str = "Unknown";
 
-/// A Rust identifier for `name`, escaped if it is a keyword.
-pub fn ident(name: &str) -> Ident {
+/// A Rust identifier for `name`, as it appears in source: escaped if it is a keyword, as `r#kw`
+/// or, where Rust has no raw form, `kw_`.
+pub fn ident(name: &str) -> String {
     if NOT_RAW.contains(&name) {
-        Ident::new(&format!("{name}_"), Span::call_site())
+        format!("{name}_")
     } else if KEYWORDS.contains(&name) {
-        Ident::new_raw(name, Span::call_site())
+        format!("r#{name}")
     } else {
-        Ident::new(name, Span::call_site())
+        name.to_owned()
     }
-}
-
-/// The text of [`ident`], as it appears in source (`r#type`).
-pub fn ident_text(name: &str) -> String {
-    ident(name).to_string()
 }
 
 /// Module name of a domain: `DOMDebugger` -> `dom_debugger`.
@@ -347,18 +342,18 @@ mod tests {
     #[test]
     fn every_keyword_is_escaped_and_parses_as_an_identifier() {
         for keyword in KEYWORDS {
-            let text = ident_text(keyword);
+            let text = ident(keyword);
             assert_ne!(text, *keyword, "{keyword} must be escaped");
             let parsed: syn::Ident = syn::parse_str(&text)
                 .unwrap_or_else(|err| panic!("{text} is not an identifier: {err}"));
             assert_eq!(parsed.to_string(), text);
         }
-        assert_eq!(ident_text("type"), "r#type");
-        assert_eq!(ident_text("override"), "r#override");
-        assert_eq!(ident_text("self"), "self_");
-        assert_eq!(ident_text("Self"), "Self_");
-        assert_eq!(ident_text("crate"), "crate_");
-        assert_eq!(ident_text("super"), "super_");
+        assert_eq!(ident("type"), "r#type");
+        assert_eq!(ident("override"), "r#override");
+        assert_eq!(ident("self"), "self_");
+        assert_eq!(ident("Self"), "Self_");
+        assert_eq!(ident("crate"), "crate_");
+        assert_eq!(ident("super"), "super_");
     }
 
     #[test]
@@ -369,8 +364,8 @@ mod tests {
             "NoReferrerWhenDowngrade"
         );
         assert_eq!(variant("DOM"), "Dom");
-        assert_eq!(ident_text(&variant("Self")), "Self_");
-        assert_eq!(ident_text(&variant("continue")), "Continue");
+        assert_eq!(ident(&variant("Self")), "Self_");
+        assert_eq!(ident(&variant("continue")), "Continue");
         assert_eq!(variant("3d"), "V3d");
         assert_eq!(variant("-"), "X2D");
     }

@@ -959,7 +959,7 @@ fn decoder_module(decoder: &Decoder) -> String {
             let _ = writeln!(
                 body,
                 "            super::Walk::walk(&self.{}, &super::field(path, {:?}), out);",
-                naming::ident_text(&naming::field(&field.name)),
+                naming::ident(&naming::field(&field.name)),
                 field.name
             );
         }

@@ -8,9 +8,10 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 /// Crates a build script that follows the README must not compile: the CLI's parser and the
-/// pretty-printer, `syn`, which any proc macro (serde's derive, thiserror) brings in, and serde
-/// itself, which the crate's own code already compiles once (for the target, where a build
-/// script's copy would be a second one, for the host).
+/// pretty-printer, `syn`, which any proc macro (serde's derive, thiserror) brings in, token
+/// streams (`proc-macro2`, with a build script of its own, and `quote`: the emitter writes
+/// text), and serde itself, which the crate's own code already compiles once (for the target,
+/// where a build script's copy would be a second one, for the host).
 const NOT_IN_A_BUILD_SCRIPT: &[&str] = &[
     "serde",
     "serde_core",
@@ -18,6 +19,8 @@ const NOT_IN_A_BUILD_SCRIPT: &[&str] = &[
     "clap",
     "syn",
     "prettyplease",
+    "proc-macro2",
+    "quote",
     "serde_derive",
     "similar",
     "tar",

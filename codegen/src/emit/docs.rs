@@ -5,14 +5,12 @@
 //! would turn into doc tests, and backticks that do not always pair up. Each is neutralised here
 //! so the generated crate documents without a warning.
 
-use proc_macro2::TokenStream;
-use quote::quote;
-
+use super::{lit, Code};
 use crate::model::Meta;
 
-/// The doc attributes for an item: its description, its flags and any extra paragraphs
-/// (the protocol name, for example).
-pub fn item_docs(meta: &Meta, extra: &[String]) -> TokenStream {
+/// The doc comment of an item: its description, its flags and any extra paragraphs (the
+/// protocol name, for example); then `#[deprecated]` if the protocol deprecates it.
+pub fn item_docs(code: &mut Code, meta: &Meta, extra: &[String]) {
     let mut paragraphs: Vec<String> = Vec::new();
     if let Some(description) = &meta.description {
         let cleaned = clean(description);
@@ -28,22 +26,27 @@ pub fn item_docs(meta: &Meta, extra: &[String]) -> TokenStream {
             .push("**Experimental:** may change or disappear in any Chromium release.".to_owned());
     }
     paragraphs.extend(extra.iter().cloned());
-    let deprecated = meta.deprecated.then(|| quote!(#[deprecated]));
-    let docs = doc_attrs(&paragraphs.join("\n\n"));
-    quote!(#docs #deprecated)
+    doc_lines(code, &paragraphs.join("\n\n"));
+    if meta.deprecated {
+        code.line("#[deprecated]");
+    }
 }
 
-/// `#[doc = " line"]` for every line of `text` (prettyplease prints them as `///`).
-pub fn doc_attrs(text: &str) -> TokenStream {
-    let lines = text.lines().map(|line| {
+/// A `///` line for every line of `text`. A line holding a carriage return, which a doc
+/// comment cannot, is written `#[doc = ".."]` instead (rustdoc reads both the same).
+pub fn doc_lines(code: &mut Code, text: &str) {
+    for line in text.lines() {
         let line = if line.is_empty() {
             String::new()
         } else {
             format!(" {line}")
         };
-        quote!(#[doc = #line])
-    });
-    quote!(#(#lines)*)
+        if line.contains('\r') {
+            code.line(&format!("#[doc = {}]", lit(&line)));
+        } else {
+            code.line(&format!("///{line}"));
+        }
+    }
 }
 
 /// Makes a schema description safe Markdown for rustdoc.

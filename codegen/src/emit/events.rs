@@ -1,147 +1,138 @@
 //! The event enums: one per domain, and the root `Event` that decodes any event by method.
 
-use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
-
-use super::Ctx;
+use super::{lit, Code, Ctx};
 use crate::model::Domain;
 use crate::naming;
 
 /// `Event` inside a domain module, one variant per event of the domain, through one `events!`
 /// call that also implements `Event`, `From` and `EventOf` for each event struct.
-pub fn domain_event(domain: &Domain) -> Option<TokenStream> {
+pub fn domain_event(code: &mut Code, domain: &Domain) {
     if domain.events.is_empty() {
-        return None;
+        return;
     }
-    let in_root = format_ident!("{}", naming::domain_variant(&domain.name));
-    let prefix = format!("{}.", domain.name);
-    let events = domain.events.iter().map(|event| {
-        let variant = format_ident!("{}", naming::event_variant(&event.name));
-        let name = format_ident!("{}", naming::event(&event.name));
-        // Large events are boxed, so that the enum stays small (see `crate::layout`).
-        let held = if event.boxed {
-            quote!(boxed)
-        } else {
-            quote!(inline)
-        };
-        let method = format!("{}.{}", domain.name, event.name);
-        quote!(#variant(#held #name) #method,)
+    let head = format!(
+        "__cdp::events!({} {}",
+        naming::domain_variant(&domain.name),
+        lit(&format!("{}.", domain.name))
+    );
+    code.block(&head, ");", |code| {
+        for event in &domain.events {
+            // Large events are boxed, so that the enum stays small (see `crate::layout`).
+            let held = if event.boxed { "boxed" } else { "inline" };
+            code.line(&format!(
+                "{}({held} {}) {},",
+                naming::event_variant(&event.name),
+                naming::event(&event.name),
+                lit(&format!("{}.{}", domain.name, event.name))
+            ));
+        }
     });
-    Some(quote! {
-        __cdp::events!(#in_root #prefix { #(#events)* });
-    })
 }
 
 /// The root `Event`: a variant per domain with events, plus `Unknown` for any other method.
 ///
 /// Decoding matches the domain first and the event name second, so the cost of finding an
 /// event grows with the size of its domain, not with the size of the protocol.
-pub fn root_event(ctx: &Ctx<'_>) -> TokenStream {
-    let domains: Vec<&Domain> = ctx
+pub fn root_event(code: &mut Code, ctx: &Ctx<'_>) {
+    // Each domain with events, as its name, its variant and its module.
+    let domains: Vec<(&Domain, String, String)> = ctx
         .model
         .domains
         .iter()
         .filter(|domain| !domain.events.is_empty())
+        .map(|domain| {
+            let variant = naming::domain_variant(&domain.name);
+            (domain, variant, naming::module(&domain.name))
+        })
         .collect();
-    let variants: Vec<_> = domains
-        .iter()
-        .map(|domain| format_ident!("{}", naming::domain_variant(&domain.name)))
-        .collect();
-    let modules: Vec<_> = domains
-        .iter()
-        .map(|domain| format_ident!("{}", naming::module(&domain.name)))
-        .collect();
-    let names: Vec<&str> = domains.iter().map(|domain| domain.name.as_str()).collect();
-    let variant_docs = names.iter().map(|name| {
-        let text = format!(" An event of the `{name}` domain.");
-        quote!(#[doc = #text])
-    });
-    let arms = domains.iter().zip(&variants).zip(&modules).map(|((domain, variant), module)| {
-        let domain_name = &domain.name;
-        let inner = domain.events.iter().map(|event| {
-            let event_name = &event.name;
-            let event_variant = format_ident!("{}", naming::event_variant(&event.name));
-            let event_struct = format_ident!("{}", naming::event(&event.name));
-            let held = if event.boxed {
-                quote!(::std::boxed::Box::new(event))
-            } else {
-                quote!(event)
-            };
-            quote! {
-                #event_name => <#module::#event_struct as ::cdp_runtime::codegen::serde::Deserialize>::deserialize(params)
-                    .map(|event| Self::#variant(#module::Event::#event_variant(#held))),
-            }
-        });
-        quote! {
-            #domain_name => match name {
-                #(#inner)*
-                _ => ::cdp_runtime::codegen::unknown_event(method, params),
-            },
-        }
-    });
-    let allow_deprecated = quote!(#[allow(deprecated)]);
-    let dispatch = if domains.is_empty() {
-        quote!(::cdp_runtime::codegen::unknown_event(method, params))
-    } else {
-        quote! {
-            let (domain, name) = method.split_once('.').unwrap_or((method, ""));
-            match domain {
-                #(#arms)*
-                _ => ::cdp_runtime::codegen::unknown_event(method, params),
-            }
-        }
-    };
-    quote! {
-        /// Every event of the protocol, decoded by its method.
-        ///
-        /// An event whose method these bindings do not know becomes [`Event::Unknown`] with its
-        /// params kept as they arrived, so no message is lost.
-        #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
-        #[non_exhaustive]
-        #[allow(deprecated, clippy::large_enum_variant)]
-        pub enum Event {
-            #(#variant_docs #variants(#modules::Event),)*
-            /// An event these bindings do not know.
-            Unknown(::cdp_runtime::UnknownEvent),
-        }
-        #allow_deprecated
-        impl Event {
-            /// Decodes one message from the browser into a response or an [`Event`].
-            ///
-            /// The same as [`cdp_runtime::decode_message`] for this set, compiled once here so
-            /// that crates using the bindings do not instantiate the decoder again.
-            pub fn decode_message(
-                text: &str,
-            ) -> ::std::result::Result<::cdp_runtime::Message<Self>, ::cdp_runtime::DecodeError> {
-                ::cdp_runtime::decode_message(text)
-            }
-        }
-        #allow_deprecated
-        impl ::cdp_runtime::EventSet for Event {
-            fn deserialize_event<'de, D>(method: &str, params: D) -> ::std::result::Result<Self, D::Error>
-            where
-                D: ::cdp_runtime::codegen::serde::Deserializer<'de>,
-            {
-                #dispatch
-            }
-
-            fn method(&self) -> &str {
-                match self {
-                    #(Self::#variants(event) => event.method(),)*
-                    Self::Unknown(event) => &event.method,
-                }
-            }
-
-            fn decode_message(
-                text: &str,
-            ) -> ::std::result::Result<::cdp_runtime::Message<Self>, ::cdp_runtime::DecodeError> {
-                ::cdp_runtime::decode_message(text)
-            }
-        }
-        impl ::std::convert::From<::cdp_runtime::UnknownEvent> for Event {
-            fn from(event: ::cdp_runtime::UnknownEvent) -> Self {
-                Self::Unknown(event)
-            }
-        }
+    for line in [
+        "/// Every event of the protocol, decoded by its method.",
+        "///",
+        "/// An event whose method these bindings do not know becomes [`Event::Unknown`] with its",
+        "/// params kept as they arrived, so no message is lost.",
+        "#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]",
+        "#[non_exhaustive]",
+        "#[allow(deprecated, clippy::large_enum_variant)]",
+    ] {
+        code.line(line);
     }
+    code.open("pub enum Event {");
+    for (domain, variant, module) in &domains {
+        code.line(&format!("/// An event of the `{}` domain.", domain.name));
+        code.line(&format!("{variant}({module}::Event),"));
+    }
+    code.line("/// An event these bindings do not know.");
+    code.line("Unknown(::cdp_runtime::UnknownEvent),");
+    code.close("}");
+    const DECODE: &str = "(text: &str) -> ::std::result::Result<::cdp_runtime::Message<Self>, \
+                          ::cdp_runtime::DecodeError> {";
+    code.line("#[allow(deprecated)]");
+    code.open("impl Event {");
+    for line in [
+        "/// Decodes one message from the browser into a response or an [`Event`].",
+        "///",
+        "/// The same as [`cdp_runtime::decode_message`] for this set, compiled once here so",
+        "/// that crates using the bindings do not instantiate the decoder again.",
+    ] {
+        code.line(line);
+    }
+    code.open(&format!("pub fn decode_message{DECODE}"));
+    code.line("::cdp_runtime::decode_message(text)");
+    code.close("}");
+    code.close("}");
+    code.line("#[allow(deprecated)]");
+    code.open("impl ::cdp_runtime::EventSet for Event {");
+    code.line(
+        "fn deserialize_event<'de, D>(method: &str, params: D) -> ::std::result::Result<Self, \
+         D::Error>",
+    );
+    code.line("where");
+    code.line("    D: ::cdp_runtime::codegen::serde::Deserializer<'de>,");
+    code.open("{");
+    const UNKNOWN: &str = "::cdp_runtime::codegen::unknown_event(method, params)";
+    if domains.is_empty() {
+        code.line(UNKNOWN);
+    } else {
+        code.line("let (domain, name) = method.split_once('.').unwrap_or((method, \"\"));");
+        code.open("match domain {");
+        for (domain, variant, module) in &domains {
+            code.open(&format!("{} => match name {{", lit(&domain.name)));
+            for event in &domain.events {
+                let held = if event.boxed {
+                    "::std::boxed::Box::new(event)"
+                } else {
+                    "event"
+                };
+                code.line(&format!(
+                    "{} => <{module}::{} as ::cdp_runtime::codegen::serde::Deserialize>::\
+                     deserialize(params).map(|event| Self::{variant}({module}::Event::{}({held}))),",
+                    lit(&event.name),
+                    naming::event(&event.name),
+                    naming::event_variant(&event.name),
+                ));
+            }
+            code.line(&format!("_ => {UNKNOWN},"));
+            code.close("},");
+        }
+        code.line(&format!("_ => {UNKNOWN},"));
+        code.close("}");
+    }
+    code.close("}");
+    code.open("fn method(&self) -> &str {");
+    code.open("match self {");
+    for (_, variant, _) in &domains {
+        code.line(&format!("Self::{variant}(event) => event.method(),"));
+    }
+    code.line("Self::Unknown(event) => &event.method,");
+    code.close("}");
+    code.close("}");
+    code.open(&format!("fn decode_message{DECODE}"));
+    code.line("::cdp_runtime::decode_message(text)");
+    code.close("}");
+    code.close("}");
+    code.open("impl ::std::convert::From<::cdp_runtime::UnknownEvent> for Event {");
+    code.open("fn from(event: ::cdp_runtime::UnknownEvent) -> Self {");
+    code.line("Self::Unknown(event)");
+    code.close("}");
+    code.close("}");
 }

@@ -2,13 +2,10 @@
 //! the definition with its docs, then one `object!` call that expands to the serde impls and,
 //! for values users build, `new` and the setters.
 
-use proc_macro2::{Ident, TokenStream};
-use quote::{format_ident, quote};
-
 use super::derives::derive_attr;
-use super::{docs, Ctx};
+use super::{docs, lit, Code, Ctx};
 use crate::derives::Shape;
-use crate::model::{Command, Domain, Event, Field, Ty};
+use crate::model::{Command, Domain, Event, Field, Meta, Ty};
 use crate::naming;
 
 /// Which methods a struct gets besides its derives.
@@ -21,148 +18,154 @@ pub enum Builder {
 }
 
 impl Ctx<'_> {
-    /// A struct with `pub` fields, its derives and its `object!` call.
+    /// A struct with `pub` fields, its derives and its `object!` call, after its docs.
     pub fn struct_item(
         &self,
+        code: &mut Code,
         domain: &str,
-        name: &Ident,
-        docs: TokenStream,
+        name: &str,
         fields: &[Field],
         builder: Builder,
         what: &str,
-    ) -> TokenStream {
-        let derive = derive_attr(self.derives.traits(Shape::Struct(fields)));
-        let field_items = fields.iter().map(|field| self.field(domain, field));
-        let serde = fields.iter().map(|field| {
-            let ident = field_ident(field);
-            let key = &field.name;
-            // An optional `any` keeps an explicit `null` as `Some(Value::Null)`, so it encodes
-            // back as `null` rather than disappearing; other optional fields read `null` as
-            // absent.
-            let kind = match (field.optional, &field.ty) {
-                (false, _) => quote!(req),
-                (true, Ty::Any) => quote!(any),
-                (true, _) => quote!(opt),
-            };
-            quote!(#kind #ident #key,)
-        });
-        let methods = (builder == Builder::Yes).then(|| self.builder(domain, fields));
-        quote! {
-            #docs
-            #derive
-            pub struct #name {
-                #(#field_items)*
+    ) {
+        code.line(&derive_attr(self.derives.traits(Shape::Struct(fields))));
+        code.block(&format!("pub struct {name}"), "", |code| {
+            for field in fields {
+                self.field(code, domain, field);
             }
-            __cdp::object!(#name #what { #(#serde)* } #methods);
+        });
+        code.block(
+            &format!("__cdp::object!({name} {}", lit(what)),
+            if builder == Builder::Yes { "" } else { ");" },
+            |code| {
+                for field in fields {
+                    // An optional `any` keeps an explicit `null` as `Some(Value::Null)`, so it
+                    // encodes back as `null` rather than disappearing; other optional fields
+                    // read `null` as absent.
+                    let kind = match (field.optional, &field.ty) {
+                        (false, _) => "req",
+                        (true, Ty::Any) => "any",
+                        (true, _) => "opt",
+                    };
+                    code.line(&format!(
+                        "{kind} {} {},",
+                        field_ident(field),
+                        lit(&field.name)
+                    ));
+                }
+            },
+        );
+        if builder == Builder::Yes {
+            self.builder(code, domain, fields);
         }
     }
 
     /// The type a field's value is given and read as: boxed if it closes a cycle.
-    fn slot_type(&self, domain: &str, field: &Field) -> TokenStream {
+    fn slot_type(&self, domain: &str, field: &Field) -> String {
         let ty = self.rust_type(domain, &field.ty);
         if field.boxed {
-            let boxed = self.std(domain, "Box");
-            quote!(#boxed<#ty>)
+            format!("{}<{ty}>", self.std(domain, "Box"))
         } else {
             ty
         }
     }
 
-    fn field(&self, domain: &str, field: &Field) -> TokenStream {
-        let ident = field_ident(field);
+    fn field(&self, code: &mut Code, domain: &str, field: &Field) {
         let mut ty = self.slot_type(domain, field);
         if field.optional {
-            let option = self.std(domain, "Option");
-            ty = quote!(#option<#ty>);
+            ty = format!("{}<{ty}>", self.std(domain, "Option"));
         }
         let extra = if field.meta.description.is_none() {
             vec![format!("Protocol field `{}`.", field.name)]
         } else {
             Vec::new()
         };
-        let docs = docs::item_docs(&field.meta, &extra);
-        quote! {
-            #docs
-            pub #ident: #ty,
+        docs::item_docs(code, &field.meta, &extra);
+        code.line(&format!("pub {}: {ty},", field_ident(field)));
+    }
+
+    /// `new { required: Type, .. } set { optional "name": Type, .. }` of an `object!` call,
+    /// which the call's field list has left open.
+    fn builder(&self, code: &mut Code, domain: &str, fields: &[Field]) {
+        let has_setters = fields.iter().any(|field| field.optional);
+        let tail = if has_setters { "" } else { ");" };
+        code.join();
+        code.block(" new", tail, |code| {
+            for field in fields.iter().filter(|field| !field.optional) {
+                let ty = self.slot_type(domain, field);
+                code.line(&format!("{}: {ty},", field_ident(field)));
+            }
+        });
+        if has_setters {
+            code.join();
+            code.block(" set", ");", |code| {
+                for field in fields.iter().filter(|field| field.optional) {
+                    if field.meta.deprecated {
+                        code.line("#[deprecated]");
+                    }
+                    let ty = self.slot_type(domain, field);
+                    code.line(&format!(
+                        "{} {}: {ty},",
+                        field_ident(field),
+                        lit(&field.name)
+                    ));
+                }
+            });
         }
     }
 
-    /// `new { required: Type, .. } set { optional "name": Type, .. }` of an `object!` call.
-    fn builder(&self, domain: &str, fields: &[Field]) -> TokenStream {
-        let required = fields.iter().filter(|field| !field.optional).map(|field| {
-            let ident = field_ident(field);
-            let ty = self.slot_type(domain, field);
-            quote!(#ident: #ty,)
-        });
-        let setters: Vec<TokenStream> = fields
-            .iter()
-            .filter(|field| field.optional)
-            .map(|field| {
-                let ident = field_ident(field);
-                let key = &field.name;
-                let ty = self.slot_type(domain, field);
-                let deprecated = field.meta.deprecated.then(|| quote!(#[deprecated]));
-                quote!(#deprecated #ident #key: #ty,)
-            })
-            .collect();
-        let set = (!setters.is_empty()).then(|| quote!(set { #(#setters)* }));
-        quote!(new { #(#required)* } #set)
-    }
-
     /// `XParams` and `XReturns`, and the `command!` call that implements `Command`.
-    pub fn command(&self, domain: &Domain, command: &Command) -> TokenStream {
+    pub fn command(&self, code: &mut Code, domain: &Domain, command: &Command) {
         let method = format!("{}.{}", domain.name, command.name);
-        let params = format_ident!("{}", naming::params(&command.name));
-        let returns = format_ident!("{}", naming::returns(&command.name));
+        let params = naming::params(&command.name);
+        let returns = naming::returns(&command.name);
         let mut extra = vec![format!("Protocol method: `{method}`.")];
         if let Some(redirect) = &command.redirect {
             extra.push(format!("The `{redirect}` domain carries this command out."));
         }
-        let params_docs = docs::item_docs(&command.meta, &extra);
-        let returns_meta = crate::model::Meta {
-            description: None,
-            ..command.meta.clone()
-        };
-        let returns_docs = docs::item_docs(&returns_meta, &[format!("What `{method}` returns.")]);
-        let params_item = self.struct_item(
+        docs::item_docs(code, &command.meta, &extra);
+        self.struct_item(
+            code,
             &domain.name,
             &params,
-            params_docs,
             &command.params,
             Builder::Yes,
             &format!("the params of `{method}`"),
         );
-        let returns_item = self.struct_item(
+        let returns_meta = Meta {
+            description: None,
+            ..command.meta.clone()
+        };
+        docs::item_docs(code, &returns_meta, &[format!("What `{method}` returns.")]);
+        self.struct_item(
+            code,
             &domain.name,
             &returns,
-            returns_docs,
             &command.returns,
             Builder::No,
             &format!("the result of `{method}`"),
         );
-        quote! {
-            #params_item
-            #returns_item
-            __cdp::command!(#params -> #returns #method);
-        }
+        code.line(&format!(
+            "__cdp::command!({params} -> {returns} {});",
+            lit(&method)
+        ));
     }
 
     /// `XEvent`; its `Event` impl comes with its domain's `events!` call.
-    pub fn event(&self, domain: &Domain, event: &Event) -> TokenStream {
+    pub fn event(&self, code: &mut Code, domain: &Domain, event: &Event) {
         let method = format!("{}.{}", domain.name, event.name);
-        let name = format_ident!("{}", naming::event(&event.name));
-        let docs = docs::item_docs(&event.meta, &[format!("Protocol event: `{method}`.")]);
+        docs::item_docs(code, &event.meta, &[format!("Protocol event: `{method}`.")]);
         self.struct_item(
+            code,
             &domain.name,
-            &name,
-            docs,
+            &naming::event(&event.name),
             &event.params,
             Builder::No,
             &format!("the params of `{method}`"),
-        )
+        );
     }
 }
 
-fn field_ident(field: &Field) -> Ident {
+fn field_ident(field: &Field) -> String {
     naming::ident(&naming::field(&field.name))
 }

@@ -1,36 +1,33 @@
 //! The `#[allow(..)]` of a domain module: only the lints that something in it can trigger.
 
-use proc_macro2::TokenStream;
-use quote::quote;
-
 use crate::model::{Domain, Field, Model, Ty, TypeId, TypeKind};
 use crate::naming;
 
 /// `#[allow(..)]` with the lints the module of `domain` can trigger.
-pub fn allow_attr(model: &Model, domain: &Domain) -> TokenStream {
+pub fn allow_attr(model: &Model, domain: &Domain) -> String {
     // The including crate decides: bindings included in a module named like one of theirs
     // (`mod quirks { include!(..) }` around `pub mod quirks`) nest a module in its namesake.
-    let mut lints = vec![quote!(clippy::module_inception)];
+    let mut lints = vec!["clippy::module_inception"];
     if uses_deprecated(model, domain) {
-        lints.push(quote!(deprecated));
+        lints.push("deprecated");
     }
     if !domain.events.is_empty() {
         // Large events are boxed from an estimate of their size (`crate::layout`), with a
         // threshold above clippy's.
-        lints.push(quote!(clippy::large_enum_variant));
+        lints.push("clippy::large_enum_variant");
     }
     if shouts(domain) {
-        lints.push(quote!(clippy::upper_case_acronyms));
+        lints.push("clippy::upper_case_acronyms");
     }
     if enum_names_repeat(domain) {
-        lints.push(quote!(clippy::enum_variant_names));
+        lints.push("clippy::enum_variant_names");
     }
     let built = built_fields(domain);
     if built
         .iter()
         .any(|fields| fields.iter().filter(|field| !field.optional).count() > 7)
     {
-        lints.push(quote!(clippy::too_many_arguments));
+        lints.push("clippy::too_many_arguments");
     }
     // `new()` without arguments and without `Default` is no lint here: `object!` writes it, and
     // clippy leaves what a macro of another crate expands to alone, except for the argument
@@ -51,7 +48,7 @@ pub fn allow_attr(model: &Model, domain: &Domain) -> TokenStream {
         .iter()
         .any(|name| OPERATORS.contains(&name.as_str()))
     {
-        lints.push(quote!(clippy::should_implement_trait));
+        lints.push("clippy::should_implement_trait");
     }
     // `as_*`, `is_*`, `to_*` and `from_*` methods are expected to borrow or not take `self`.
     if setters.iter().any(|name| {
@@ -59,9 +56,9 @@ pub fn allow_attr(model: &Model, domain: &Domain) -> TokenStream {
             .iter()
             .any(|prefix| name.starts_with(prefix))
     }) {
-        lints.push(quote!(clippy::wrong_self_convention));
+        lints.push("clippy::wrong_self_convention");
     }
-    quote!(#[allow(#(#lints),*)])
+    format!("#[allow({})]", lints.join(", "))
 }
 
 /// Whether a type or variant name of the module has no lowercase letter (`X2D`, spelled from

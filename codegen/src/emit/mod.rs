@@ -1,7 +1,12 @@
-//! Stage 4: token streams for the model, one unit per item kind.
+//! Stage 4: source text for the model, one unit per item kind.
 //!
 //! Each item is its definition, with docs, and one call of a macro of `cdp_runtime::codegen`
 //! (`object!`, `string_enum!`, `newtype!`, `command!`, `events!`) that expands to its impls.
+//!
+//! The text is written laid out, a line per attribute, field, statement and macro entry, with
+//! blocks indented, so that a build script can hand it to the compiler as it is; the `format`
+//! feature then lays it out as rustfmt would (`crate::format`). Identifiers come from
+//! [`naming`], which escapes keywords, and string literals from [`lit`]: the rest is fixed text.
 //!
 //! Inside a domain module, outside items are named through `__cdp` (`use ::cdp_runtime::codegen
 //! as __cdp`), except the standard names the prelude gives (`String`, `Vec`, `Option`, `Box`):
@@ -18,8 +23,7 @@ mod items;
 mod lints;
 mod types;
 
-use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use std::fmt::Write as _;
 
 use crate::derives::Derives;
 use crate::model::{Domain, Model, Ty, TypeId};
@@ -48,25 +52,117 @@ impl<'a> Emitter<'a> {
     }
 
     /// The items before the domain modules: the protocol version.
-    pub fn prelude(&self) -> TokenStream {
-        match &self.ctx.model.version {
-            Some(version) => quote! {
-                /// The protocol version of the schema these bindings were generated from.
-                pub const PROTOCOL_VERSION: &str = #version;
-            },
-            None => TokenStream::new(),
+    pub fn prelude(&self) -> String {
+        let mut code = Code::default();
+        if let Some(version) = &self.ctx.model.version {
+            code.line("/// The protocol version of the schema these bindings were generated from.");
+            code.line(&format!(
+                "pub const PROTOCOL_VERSION: &str = {};",
+                lit(version)
+            ));
         }
+        code.out
     }
 
     /// The module of one domain.
-    pub fn domain(&self, domain: &Domain) -> TokenStream {
-        self.ctx.domain_module(domain)
+    pub fn domain(&self, domain: &Domain) -> String {
+        let mut code = Code::default();
+        self.ctx.domain_module(&mut code, domain);
+        code.out
     }
 
     /// The root `Event` and its impls.
-    pub fn root(&self) -> TokenStream {
-        events::root_event(&self.ctx)
+    pub fn root(&self) -> String {
+        let mut code = Code::default();
+        events::root_event(&mut code, &self.ctx);
+        code.out
     }
+}
+
+/// Source text being written, a line at a time, blocks indented by four spaces.
+#[derive(Default)]
+pub(crate) struct Code {
+    out: String,
+    indent: usize,
+    /// Whether the next line continues the last one (see [`Code::join`]).
+    joining: bool,
+}
+
+impl Code {
+    /// `text` on a line of its own.
+    pub fn line(&mut self, text: &str) {
+        if self.joining {
+            self.joining = false;
+        } else {
+            for _ in 0..self.indent {
+                self.out.push_str("    ");
+            }
+        }
+        self.out.push_str(text);
+        self.out.push('\n');
+    }
+
+    /// Makes the next line continue the last one: `} new {` after the `}` of a block.
+    pub fn join(&mut self) {
+        if self.out.ends_with('\n') {
+            self.out.pop();
+            self.joining = true;
+        }
+    }
+
+    /// `text`, which ends by opening a block: the lines after it are indented one more level.
+    pub fn open(&mut self, text: &str) {
+        self.line(text);
+        self.indent += 1;
+    }
+
+    /// `text`, which starts by closing a block (and may open another: `} else {`).
+    pub fn close(&mut self, text: &str) {
+        self.indent -= 1;
+        self.line(text);
+    }
+
+    /// `head {` .. `}tail` with the lines `body` writes in between, or `head {}tail` if it
+    /// writes none.
+    pub fn block(&mut self, head: &str, tail: &str, body: impl FnOnce(&mut Code)) {
+        let (start, joining) = (self.out.len(), self.joining);
+        self.open(&format!("{head} {{"));
+        let inside = self.out.len();
+        body(self);
+        self.indent -= 1;
+        if self.out.len() == inside {
+            self.out.truncate(start);
+            self.joining = joining;
+            self.line(&format!("{head} {{}}{tail}"));
+        } else {
+            self.line(&format!("}}{tail}"));
+        }
+    }
+}
+
+/// `text` as a Rust string literal, escaped as `proc_macro2` writes one (so the output is the
+/// same whichever writes it): `char::escape_debug`, except that `'` stays as it is.
+pub(crate) fn lit(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\0' if chars
+                .as_str()
+                .starts_with(|next: char| ('0'..='7').contains(&next)) =>
+            {
+                out.push_str("\\x00");
+            }
+            '\0' => out.push_str("\\0"),
+            '\'' => out.push(c),
+            _ => {
+                let _ = write!(out, "{}", c.escape_debug());
+            }
+        }
+    }
+    out.push('"');
+    out
 }
 
 /// What every unit of emission needs.
@@ -105,82 +201,135 @@ fn shadowed_std_names(domain: &Domain, shadowed: &mut Vec<TypeId>) {
 }
 
 impl Ctx<'_> {
-    fn domain_module(&self, domain: &Domain) -> TokenStream {
-        let module = format_ident!("{}", naming::module(&domain.name));
+    fn domain_module(&self, code: &mut Code, domain: &Domain) {
         let mut extra = vec![format!("Protocol domain: `{}`.", domain.name)];
         if !domain.selected {
             extra.push(
                 "Only what was selected, and the types it uses, is generated here.".to_owned(),
             );
         }
-        let docs = docs::item_docs(&domain.meta, &extra);
-        let types = domain.types.iter().map(|ty| self.type_def(domain, ty));
-        let commands = domain
-            .commands
-            .iter()
-            .map(|command| self.command(domain, command));
-        let events = domain.events.iter().map(|event| self.event(domain, event));
-        let event_enum = events::domain_event(domain);
-        let allow = lints::allow_attr(self.model, domain);
-        quote! {
-            #docs
-            #allow
-            pub mod #module {
-                use ::cdp_runtime::codegen as __cdp;
-                #(#types)*
-                #(#commands)*
-                #(#events)*
-                #event_enum
-            }
+        docs::item_docs(code, &domain.meta, &extra);
+        code.line(&lints::allow_attr(self.model, domain));
+        code.open(&format!("pub mod {} {{", naming::module(&domain.name)));
+        code.line("use ::cdp_runtime::codegen as __cdp;");
+        for ty in &domain.types {
+            self.type_def(code, domain, ty);
         }
+        for command in &domain.commands {
+            self.command(code, domain, command);
+        }
+        for event in &domain.events {
+            self.event(code, domain, event);
+        }
+        events::domain_event(code, domain);
+        code.close("}");
     }
 
     /// The standard type `name` (`String`, `Vec`, `Option`, `Box`) as written inside the module
     /// of `domain`: bare, unless the module defines a type of that name.
-    pub fn std(&self, domain: &str, name: &str) -> TokenStream {
+    pub fn std(&self, domain: &str, name: &str) -> String {
         debug_assert!(STD_NAMES.contains(&name), "`{name}` is not in STD_NAMES");
-        let ident = format_ident!("{name}");
         if self
             .shadowed
             .iter()
             .any(|id| id.domain == domain && id.name == name)
         {
-            quote!(__cdp::#ident)
+            format!("__cdp::{name}")
         } else {
-            quote!(#ident)
+            name.to_owned()
         }
     }
 
     /// The Rust type of `ty`, as written inside the module of `domain`.
-    pub fn rust_type(&self, domain: &str, ty: &Ty) -> TokenStream {
+    pub fn rust_type(&self, domain: &str, ty: &Ty) -> String {
         match ty {
             Ty::String => self.std(domain, "String"),
-            Ty::Integer => quote!(i64),
-            Ty::Number => quote!(f64),
-            Ty::Boolean => quote!(bool),
-            Ty::Any => quote!(__cdp::serde_json::Value),
-            Ty::Map => {
-                let string = self.std(domain, "String");
-                quote!(__cdp::serde_json::Map<#string, __cdp::serde_json::Value>)
-            }
-            Ty::Binary => quote!(__cdp::Binary),
-            Ty::Array(item) => {
-                let item = self.rust_type(domain, item);
-                let vec = self.std(domain, "Vec");
-                quote!(#vec<#item>)
-            }
+            Ty::Integer => "i64".to_owned(),
+            Ty::Number => "f64".to_owned(),
+            Ty::Boolean => "bool".to_owned(),
+            Ty::Any => "__cdp::serde_json::Value".to_owned(),
+            Ty::Map => format!(
+                "__cdp::serde_json::Map<{}, __cdp::serde_json::Value>",
+                self.std(domain, "String")
+            ),
+            Ty::Binary => "__cdp::Binary".to_owned(),
+            Ty::Array(item) => format!(
+                "{}<{}>",
+                self.std(domain, "Vec"),
+                self.rust_type(domain, item)
+            ),
             Ty::Named(id) => type_path(domain, id),
         }
     }
 }
 
 /// The path of a named type from inside the module of `domain`.
-pub(crate) fn type_path(domain: &str, id: &TypeId) -> TokenStream {
-    let name = format_ident!("{}", naming::type_name(&id.name));
+pub(crate) fn type_path(domain: &str, id: &TypeId) -> String {
+    let name = naming::type_name(&id.name);
     if id.domain == domain {
-        quote!(#name)
+        name
     } else {
-        let module = format_ident!("{}", naming::module(&id.domain));
-        quote!(super::#module::#name)
+        format!("super::{}::{name}", naming::module(&id.domain))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::lit;
+
+    #[test]
+    fn literals_are_escaped_as_rust_reads_them() {
+        assert_eq!(lit("plain"), "\"plain\"");
+        assert_eq!(lit("a \"b\" \\c 'd'"), r#""a \"b\" \\c 'd'""#);
+        assert_eq!(lit("tab\there\nline\r"), r#""tab\there\nline\r""#);
+        assert_eq!(lit("\0x \u{0}7"), r#""\0x \x007""#);
+        assert_eq!(lit("é \u{200b}"), "\"é \\u{200b}\"");
+    }
+
+    /// Every unit written for the hard cases of `tests/schemas/quirks.json` and the embedded
+    /// schema parses as a file, and every block is indented one level in from its braces.
+    #[test]
+    fn every_unit_parses_and_is_indented_by_its_blocks() {
+        let quirks = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/schemas/quirks.json");
+        let mut quirks_config = crate::Config::new();
+        quirks_config.protocol(quirks);
+        for config in [crate::Config::new(), quirks_config] {
+            let model = config.model().unwrap();
+            let emitter = super::Emitter::new(&model);
+            let mut units = vec![emitter.prelude(), emitter.root()];
+            units.extend(model.domains.iter().map(|domain| emitter.domain(domain)));
+            for text in units {
+                syn::parse_file(&text).unwrap_or_else(|err| panic!("{err}:\n{text}"));
+                let (mut depth, mut after_where) = (0usize, false);
+                for line in text.lines() {
+                    let code = line.trim_start();
+                    if code.starts_with('}') {
+                        depth -= 1;
+                    }
+                    // The bounds of a `where` clause are indented one level in from it.
+                    let expected = 4 * (depth + usize::from(after_where));
+                    assert_eq!(line.len() - code.len(), expected, "{line:?} in\n{text}");
+                    if code.ends_with('{') {
+                        depth += 1;
+                    }
+                    after_where = code == "where";
+                }
+                assert_eq!(depth, 0);
+            }
+        }
+    }
+
+    #[test]
+    fn empty_blocks_stay_on_their_line() {
+        let mut code = super::Code::default();
+        code.block("struct A", "", |_| {});
+        code.block("f!(B", "", |code| code.line("x,"));
+        code.join();
+        code.block(" new", ");", |_| {});
+        code.block("mod c", "", |code| code.line("d"));
+        assert_eq!(
+            code.out,
+            "struct A {}\nf!(B {\n    x,\n} new {});\nmod c {\n    d\n}\n"
+        );
     }
 }
