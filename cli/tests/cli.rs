@@ -6,8 +6,10 @@ use std::path::PathBuf;
 
 use common::{run, stderr, stdout};
 
+/// A path under cargo's scratch space for tests (in the target directory, so runs leave nothing
+/// behind in the system's temporary directory).
 fn temp(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("cdp-codegen-cli-{}", std::process::id()));
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("cli");
     std::fs::create_dir_all(&dir).unwrap();
     dir.join(name)
 }

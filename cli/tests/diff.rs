@@ -1233,8 +1233,10 @@ fn real_versions_show_a_number_that_costs_eq_and_hash_everywhere_it_is_held() {
 // ---------------------------------------------------------------------------------------------
 // The CLI
 
+/// A directory of this test's own under cargo's scratch space for tests (in the target
+/// directory, so runs leave nothing behind in the system's temporary directory).
 fn temp_dir(test: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("cdp-codegen-diff-{}-{test}", std::process::id()));
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("diff-{test}"));
     std::fs::create_dir_all(&dir).unwrap();
     dir
 }

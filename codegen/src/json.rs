@@ -83,6 +83,7 @@ impl Object {
     }
 
     /// The keys, sorted, each once.
+    #[cfg(feature = "patch")]
     pub(crate) fn keys(&self) -> Vec<&str> {
         let mut keys: Vec<&str> = self
             .entries
@@ -97,6 +98,7 @@ impl Object {
 
 impl Value {
     /// The value of `key` when this is an object.
+    #[cfg(feature = "patch")]
     pub(crate) fn get(&self, key: &str) -> Option<&Value> {
         match self {
             Value::Object(object) => object.get(key),
@@ -111,6 +113,7 @@ impl Value {
         }
     }
 
+    #[cfg(feature = "patch")]
     pub(crate) fn is_string(&self) -> bool {
         matches!(self, Value::String(_))
     }

@@ -18,12 +18,26 @@
 //! `include!(concat!(env!("OUT_DIR"), "/cdp.rs"));`. The crate that includes it depends on
 //! `cdp-runtime`. With no `protocol(..)`, the embedded BackgroundService schema is used.
 //!
+//! # Features
+//!
+//! None is on by default: a build script that reads the JSON schema needs none, and compiles
+//! only this crate, `heck` and the embedded schema.
+//!
+//! - `pdl`: schemas in PDL, Chromium's source format (a `.pdl` file given to
+//!   [`Config::protocol`]);
+//! - `patch`: schema patches ([`Config::patch`]);
+//! - `format`: the output laid out by prettyplease, as rustfmt would;
+//! - `diff`: `cdp_codegen::diff`, what changed between two protocol versions.
+//!
+//! Without `pdl` or `patch`, a PDL schema or a patch is an [`Error::Schema`] that names the
+//! feature to turn on. The `cdp-codegen` command has them all.
+//!
 //! # The pipeline
 //!
 //! One module per stage, each handing its result to the next and none reaching back:
 //!
-//! 1. parse: [`parse`] reads JSON into structs that mirror it, [`pdl`] reads PDL into the same;
-//! 2. [`patch`]: the user's patch files ([`Config::patch`]) change what was parsed, in order;
+//! 1. parse: [`parse`] reads JSON into structs that mirror it, `pdl` reads PDL into the same;
+//! 2. `patch`: the user's patch files ([`Config::patch`]) change what was parsed, in order;
 //! 3. [`model`]: every type gets its id, every `$ref` is resolved and every problem reported;
 //! 4. the passes, in the order `run_passes` lists them, none calling another:
 //!    `select` keeps what the [`Config`] asks for, [`naming`] checks that names stay
@@ -58,7 +72,9 @@ pub mod layout;
 pub mod model;
 pub mod naming;
 pub mod parse;
+#[cfg(feature = "patch")]
 pub mod patch;
+#[cfg(feature = "pdl")]
 pub mod pdl;
 mod select;
 mod write;
@@ -315,16 +331,17 @@ impl Config {
     }
 
     /// Adds a protocol file: PDL when its name ends in `.pdl` (its `include`s read relative to
-    /// its directory), JSON otherwise. Repeat it to merge files (`browser_protocol.json` and
-    /// `js_protocol.json`); a domain may be defined in one of them only.
+    /// its directory; this needs the `pdl` feature), JSON otherwise. Repeat it to merge files
+    /// (`browser_protocol.json` and `js_protocol.json`); a domain may be defined in one of them
+    /// only.
     pub fn protocol(&mut self, path: impl AsRef<Path>) -> &mut Self {
         self.sources.push(Source::File(path.as_ref().to_owned()));
         self
     }
 
     /// Adds protocol JSON given as text, or PDL when `name` ends in `.pdl` (its `include`s read
-    /// relative to the directory part of `name`); `name` stands for it in messages and in the
-    /// header.
+    /// relative to the directory part of `name`; this needs the `pdl` feature); `name` stands
+    /// for it in messages and in the header.
     pub fn protocol_text(&mut self, name: impl Into<String>, json: impl Into<String>) -> &mut Self {
         self.sources.push(Source::Text {
             name: name.into(),
@@ -333,16 +350,20 @@ impl Config {
         self
     }
 
-    /// Adds a patch file (see [`patch`] for its format), applied to the schemas after they are
-    /// read and before anything else; repeat it to apply several, in order. A patch whose
-    /// target is missing, or that changes nothing, is an [`Error::Schema`]. In a build script,
-    /// [`Config::generate`] prints `cargo:rerun-if-changed` for it.
+    /// Adds a patch file (the `patch` module describes its format), applied to the schemas
+    /// after they are read and before anything else; repeat it to apply several, in order. A
+    /// patch whose target is missing, or that changes nothing, is an [`Error::Schema`]. In a
+    /// build script, [`Config::generate`] prints `cargo:rerun-if-changed` for it.
+    ///
+    /// Patches are applied by the `patch` feature; without it, a patch is an
+    /// [`Error::Schema`] that says so.
     pub fn patch(&mut self, path: impl AsRef<Path>) -> &mut Self {
         self.patches.push(Source::File(path.as_ref().to_owned()));
         self
     }
 
-    /// Adds a patch file given as text; `name` stands for it in messages and notes.
+    /// Adds a patch file given as text; `name` stands for it in messages and notes. Like
+    /// [`Config::patch`], it needs the `patch` feature.
     pub fn patch_text(&mut self, name: impl Into<String>, json: impl Into<String>) -> &mut Self {
         self.patches.push(Source::Text {
             name: name.into(),
@@ -474,8 +495,7 @@ impl Config {
                 continue;
             };
             let parsed = if name.ends_with(".pdl") {
-                let dir = Path::new(&name).parent().unwrap_or(Path::new(""));
-                pdl::parse_pdl(&text, &name, &mut pdl::file_includes(dir, included))
+                read_pdl(&text, &name, included)
             } else {
                 parse::parse_json(&text, &name)
             };
@@ -484,15 +504,7 @@ impl Config {
                 Err(found) => diagnostics.0.extend(found.0),
             }
         }
-        let patches = self.read_patches(&mut diagnostics)?;
-        if !diagnostics.is_empty() {
-            return Err(Error::Schema(diagnostics));
-        }
-        for file in &patches {
-            if let Err(found) = file.apply(&mut schemas) {
-                diagnostics.0.extend(found.0);
-            }
-        }
+        self.apply_patches(&mut schemas, &mut diagnostics)?;
         if !diagnostics.is_empty() {
             return Err(Error::Schema(diagnostics));
         }
@@ -500,8 +512,14 @@ impl Config {
         run_passes(model, diagnostics, &self.selection).map_err(Error::Schema)
     }
 
-    /// Reads the patch files, adding the problems of those that do not parse to `diagnostics`.
-    fn read_patches(&self, diagnostics: &mut Diagnostics) -> Result<Vec<patch::PatchFile>, Error> {
+    /// Reads the patch files and applies them to `schemas` in order, adding every problem to
+    /// `diagnostics` (the patches apply only if all of them read and parse).
+    #[cfg(feature = "patch")]
+    fn apply_patches(
+        &self,
+        schemas: &mut [parse::Schema],
+        diagnostics: &mut Diagnostics,
+    ) -> Result<(), Error> {
         let mut files = Vec::new();
         for source in &self.patches {
             let read_error = |path, source| Error::ReadPatch { path, source };
@@ -513,7 +531,35 @@ impl Config {
                 Err(found) => diagnostics.0.extend(found.0),
             }
         }
-        Ok(files)
+        if diagnostics.is_empty() {
+            for file in &files {
+                if let Err(found) = file.apply(schemas) {
+                    diagnostics.0.extend(found.0);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Without the `patch` feature, a patch is a problem that says how to turn the feature on.
+    #[cfg(not(feature = "patch"))]
+    fn apply_patches(
+        &self,
+        _schemas: &mut [parse::Schema],
+        diagnostics: &mut Diagnostics,
+    ) -> Result<(), Error> {
+        for source in &self.patches {
+            let place = match source {
+                Source::File(path) => path.display().to_string(),
+                Source::Text { name, .. } => name.clone(),
+            };
+            diagnostics.push(
+                place,
+                "schema patches are applied by cdp-codegen's `patch` feature, which is off: \
+                 add `features = [\"patch\"]` to the cdp-codegen dependency",
+            );
+        }
+        Ok(())
     }
 
     fn source_names(&self) -> Vec<String> {
@@ -535,6 +581,34 @@ impl Config {
         };
         Ok(dir.join(DEFAULT_OUT_FILE))
     }
+}
+
+/// Parses a PDL schema, following its `include`s (relative to `name`'s directory) and
+/// recording them in `included`.
+#[cfg(feature = "pdl")]
+fn read_pdl(
+    text: &str,
+    name: &str,
+    included: &mut Vec<PathBuf>,
+) -> Result<parse::Schema, Diagnostics> {
+    let dir = Path::new(name).parent().unwrap_or(Path::new(""));
+    pdl::parse_pdl(text, name, &mut pdl::file_includes(dir, included))
+}
+
+/// Without the `pdl` feature, a PDL schema is a problem that says how to turn the feature on.
+#[cfg(not(feature = "pdl"))]
+fn read_pdl(
+    _text: &str,
+    name: &str,
+    _included: &mut Vec<PathBuf>,
+) -> Result<parse::Schema, Diagnostics> {
+    let mut diagnostics = Diagnostics::default();
+    diagnostics.push(
+        name,
+        "a PDL schema is read by cdp-codegen's `pdl` feature, which is off: add \
+         `features = [\"pdl\"]` to the cdp-codegen dependency (or give the JSON schema)",
+    );
+    Err(diagnostics)
 }
 
 /// The names of sources for the output header: only the file name of a file, so that the

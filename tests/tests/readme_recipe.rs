@@ -187,3 +187,66 @@ fn the_readme_build_rs_recipe_builds_without_warnings_and_its_build_script_stays
         );
     }
 }
+
+/// A build script that gives a PDL schema or a patch to a cdp-codegen without the `pdl` and
+/// `patch` features (the README's lines) fails, and the error names the feature to turn on and
+/// the file that needs it.
+#[test]
+fn a_build_script_without_the_pdl_and_patch_features_is_told_which_to_turn_on() {
+    let root = workspace();
+    // The README recipe's target directory: cdp-codegen is built there with the same features.
+    let target = root.join("target/readme-recipe/target");
+    let dir = root.join("target/features-off");
+    std::fs::create_dir_all(dir.join("src")).unwrap();
+    std::fs::write(
+        dir.join("Cargo.toml"),
+        format!(
+            "[package]\nname = \"features-off\"\nversion = \"0.0.0\"\nedition = \"2021\"\n\
+             publish = false\n\n[build-dependencies]\ncdp-codegen = {{ path = {:?} }}\n\n\
+             [workspace]\n",
+            root.join("codegen").display().to_string()
+        ),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("build.rs"),
+        "fn main() -> Result<(), cdp_codegen::Error> {\n    \
+         cdp_codegen::Config::new()\n        \
+         .protocol(\"schema.pdl\")\n        \
+         .patch(\"fixes.json\")\n        \
+         .generate()?;\n    \
+         Ok(())\n}\n",
+    )
+    .unwrap();
+    std::fs::write(dir.join("src/lib.rs"), "").unwrap();
+    std::fs::write(dir.join("schema.pdl"), "version\n  major 1\n  minor 3\n").unwrap();
+    std::fs::write(dir.join("fixes.json"), r#"{"patches": []}"#).unwrap();
+    std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock")).unwrap();
+
+    let build = cargo()
+        .args(["build", "--offline", "--message-format", "short"])
+        .current_dir(&dir)
+        .env("CARGO_TARGET_DIR", &target)
+        .env_remove("RUSTFLAGS")
+        .output()
+        .expect("cargo runs");
+    let stderr = String::from_utf8_lossy(&build.stderr);
+    assert!(
+        !build.status.success(),
+        "the build script passed:\n{stderr}"
+    );
+    assert!(
+        stderr.contains(
+            "schema.pdl: a PDL schema is read by cdp-codegen's `pdl` feature, which is off: add \
+             `features = [\"pdl\"]` to the cdp-codegen dependency"
+        ),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(
+            "fixes.json: schema patches are applied by cdp-codegen's `patch` feature, which is \
+             off: add `features = [\"patch\"]` to the cdp-codegen dependency"
+        ),
+        "{stderr}"
+    );
+}
