@@ -400,25 +400,16 @@ mod plain {
         /// is the same code.
         #[test]
         fn formatting_keeps_the_tokens_of_every_unit() {
-            let quirks = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/schemas/quirks.json");
-            let mut quirks_config = crate::Config::new();
-            quirks_config.protocol(quirks);
-            for config in [crate::Config::new(), quirks_config] {
-                let model = config.model().unwrap();
-                let emitter = crate::emit::Emitter::new(&model);
-                let mut units = vec![emitter.prelude(), emitter.root()];
-                units.extend(model.domains.iter().map(|domain| emitter.domain(domain)));
-                for text in units {
-                    let formatted = super::super::format_items(text.clone()).unwrap();
-                    let file = syn::parse_file(&formatted)
-                        .unwrap_or_else(|err| panic!("{err}:\n{formatted}"));
-                    assert!(!file.items.is_empty());
-                    let written = syn::parse_file(&text).unwrap();
-                    assert_eq!(
-                        prettyplease::unparse(&file),
-                        prettyplease::unparse(&written)
-                    );
-                }
+            for text in crate::emit::test_units() {
+                let formatted = super::super::format_items(text.clone()).unwrap();
+                let file =
+                    syn::parse_file(&formatted).unwrap_or_else(|err| panic!("{err}:\n{formatted}"));
+                assert!(!file.items.is_empty());
+                let written = syn::parse_file(&text).unwrap();
+                assert_eq!(
+                    prettyplease::unparse(&file),
+                    prettyplease::unparse(&written)
+                );
             }
         }
 

@@ -78,6 +78,18 @@ fn cargo() -> Command {
     Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
 }
 
+/// `cargo build --offline` of the crate in `dir`, into `target`, with `args` besides.
+fn build(dir: &Path, target: &Path, args: &[&str]) -> std::process::Output {
+    cargo()
+        .args(["build", "--offline", "--message-format", "short"])
+        .args(args)
+        .current_dir(dir)
+        .env("CARGO_TARGET_DIR", target)
+        .env_remove("RUSTFLAGS")
+        .output()
+        .expect("cargo runs")
+}
+
 #[test]
 fn the_readme_build_rs_recipe_builds_without_warnings_and_its_build_script_stays_lean() {
     let Some(package) =
@@ -125,19 +137,7 @@ fn the_readme_build_rs_recipe_builds_without_warnings_and_its_build_script_stays
     std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock")).unwrap();
 
     let target = dir.join("target");
-    let build = cargo()
-        .args([
-            "build",
-            "--offline",
-            "--all-targets",
-            "--message-format",
-            "short",
-        ])
-        .current_dir(&dir)
-        .env("CARGO_TARGET_DIR", &target)
-        .env_remove("RUSTFLAGS")
-        .output()
-        .expect("cargo runs");
+    let build = build(&dir, &target, &["--all-targets"]);
     let stderr = String::from_utf8_lossy(&build.stderr);
     assert!(
         build.status.success(),
@@ -223,13 +223,7 @@ fn a_build_script_without_the_pdl_and_patch_features_is_told_which_to_turn_on() 
     std::fs::write(dir.join("fixes.json"), r#"{"patches": []}"#).unwrap();
     std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock")).unwrap();
 
-    let build = cargo()
-        .args(["build", "--offline", "--message-format", "short"])
-        .current_dir(&dir)
-        .env("CARGO_TARGET_DIR", &target)
-        .env_remove("RUSTFLAGS")
-        .output()
-        .expect("cargo runs");
+    let build = build(&dir, &target, &[]);
     let stderr = String::from_utf8_lossy(&build.stderr);
     assert!(
         !build.status.success(),

@@ -273,6 +273,23 @@ pub(crate) fn type_path(domain: &str, id: &TypeId) -> String {
     }
 }
 
+/// Every unit written for the embedded schema and for the hard cases of
+/// `tests/schemas/quirks.json`.
+#[cfg(test)]
+pub(crate) fn test_units() -> Vec<String> {
+    let quirks = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/schemas/quirks.json");
+    let mut quirks_config = crate::Config::new();
+    quirks_config.protocol(quirks);
+    let mut units = Vec::new();
+    for config in [crate::Config::new(), quirks_config] {
+        let model = config.model().unwrap();
+        let emitter = Emitter::new(&model);
+        units.extend([emitter.prelude(), emitter.root()]);
+        units.extend(model.domains.iter().map(|domain| emitter.domain(domain)));
+    }
+    units
+}
+
 #[cfg(test)]
 mod tests {
     use super::lit;
@@ -290,32 +307,23 @@ mod tests {
     /// schema parses as a file, and every block is indented one level in from its braces.
     #[test]
     fn every_unit_parses_and_is_indented_by_its_blocks() {
-        let quirks = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/schemas/quirks.json");
-        let mut quirks_config = crate::Config::new();
-        quirks_config.protocol(quirks);
-        for config in [crate::Config::new(), quirks_config] {
-            let model = config.model().unwrap();
-            let emitter = super::Emitter::new(&model);
-            let mut units = vec![emitter.prelude(), emitter.root()];
-            units.extend(model.domains.iter().map(|domain| emitter.domain(domain)));
-            for text in units {
-                syn::parse_file(&text).unwrap_or_else(|err| panic!("{err}:\n{text}"));
-                let (mut depth, mut after_where) = (0usize, false);
-                for line in text.lines() {
-                    let code = line.trim_start();
-                    if code.starts_with('}') {
-                        depth -= 1;
-                    }
-                    // The bounds of a `where` clause are indented one level in from it.
-                    let expected = 4 * (depth + usize::from(after_where));
-                    assert_eq!(line.len() - code.len(), expected, "{line:?} in\n{text}");
-                    if code.ends_with('{') {
-                        depth += 1;
-                    }
-                    after_where = code == "where";
+        for text in super::test_units() {
+            syn::parse_file(&text).unwrap_or_else(|err| panic!("{err}:\n{text}"));
+            let (mut depth, mut after_where) = (0usize, false);
+            for line in text.lines() {
+                let code = line.trim_start();
+                if code.starts_with('}') {
+                    depth -= 1;
                 }
-                assert_eq!(depth, 0);
+                // The bounds of a `where` clause are indented one level in from it.
+                let expected = 4 * (depth + usize::from(after_where));
+                assert_eq!(line.len() - code.len(), expected, "{line:?} in\n{text}");
+                if code.ends_with('{') {
+                    depth += 1;
+                }
+                after_where = code == "where";
             }
+            assert_eq!(depth, 0);
         }
     }
 
