@@ -10,10 +10,9 @@
 //! the one rule: the emitter derives what it allows, and `diff` compares what it allows in two
 //! versions and follows what it names to explain a change.
 
-use std::collections::BTreeSet;
 use std::fmt;
 
-use crate::model::{types_by_id, Field, Model, Ty, TypeId, TypeKind};
+use crate::model::{types_by_id, Field, Model, Ty, TypeKind, TypeSet};
 
 /// An optional trait that a generated type derives where it can.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -134,9 +133,9 @@ pub enum Obstacle<'a> {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Derives {
     /// The named types that can derive `Eq` and `Hash`.
-    eq: BTreeSet<TypeId>,
+    eq: TypeSet,
     /// The named types that can derive `Copy`.
-    copy: BTreeSet<TypeId>,
+    copy: TypeSet,
 }
 
 /// Finds the optional traits of every named type of `model`, whose boxed fields are marked.
@@ -144,8 +143,8 @@ pub fn analyse(model: &Model) -> Derives {
     let types = types_by_id(&model.domains);
     // Start from "yes" everywhere and withdraw until nothing changes: the greatest fixed
     // point, so that a cycle of types that are all `Eq` stays `Eq`. Each round keeps, of the
-    // types that derive a trait, those that still can (sets are only added to, which keeps
-    // `BTreeSet::remove` out of the build).
+    // types that derive a trait, those that still can (sets are only added to, in order of
+    // id, so every insert is a push).
     let mut derives = Derives::default();
     for (id, _) in types.iter() {
         derives.eq.insert(id.clone());
@@ -259,8 +258,8 @@ mod tests {
     #[test]
     fn each_shape_gets_what_its_contents_allow() {
         let derives = Derives {
-            eq: BTreeSet::new(),
-            copy: BTreeSet::new(),
+            eq: TypeSet::default(),
+            copy: TypeSet::default(),
         };
         let ints = [field("a", Ty::Integer, true), field("b", Ty::Boolean, true)];
         assert_eq!(

@@ -9,8 +9,6 @@
 //! the crate's pipeline lists (see the [crate docs](crate)). Until they run, the fields they fill
 //! in (`boxed`, [`Model::derives`]) keep their defaults.
 
-use std::collections::{BTreeMap, BTreeSet};
-
 use crate::derives::Derives;
 use crate::diagnostics::{closest, Diagnostics};
 use crate::parse;
@@ -28,6 +26,56 @@ impl std::fmt::Display for TypeId {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{}.{}", self.domain, self.name)
     }
+}
+
+/// A set of type ids, kept sorted in a `Vec` and searched by halves.
+///
+/// Every pass keeps its sets of types in this one type rather than in `BTreeSet`s: build scripts
+/// compile this crate, and a B-tree is some ten thousand lines of LLVM IR for each key type.
+/// Types mostly arrive in order (domains are sorted), so an insert seldom moves much.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TypeSet(Vec<TypeId>);
+
+impl TypeSet {
+    /// Whether `id` is in the set.
+    pub fn contains(&self, id: &TypeId) -> bool {
+        self.0.binary_search(id).is_ok()
+    }
+
+    /// Adds `id`; whether it was new.
+    pub fn insert(&mut self, id: TypeId) -> bool {
+        match self.0.binary_search(&id) {
+            Ok(_) => false,
+            Err(at) => {
+                self.0.insert(at, id);
+                true
+            }
+        }
+    }
+
+    /// How many ids the set holds.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Whether the set holds no id.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The ids, sorted.
+    pub fn iter(&self) -> std::slice::Iter<'_, TypeId> {
+        self.0.iter()
+    }
+}
+
+/// Adds `name` to `seen` (names met so far, few: a linear search); whether it was new.
+fn first_time<'n>(seen: &mut Vec<&'n str>, name: &'n str) -> bool {
+    if seen.contains(&name) {
+        return false;
+    }
+    seen.push(name);
+    true
 }
 
 /// The type of a field or of an alias.
@@ -211,7 +259,7 @@ impl Model {
         let find = |domains: &[&parse::Domain], name: &str| {
             domains.binary_search_by(|known| known.domain.as_str().cmp(name))
         };
-        let mut ids: BTreeSet<TypeId> = BTreeSet::new();
+        let mut ids = TypeSet::default();
         for (index, domain) in schemas
             .iter()
             .flat_map(|schema| schema.domains.iter().enumerate())
@@ -295,7 +343,7 @@ impl Model {
 
         let mut converter = Converter {
             ids: &ids,
-            lifted: BTreeSet::new(),
+            lifted: TypeSet::default(),
             diagnostics: &mut diagnostics,
         };
         let converted: Vec<Domain> = domains
@@ -320,16 +368,19 @@ impl Model {
             .find(|ty| ty.id == *id)
     }
 
-    /// For every domain, the other domains whose types it uses (in its types, commands and
-    /// events). Cycles are common (DOM, Page and Network use each other).
-    pub fn domain_dependencies(&self) -> BTreeMap<&str, BTreeSet<&str>> {
-        let mut dependencies: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+    /// For every domain, in the model's order (sorted by name), the other domains whose types
+    /// it uses (in its types, commands and events), sorted. Cycles are common (DOM, Page and
+    /// Network use each other).
+    pub fn domain_dependencies(&self) -> Vec<(&str, Vec<&str>)> {
+        let mut dependencies = Vec::with_capacity(self.domains.len());
         for domain in &self.domains {
-            let used = dependencies.entry(domain.name.as_str()).or_default();
+            let mut used: Vec<&str> = Vec::new();
             let mut add = |id: &TypeId| {
                 if id.domain != domain.name {
                     if let Some(other) = self.domains.iter().find(|d| d.name == id.domain) {
-                        used.insert(other.name.as_str());
+                        if let Err(at) = used.binary_search(&other.name.as_str()) {
+                            used.insert(at, other.name.as_str());
+                        }
                     }
                 }
             };
@@ -339,6 +390,7 @@ impl Model {
             for field in domain.item_fields() {
                 field.ty.named(&mut add);
             }
+            dependencies.push((domain.name.as_str(), used));
         }
         dependencies
     }
@@ -346,25 +398,21 @@ impl Model {
     /// The ids of every type reached from the domains `root` accepts: their own types and the
     /// types their commands and events use, followed transitively through fields and aliases.
     /// References that lead nowhere are included too, so callers can tell them apart.
-    pub fn types_reached_from(&self, root: impl Fn(&Domain) -> bool) -> BTreeSet<TypeId> {
+    pub fn types_reached_from(&self, root: impl Fn(&Domain) -> bool) -> TypeSet {
         self.reach(&root, &root)
     }
 
     /// The types that the kept commands and events of every domain use, and those that the
     /// types of the domains for which `whole` holds use, with those types themselves.
-    pub fn types_used(&self, whole: impl Fn(&Domain) -> bool) -> BTreeSet<TypeId> {
+    pub fn types_used(&self, whole: impl Fn(&Domain) -> bool) -> TypeSet {
         self.reach(&whole, &|_| true)
     }
 
     /// The types of the domains for which `whole` holds, the types that the commands and
     /// events of the domains for which `items` holds use, and all that those types use.
-    fn reach(
-        &self,
-        whole: &dyn Fn(&Domain) -> bool,
-        items: &dyn Fn(&Domain) -> bool,
-    ) -> BTreeSet<TypeId> {
+    fn reach(&self, whole: &dyn Fn(&Domain) -> bool, items: &dyn Fn(&Domain) -> bool) -> TypeSet {
         let by_id = types_by_id(&self.domains);
-        let mut reached: BTreeSet<TypeId> = BTreeSet::new();
+        let mut reached = TypeSet::default();
         let mut queue: Vec<TypeId> = Vec::new();
         for domain in &self.domains {
             if whole(domain) {
@@ -391,10 +439,14 @@ impl Model {
 pub(crate) fn types_by_id(domains: &[Domain]) -> TypesById<'_> {
     let mut by_id = TypesById {
         types: Vec::new(),
-        index: BTreeMap::new(),
+        index: Vec::new(),
     };
     for ty in domains.iter().flat_map(|domain| &domain.types) {
-        by_id.index.insert(&ty.id, by_id.types.len());
+        let position = by_id.types.len();
+        match by_id.find(&ty.id) {
+            Ok(at) => by_id.index[at].1 = position,
+            Err(at) => by_id.index.insert(at, (&ty.id, position)),
+        }
         by_id.types.push(ty);
     }
     by_id
@@ -407,20 +459,26 @@ pub(crate) fn types_by_id(domains: &[Domain]) -> TypesById<'_> {
 pub(crate) struct TypesById<'a> {
     /// Every type, in the order of the model.
     types: Vec<&'a TypeDef>,
-    /// The position in `types` of every id.
-    index: BTreeMap<&'a TypeId, usize>,
+    /// Every id with its position in `types`, sorted by id (a sorted `Vec`, for the reason
+    /// [`TypeSet`] gives).
+    index: Vec<(&'a TypeId, usize)>,
 }
 
 impl<'a> TypesById<'a> {
+    /// Where `id` is in `index`, or where it would go.
+    fn find(&self, id: &TypeId) -> Result<usize, usize> {
+        self.index.binary_search_by(|(known, _)| (*known).cmp(id))
+    }
+
     /// The type of this id.
     pub(crate) fn get(&self, id: &TypeId) -> Option<&'a TypeDef> {
-        self.index.get(id).map(|&at| self.types[at])
+        self.position(id).map(|at| self.types[at])
     }
 
     /// The position of the type of this id among all the types of the model (of types with the
     /// same id, the last).
     pub(crate) fn position(&self, id: &TypeId) -> Option<usize> {
-        self.index.get(id).copied()
+        self.find(id).ok().map(|at| self.index[at].1)
     }
 
     /// The type at a [`position`](Self::position).
@@ -435,7 +493,7 @@ impl<'a> TypesById<'a> {
 
     /// Every id with its type, sorted by id.
     pub(crate) fn iter(&self) -> impl Iterator<Item = (&'a TypeId, &'a TypeDef)> + '_ {
-        self.index.iter().map(|(&id, &at)| (id, self.types[at]))
+        self.index.iter().map(|&(id, at)| (id, self.types[at]))
     }
 }
 
@@ -477,8 +535,8 @@ const KINDS: [&str; 8] = [
 ];
 
 struct Converter<'a> {
-    ids: &'a BTreeSet<TypeId>,
-    lifted: BTreeSet<TypeId>,
+    ids: &'a TypeSet,
+    lifted: TypeSet,
     diagnostics: &'a mut Diagnostics,
 }
 
@@ -518,7 +576,7 @@ impl Converter<'_> {
             });
             types.append(&mut lifted);
         }
-        let mut seen = BTreeSet::new();
+        let mut seen = Vec::new();
         let commands = domain
             .commands
             .iter()
@@ -557,7 +615,7 @@ impl Converter<'_> {
                 }
             })
             .collect();
-        let mut seen = BTreeSet::new();
+        let mut seen = Vec::new();
         let events = domain
             .events
             .iter()
@@ -600,7 +658,7 @@ impl Converter<'_> {
         unnamed: &str,
         name: &'n str,
         what: &str,
-        seen: &mut BTreeSet<&'n str>,
+        seen: &mut Vec<&'n str>,
     ) {
         if name.is_empty() {
             let article = if what.starts_with(['a', 'e', 'i', 'o', 'u']) {
@@ -612,7 +670,7 @@ impl Converter<'_> {
                 unnamed,
                 format!("{article} {what} needs a non-empty `name`"),
             );
-        } else if !seen.insert(name) {
+        } else if !first_time(seen, name) {
             self.diagnostics
                 .push(path, format!("the {what} is defined twice"));
         }
@@ -641,12 +699,12 @@ impl Converter<'_> {
     }
 
     fn enum_values(&mut self, path: &str, values: &[String]) -> Vec<String> {
-        let mut seen = BTreeSet::new();
+        let mut seen = Vec::new();
         for value in values {
             if value.is_empty() {
                 self.diagnostics
                     .push(path, "an enum value is empty; expected a non-empty string");
-            } else if !seen.insert(value.as_str()) {
+            } else if !first_time(&mut seen, value) {
                 self.diagnostics
                     .push(path, format!("the enum value `{value}` is listed twice"));
             }
@@ -666,7 +724,7 @@ impl Converter<'_> {
         list_key: Option<&str>,
         lifted: &mut Vec<TypeDef>,
     ) -> Vec<Field> {
-        let mut seen = BTreeSet::new();
+        let mut seen = Vec::new();
         properties
             .iter()
             .enumerate()

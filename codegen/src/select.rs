@@ -4,9 +4,7 @@
 //! the selected domains are kept whole and, of the others, only the types they reach. Types
 //! that kept items use stay whatever their flags, so no path in the output dangles.
 
-use std::collections::BTreeSet;
-
-use crate::model::{types_by_id, Domain, Field, Meta, Model, Selection, TypeId, TypeKind};
+use crate::model::{types_by_id, Domain, Field, Meta, Model, Selection, TypeId, TypeKind, TypeSet};
 
 /// Keeps in `model` what `selection` asks for. The model has been checked for the domains the
 /// selection names.
@@ -48,7 +46,7 @@ fn filter_flags(domains: &mut Vec<Domain>, selection: &Selection) {
         return;
     }
     // Which flagged types are still referenced by kept items: those stay.
-    let mut referenced: BTreeSet<TypeId> = BTreeSet::new();
+    let mut referenced = TypeSet::default();
     let mut queue: Vec<TypeId> = Vec::new();
     let by_id = types_by_id(domains);
     for domain in domains.iter() {

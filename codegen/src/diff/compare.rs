@@ -79,7 +79,12 @@ impl Scope {
 /// Adds to `used` every type reachable from the selected domains of `model`. Each model is
 /// walked on its own: a type the other model reached may use other types in this one.
 fn used_types(model: &Model, selected: &BTreeSet<String>, used: &mut BTreeSet<TypeId>) {
-    used.extend(model.types_reached_from(|domain| selected.contains(&domain.name)));
+    used.extend(
+        model
+            .types_reached_from(|domain| selected.contains(&domain.name))
+            .iter()
+            .cloned(),
+    );
 }
 
 /// Every type of a model by id, lifted ones included, and the traits the derives pass found
