@@ -93,7 +93,7 @@ fn a_build_script_reruns_when_a_patch_changes_and_generates_the_patched_bindings
         ),
         "{code}"
     );
-    // Laid out by the plain printer (no `format` feature): one field per line.
+    // One field per line, with or without the `format` feature.
     let field = |name: &str| {
         code.lines()
             .find(|line| line.contains(&format!("pub {name}:")))
