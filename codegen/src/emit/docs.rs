@@ -133,7 +133,46 @@ fn list_marker_width(line: &str) -> Option<usize> {
 
 #[cfg(test)]
 mod tests {
-    use super::clean;
+    use super::{clean, doc_lines};
+    use crate::emit::Code;
+
+    #[test]
+    fn doc_lines_are_comments_unless_a_carriage_return_needs_an_attribute() {
+        let mut code = Code::default();
+        doc_lines(
+            &mut code,
+            "First line.\n\nA \"quote\" and a \\[x\\].\nBare\rreturn.",
+        );
+        let text = code.out;
+        assert_eq!(
+            text,
+            "/// First line.\n///\n/// A \"quote\" and a \\[x\\].\n#[doc = \" Bare\\rreturn.\"]\n"
+        );
+        let item: syn::ItemStruct = syn::parse_str(&format!("{text}struct S;")).unwrap();
+        let docs: Vec<String> = item
+            .attrs
+            .iter()
+            .map(|attr| match &attr.meta {
+                syn::Meta::NameValue(doc) => match &doc.value {
+                    syn::Expr::Lit(syn::ExprLit {
+                        lit: syn::Lit::Str(text),
+                        ..
+                    }) => text.value(),
+                    _ => panic!("a doc attribute holds a string"),
+                },
+                _ => panic!("every attribute is a doc attribute"),
+            })
+            .collect();
+        assert_eq!(
+            docs,
+            [
+                " First line.",
+                "",
+                " A \"quote\" and a \\[x\\].",
+                " Bare\rreturn."
+            ]
+        );
+    }
 
     #[test]
     fn brackets_and_html_outside_code_are_escaped() {

@@ -327,6 +327,20 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        /// Any text, written as a literal, reads back as the same text, and is written as
+        /// `proc_macro2` writes it (the emitter's output with and without `format` agree).
+        #[test]
+        fn any_text_round_trips_through_a_literal(text in "\\PC*|[\\x00-\\x20'\"\\\\\u{300}\u{200b}\u{fffe}0-9]*") {
+            let written = lit(&text);
+            let read: syn::LitStr = syn::parse_str(&written)
+                .map_err(|err| proptest::test_runner::TestCaseError::fail(format!("{written}: {err}")))?;
+            proptest::prop_assert_eq!(read.value(), text.clone());
+            #[cfg(feature = "format")]
+            proptest::prop_assert_eq!(written, proc_macro2::Literal::string(&text).to_string());
+        }
+    }
+
     #[test]
     fn empty_blocks_stay_on_their_line() {
         let mut code = super::Code::default();
