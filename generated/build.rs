@@ -1,9 +1,11 @@
 //! Generates the bindings at build time.
 //!
-//! By default from the schema cdp-codegen embeds (`cdp_schemas::BACKGROUND_SERVICE`). Set `CDP_BINDINGS_PROTOCOL` to a list
-//! of schema files (separated like `PATH`: `:` on Unix) to build against another protocol,
-//! for example the full one that `protocol/fetch-full.sh` writes. Each enabled cargo feature
-//! selects the domain of the same module name; with no domain feature, every domain is kept.
+//! By default from the schema cdp-codegen embeds (`cdp_schemas::BACKGROUND_SERVICE`). Set
+//! `CDP_BINDINGS_PROTOCOL` to a list of JSON schema files (separated like `PATH`: `:` on Unix)
+//! to build against another protocol, for example the full one that `protocol/fetch-full.sh`
+//! writes. (cdp-codegen is built here without its `pdl` feature: a `.pdl` file is an error that
+//! says so.) Each enabled cargo feature selects the domain of the same module name; with no
+//! domain feature, every domain is kept.
 
 use std::collections::BTreeSet;
 
