@@ -187,7 +187,21 @@ pub fn check(model: &Model) -> Diagnostics {
     diagnostics
 }
 
+/// The most fields an object of the output may have: cdp-runtime's struct decoder keeps which
+/// fields it has read in a `u64` (`cdp_runtime::codegen::MAX_FIELDS`). Chromium's largest
+/// object has 35.
+pub const MAX_FIELDS: usize = 64;
+
 fn check_fields(place: &str, fields: &[Field], builder: bool, diagnostics: &mut Diagnostics) {
+    if fields.len() > MAX_FIELDS {
+        diagnostics.push(
+            place.to_owned(),
+            format!(
+                "has {} fields, and generated structs hold at most {MAX_FIELDS}",
+                fields.len()
+            ),
+        );
+    }
     let mut names = Names::default();
     if builder {
         names.reserve("new", "the constructor");
@@ -368,5 +382,30 @@ mod tests {
         assert_eq!(ident(&variant("continue")), "Continue");
         assert_eq!(variant("3d"), "V3d");
         assert_eq!(variant("-"), "X2D");
+    }
+
+    #[test]
+    fn an_object_with_more_fields_than_a_struct_can_decode_is_a_schema_error() {
+        let schema = |fields: usize| {
+            let properties: Vec<String> = (0..fields)
+                .map(|at| format!(r#"{{"name": "f{at}", "type": "string"}}"#))
+                .collect();
+            format!(
+                r#"{{"version": {{"major": "1", "minor": "3"}}, "domains": [{{"domain": "Wide",
+                "types": [{{"id": "Row", "type": "object", "properties": [{}]}}]}}]}}"#,
+                properties.join(",")
+            )
+        };
+        let generate = |fields| {
+            crate::Config::new()
+                .protocol_text("wide.json", schema(fields))
+                .generate_string()
+        };
+        assert!(generate(MAX_FIELDS).is_ok());
+        let err = generate(MAX_FIELDS + 1).unwrap_err().to_string();
+        assert!(
+            err.contains("Wide.Row: has 65 fields, and generated structs hold at most 64"),
+            "{err}"
+        );
     }
 }

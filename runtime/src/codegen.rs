@@ -9,8 +9,14 @@
 //! (`string_enum!`), a newtype (`newtype!`), a command (`command!`) and a domain's events
 //! (`events!`), and the code they expand to calls the generic helpers below. Generated text is
 //! then mostly the definitions and their docs.
+//!
+//! Structs decode from static tables of their fields ([`Table`]), through one loop for all of
+//! them: what a struct adds to a program is its table, not a decoder of its own.
 
 pub mod macros;
+mod table;
+
+pub use table::{deserialize_table, serialize_table, Field, FieldVt, OutVt, Table, MAX_FIELDS};
 
 pub use crate::{
     __command as command, __events as events, __newtype as newtype, __object as object,
@@ -22,7 +28,7 @@ use std::fmt;
 
 use serde::de::{self, IgnoredAny, MapAccess, Visitor};
 use serde::ser::SerializeMap;
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde::{Deserialize, Deserializer, Serializer};
 
 pub use crate::binary::Binary;
 
@@ -164,80 +170,27 @@ pub fn missing_field<E: de::Error>(field: &'static str) -> E {
     E::missing_field(field)
 }
 
-/// The kinds of a struct field, as `object!` names them, each with how the field is written.
+/// The kinds of a struct field, as `object!` names them, each with the constructor of its
+/// [`Field`] entry.
 ///
 /// `req`: required. `opt`: optional, left out when `None`, and `null` reads as absent. `any`: an
 /// optional `any`, whose explicit `null` is kept as `Some(Value::Null)`, so it encodes back as
 /// `null` rather than disappearing.
 pub mod req {
-    use super::*;
-
-    /// Writes the field.
-    #[inline]
-    pub fn write<M, T>(map: &mut M, key: &'static str, value: &T) -> Result<(), M::Error>
-    where
-        M: SerializeMap,
-        T: Serialize + ?Sized,
-    {
-        map.serialize_entry(key, value)
-    }
+    pub use super::table::required as field;
+    pub use super::table::required_out as out;
 }
 
 /// An optional field: see [`req`].
 pub mod opt {
-    use super::*;
-
-    /// Writes the field when it is set.
-    #[inline]
-    pub fn write<M, T>(map: &mut M, key: &'static str, value: &Option<T>) -> Result<(), M::Error>
-    where
-        M: SerializeMap,
-        T: Serialize,
-    {
-        match value {
-            Some(value) => map.serialize_entry(key, value),
-            None => Ok(()),
-        }
-    }
+    pub use super::table::optional as field;
+    pub use super::table::optional_out as out;
 }
 
 /// An optional `any` field: see [`req`].
 pub mod any {
-    pub use super::opt::write;
-}
-
-/// A struct decoded from a JSON object; `object!` implements it, and `Deserialize` through it.
-pub trait Object: Sized {
-    /// What the object is, for errors and drift notes (`` an object: `Network.Cookie` ``).
-    const WHAT: &'static str;
-
-    /// Reads the object's fields from `map`.
-    fn visit<'de, A: MapAccess<'de>>(map: A) -> Result<Self, A::Error>;
-}
-
-/// Decodes an [`Object`]: one visitor for every struct, which hands the map to `T::visit`.
-#[inline]
-pub fn deserialize_object<'de, D, T>(deserializer: D) -> Result<T, D::Error>
-where
-    D: Deserializer<'de>,
-    T: Object,
-{
-    struct ObjectVisitor<T>(std::marker::PhantomData<T>);
-
-    impl<'de, T: Object> Visitor<'de> for ObjectVisitor<T> {
-        type Value = T;
-
-        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            f.write_str(T::WHAT)
-        }
-
-        #[inline]
-        fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
-            T::visit(map)
-        }
-    }
-
-    deserializer.deserialize_map(ObjectVisitor(std::marker::PhantomData))
+    pub use super::table::any as field;
+    pub use super::table::any_out as out;
 }
 
 /// Skips the value of a key the struct described by `what` (`` an object: `Network.Response` ``)

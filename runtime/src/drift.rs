@@ -34,15 +34,40 @@ thread_local! {
     static ACTIVE: Cell<bool> = const { Cell::new(false) };
     /// The notes of the message being decoded, while a report is being made.
     static NOTES: RefCell<Vec<Placed>> = const { RefCell::new(Vec::new()) };
-    /// How far into the params the decoder has read, while the first place of some drift is
-    /// being looked for.
-    static POSITION: Cell<Option<usize>> = const { Cell::new(None) };
+    /// The address and length of the params being decoded, while the first place of some
+    /// drift is being looked for.
+    static PARAMS: Cell<Option<(usize, usize)>> = const { Cell::new(None) };
+    /// Where the last key read ended in the params, while looking: the place of a string
+    /// value that is not borrowed from them (it held escapes) is taken to be its key's.
+    static LAST_KEY: Cell<Option<usize>> = const { Cell::new(None) };
 }
 
-fn note(make: impl FnOnce() -> Note) {
+/// Where `read` ends in the params being looked at, past its closing quote, when it lies in
+/// them.
+fn end_in_params(read: &str) -> Option<usize> {
+    PARAMS.with(Cell::get).and_then(|(start, len)| {
+        let end = (read.as_ptr() as usize).checked_sub(start)? + read.len() + 1;
+        (end <= len).then_some(end)
+    })
+}
+
+/// Whether the first places of drift are being looked for: then the decoder of structs tells
+/// [`key_read`] each key it reads.
+pub(crate) fn locating() -> bool {
+    PARAMS.with(Cell::get).is_some()
+}
+
+/// The decoder of structs read `key`, while [`locating`].
+pub(crate) fn key_read(key: &str) {
+    LAST_KEY.with(|last| last.set(end_in_params(key)));
+}
+
+/// Notes drift, made where the decoder read `read`: a key or a string value, which the decoder
+/// borrows from the params it decodes unless it holds escapes.
+fn note(read: &str, make: impl FnOnce() -> Note) {
     if ACTIVE.with(Cell::get) {
-        let placed = (make(), POSITION.with(Cell::get));
-        NOTES.with(|notes| notes.borrow_mut().push(placed));
+        let at = end_in_params(read).or_else(|| LAST_KEY.with(Cell::get));
+        NOTES.with(|notes| notes.borrow_mut().push((make(), at)));
     }
 }
 
@@ -63,20 +88,6 @@ fn take_notes() -> Vec<Placed> {
     })
 }
 
-/// Reads the params a byte at a time as serde_json's reader does, keeping the count in
-/// [`POSITION`], so that each note says where in the params it was made.
-struct Counting<'a>(&'a [u8]);
-
-impl std::io::Read for Counting<'_> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let n = buf.len().min(self.0.len()).min(1);
-        buf[..n].copy_from_slice(&self.0[..n]);
-        self.0 = &self.0[n..];
-        POSITION.with(|position| position.set(Some(position.get().unwrap_or(0) + n)));
-        Ok(n)
-    }
-}
-
 /// The JSON path in the message of each note that decoding `text`'s params again makes, in
 /// order; empty when the message has no params to decode again.
 fn locate<E: EventSet>(text: &str) -> Vec<Option<String>> {
@@ -86,13 +97,14 @@ fn locate<E: EventSet>(text: &str) -> Vec<Option<String>> {
         return Vec::new();
     };
     let params = event.params.get();
-    POSITION.with(|position| position.set(Some(0)));
-    let mut de = serde_json::Deserializer::from_reader(Counting(params.as_bytes()));
+    PARAMS.with(|at| at.set(Some((params.as_ptr() as usize, params.len()))));
+    let mut de = serde_json::Deserializer::from_str(params);
     set_noting(true);
     let _ = E::deserialize_event(&event.method, &mut de);
     set_noting(false);
     let notes = take_notes();
-    POSITION.with(|position| position.set(None));
+    PARAMS.with(|at| at.set(None));
+    LAST_KEY.with(|last| last.set(None));
     notes
         .into_iter()
         .filter(|(note, _)| !matches!(note, Note::Method(_)))
@@ -111,7 +123,7 @@ fn join(prefix: &str, path: &str) -> String {
 /// Generated code: a struct described by `what` (`` an object: `Network.Response` ``) met a
 /// key it does not know.
 pub(crate) fn unknown_field(what: &'static str, key: &str) {
-    note(|| Note::Field {
+    note(key, || Note::Field {
         ty: what,
         key: key.to_owned(),
     });
@@ -119,7 +131,7 @@ pub(crate) fn unknown_field(what: &'static str, key: &str) {
 
 /// Generated code: the string enum `ty` met a value it does not know.
 pub(crate) fn unknown_value(ty: &'static str, value: &str) {
-    note(|| Note::Value {
+    note(value, || Note::Value {
         ty,
         value: value.to_owned(),
     });
@@ -127,7 +139,7 @@ pub(crate) fn unknown_value(ty: &'static str, value: &str) {
 
 /// An event whose method the bindings do not know.
 pub(crate) fn unknown_method(method: &str) {
-    note(|| Note::Method(method.to_owned()));
+    note(method, || Note::Method(method.to_owned()));
 }
 
 /// How often one kind of drift was seen, and where first.

@@ -4,7 +4,12 @@
 //! Inside them every path is absolute (`$crate::..`, `::core::..`): a protocol type named
 //! `Option` or `Result` in the calling module changes nothing.
 
-/// `Serialize` and `Deserialize` of a struct, and for values users build, `new` and setters.
+/// `Serialize` and `Deserialize` of a struct, its [`Table`](crate::codegen::Table), and for
+/// values users build, `new` and setters.
+///
+/// The struct decodes and encodes through its table (see [`Table`](crate::codegen::Table)):
+/// the fields listed must be all of the struct's, which the table checks by naming each of
+/// them in a pattern.
 ///
 /// ```text
 /// object!(Name "what it is, for errors" {
@@ -44,10 +49,7 @@ macro_rules! __object {
             where
                 S: $crate::codegen::serde::Serializer,
             {
-                use $crate::codegen::serde::ser::SerializeMap as _;
-                let mut map = serializer.serialize_map(::core::option::Option::None)?;
-                $($crate::codegen::$kind::write(&mut map, $key, &self.$field)?;)+
-                map.end()
+                $crate::codegen::serialize_table(self, serializer)
             }
         }
         impl<'de> $crate::codegen::serde::Deserialize<'de> for $name {
@@ -55,27 +57,30 @@ macro_rules! __object {
             where
                 D: $crate::codegen::serde::Deserializer<'de>,
             {
-                $crate::codegen::deserialize_object(deserializer)
+                $crate::codegen::deserialize_table(deserializer)
             }
         }
-        impl $crate::codegen::Object for $name {
+        // SAFETY: the pattern below names every field of the struct, so that a field left out
+        // of this list does not compile; each entry takes its type from its field.
+        unsafe impl $crate::codegen::Table for $name {
             const WHAT: &'static str = $what;
-            fn visit<'de, A>(mut map: A) -> ::core::result::Result<Self, A::Error>
-            where
-                A: $crate::codegen::serde::de::MapAccess<'de>,
-            {
-                $(let mut $field = ::core::option::Option::None;)+
-                while let ::core::option::Option::Some(key) =
-                    map.next_key::<$crate::codegen::FieldKey<'de>>()?
-                {
-                    match key.as_str() {
-                        $($key => $crate::__object!(@read $kind map $field),)+
-                        other => $crate::codegen::skip_value(&mut map, $what, other)?,
-                    }
+            const FIELDS: &'static [$crate::codegen::Field] = {
+                fn _every_field(value: &$name) {
+                    let $name { $($field: _),+ } = value;
                 }
-                $($crate::__object!(@check $kind $field $key);)+
-                ::core::result::Result::Ok($name { $($field,)+ })
-            }
+                let value = ::core::mem::MaybeUninit::<Self>::uninit();
+                let base = value.as_ptr();
+                &[$(
+                    // SAFETY: only the field's address is taken; nothing is read.
+                    $crate::codegen::$kind::field(base, unsafe { &raw const (*base).$field }, $key),
+                )+]
+            };
+            const OUT: &'static [&'static $crate::codegen::OutVt] = {
+                let value = ::core::mem::MaybeUninit::<Self>::uninit();
+                let base = value.as_ptr();
+                // SAFETY: as above.
+                &[$($crate::codegen::$kind::out(unsafe { &raw const (*base).$field }),)+]
+            };
         }
     };
     ($name:ident $what:literal { $($fields:tt)* } new {} $(set { $($set:tt)* })?) => {
@@ -102,24 +107,6 @@ macro_rules! __object {
             $crate::__object!(@set $($($set)*)?);
         }
     };
-    // A required field, or an optional `any` whose explicit `null` is kept as `Some(Null)`.
-    (@read req $map:ident $field:ident) => {
-        $field = ::core::option::Option::Some($map.next_value()?)
-    };
-    (@read any $map:ident $field:ident) => {
-        $field = ::core::option::Option::Some($map.next_value()?)
-    };
-    // An optional field: `null` leaves it unset.
-    (@read opt $map:ident $field:ident) => {
-        $field = $map.next_value()?
-    };
-    // Plain control flow rather than a call and a `?` per field: it costs the compiler less.
-    (@check req $field:ident $key:literal) => {
-        let ::core::option::Option::Some($field) = $field else {
-            return ::core::result::Result::Err($crate::codegen::missing_field($key));
-        };
-    };
-    (@check $kind:ident $field:ident $key:literal) => {};
     (@new $($(#[$attr:meta])* $opt:ident $key:literal: $opt_ty:ty),* $(,)? $(; $($req:ident)+)?) => {
         Self {
             $($($req: $req.into(),)+)?
