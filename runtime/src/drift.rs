@@ -71,9 +71,31 @@ fn note(read: &str, make: impl FnOnce() -> Note) {
     }
 }
 
-/// Starts or stops taking notes.
-fn set_noting(on: bool) {
-    ACTIVE.with(|active| active.set(on));
+/// Notes are taken while it lives, even if decoding panics: it stops them when dropped, and
+/// forgets where it was looking.
+struct Noting;
+
+impl Noting {
+    fn start() -> Noting {
+        // Whatever a decoding that panicked left.
+        NOTES.with(|notes| notes.borrow_mut().clear());
+        ACTIVE.with(|active| active.set(true));
+        Noting
+    }
+
+    /// Notes are taken, with their place in `params`, which is being decoded.
+    fn looking_in(params: &str) -> Noting {
+        PARAMS.with(|at| at.set(Some((params.as_ptr() as usize, params.len()))));
+        Noting::start()
+    }
+}
+
+impl Drop for Noting {
+    fn drop(&mut self) {
+        ACTIVE.with(|active| active.set(false));
+        PARAMS.with(|at| at.set(None));
+        LAST_KEY.with(|last| last.set(None));
+    }
 }
 
 /// The notes taken since the last call.
@@ -97,14 +119,12 @@ fn locate<E: EventSet>(text: &str) -> Vec<Option<String>> {
         return Vec::new();
     };
     let params = event.params.get();
-    PARAMS.with(|at| at.set(Some((params.as_ptr() as usize, params.len()))));
-    let mut de = serde_json::Deserializer::from_str(params);
-    set_noting(true);
-    let _ = E::deserialize_event(&event.method, &mut de);
-    set_noting(false);
-    let notes = take_notes();
-    PARAMS.with(|at| at.set(None));
-    LAST_KEY.with(|last| last.set(None));
+    let notes = {
+        let _looking = Noting::looking_in(params);
+        let mut de = serde_json::Deserializer::from_str(params);
+        let _ = E::deserialize_event(&event.method, &mut de);
+        take_notes()
+    };
     notes
         .into_iter()
         .filter(|(note, _)| !matches!(note, Note::Method(_)))
@@ -205,9 +225,9 @@ impl DriftReport {
     /// [`EventSet::decode_message`]), noting its drift in the report.
     pub fn decode<E: EventSet>(&mut self, text: &str) -> Result<Message<E>, DecodeError> {
         // No closure around the decoding: the message is large, and each move of it a copy.
-        set_noting(true);
+        let noting = Noting::start();
         let decoded = E::decode_message(text);
-        set_noting(false);
+        drop(noting);
         let notes = take_notes();
         self.messages += 1;
         // A message that did not decode counts once, as a failure: what was noted before its

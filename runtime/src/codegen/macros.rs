@@ -68,12 +68,19 @@ macro_rules! __object {
                 fn _every_field(value: &$name) {
                     let $name { $($field: _),+ } = value;
                 }
+                ::core::assert!(
+                    [$($key),+].len() <= $crate::codegen::MAX_FIELDS,
+                    "a generated struct has at most 64 fields",
+                );
                 let value = ::core::mem::MaybeUninit::<Self>::uninit();
                 let base = value.as_ptr();
-                &[$(
-                    // SAFETY: only the field's address is taken; nothing is read.
-                    $crate::codegen::$kind::field(base, unsafe { &raw const (*base).$field }, $key),
-                )+]
+                &[$($crate::codegen::$kind::field(
+                    base,
+                    // SAFETY: only the field's address is taken, for its type; nothing is read.
+                    unsafe { &raw const (*base).$field },
+                    ::core::mem::offset_of!(Self, $field),
+                    $key,
+                ),)+]
             };
             const OUT: &'static [&'static $crate::codegen::OutVt] = {
                 let value = ::core::mem::MaybeUninit::<Self>::uninit();

@@ -66,13 +66,32 @@ impl fmt::Debug for Field {
     }
 }
 
-/// A struct decoded from its table; `object!` implements it.
+/// A struct decoded from its table. Only `object!` implements it.
+///
+/// `object!` takes each field's type from the field and its offset from `offset_of!`, and checks
+/// that the field is aligned, so that a `#[repr(packed)]` struct gets no table:
+///
+/// ```
+/// struct Ok { flag: u8, count: u32 }
+/// cdp_runtime::codegen::object!(Ok "an object" { req flag "flag", req count "count" });
+/// let ok: Ok = serde_json::from_str(r#"{"flag": 1, "count": 2}"#).unwrap();
+/// assert_eq!((ok.flag, ok.count), (1, 2));
+/// ```
+///
+/// ```compile_fail
+/// #[repr(packed)]
+/// struct Packed { flag: u8, count: u32 }
+/// cdp_runtime::codegen::object!(Packed "an object" { req flag "flag", req count "count" });
+/// let packed: Packed = serde_json::from_str(r#"{"flag": 1, "count": 2}"#).unwrap();
+/// ```
 ///
 /// # Safety
 ///
-/// [`Table::FIELDS`] lists every field of the struct exactly once, each at its offset and with
-/// the [`FieldVt`] of its own type: decoding writes each field through that entry, and takes
-/// the struct as initialized once every entry is.
+/// [`Table::FIELDS`] lists every field of the struct exactly once, each at its offset, aligned
+/// for its type (the struct is not `#[repr(packed)]`), and with the [`FieldVt`] of its own type:
+/// decoding writes each field through that entry, and takes the struct as initialized once every
+/// entry is. [`Table::OUT`] has as many entries, in the same order, each the [`OutVt`] of the
+/// same field's type: encoding reads each field through it.
 pub unsafe trait Table: Sized {
     /// What the struct is, for errors and drift notes (`` an object: `Network.Cookie` ``).
     const WHAT: &'static str;
@@ -177,49 +196,57 @@ unsafe fn encode_at<F: Serialize>(
     unsafe { &*at.cast::<F>() }.serialize(out)
 }
 
-/// Where `field` lies in the value at `base`.
-const fn offset_of<T, F>(base: *const T, field: *const F) -> usize {
-    // SAFETY: `object!` passes the address of a field of the value at `base`: both are in one
-    // allocation, and the field is not before the value.
-    unsafe { field.cast::<u8>().offset_from(base.cast::<u8>()) as usize }
+/// `offset`, checked to be where a field of type `F` can lie in a `T`: aligned for `F`, in a
+/// `T` aligned at least as strictly. A field of a `#[repr(packed)]` struct fails it, so such a
+/// struct does not compile once its table is used (tables are evaluated at compile time).
+const fn aligned<T, F>(offset: usize) -> usize {
+    assert!(
+        offset % std::mem::align_of::<F>() == 0
+            && std::mem::align_of::<T>() % std::mem::align_of::<F>() == 0,
+        "a table field must be aligned for its type: no #[repr(packed)] struct has a table"
+    );
+    offset
 }
 
-/// The entry of a required field (`req` in `object!`): `field` is the address of the field
-/// inside the value at `base`, its type that of the field.
+/// The entry of a required field (`req` in `object!`): `offset` is the field's in a `T`
+/// (`offset_of!`), and `field` points to it, for its type.
 pub const fn required<T, F: DeserializeOwned + Serialize>(
-    base: *const T,
-    field: *const F,
+    _value: *const T,
+    _field: *const F,
+    offset: usize,
     key: &'static str,
 ) -> Field {
     Field {
         key,
-        offset: offset_of(base, field),
+        offset: aligned::<T, F>(offset),
         vt: &Vt::<F>::REQUIRED,
     }
 }
 
 /// The entry of an optional field (`opt`): absent or `null`, it is `None`.
 pub const fn optional<T, F: DeserializeOwned + Serialize>(
-    base: *const T,
-    field: *const Option<F>,
+    _value: *const T,
+    _field: *const Option<F>,
+    offset: usize,
     key: &'static str,
 ) -> Field {
     Field {
         key,
-        offset: offset_of(base, field),
+        offset: aligned::<T, Option<F>>(offset),
         vt: &Vt::<F>::OPTIONAL,
     }
 }
 
 /// The entry of an optional `any` field (`any`): absent, it is `None`; `null` is kept.
 pub const fn any<T>(
-    base: *const T,
-    field: *const Option<serde_json::Value>,
+    _value: *const T,
+    _field: *const Option<serde_json::Value>,
+    offset: usize,
     key: &'static str,
 ) -> Field {
     Field {
         key,
-        offset: offset_of(base, field),
+        offset: aligned::<T, Option<serde_json::Value>>(offset),
         vt: &ANY,
     }
 }
@@ -285,8 +312,20 @@ where
         Err(other) => {
             let value = serde_json::Value::deserialize(other)?;
             let text = value.to_string();
-            decode_table(&mut serde_json::Deserializer::from_str(&text)).map_err(de::Error::custom)
+            decode_table(&mut serde_json::Deserializer::from_str(&text))
+                .map_err(|err| de::Error::custom(without_position(&err)))
         }
+    }
+}
+
+/// serde_json's message for `err` without its position, which is in a text only this module
+/// saw.
+fn without_position(err: &serde_json::Error) -> String {
+    let text = err.to_string();
+    let position = format!(" at line {} column {}", err.line(), err.column());
+    match text.strip_suffix(&position) {
+        Some(message) => message.to_owned(),
+        None => text,
     }
 }
 
@@ -403,13 +442,27 @@ impl<'de> Visitor<'de> for FieldsVisitor {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        let mut set = 0;
-        let read = self.read(&mut map, &mut set);
-        if read.is_err() {
-            // SAFETY: the bits of `set` are those of the fields decoded.
-            unsafe { self.drop_set(set) };
+        // Drops the fields decoded so far if reading fails or panics.
+        struct Partial<'v> {
+            visitor: &'v FieldsVisitor,
+            set: u64,
         }
-        read
+
+        impl Drop for Partial<'_> {
+            fn drop(&mut self) {
+                // SAFETY: the bits of `set` are those of the fields decoded and not handed over.
+                unsafe { self.visitor.drop_set(self.set) };
+            }
+        }
+
+        let mut partial = Partial {
+            visitor: &self,
+            set: 0,
+        };
+        self.read(&mut map, &mut partial.set)?;
+        // Every field is set, and now the caller's.
+        partial.set = 0;
+        Ok(())
     }
 }
 
@@ -436,9 +489,11 @@ impl<'de> DeserializeSeed<'de> for FieldSeed {
 
 /// `serializer` as the [`JsonOut`] it is, when it is one.
 fn as_json_out<'a, S: Serializer + 'a>(serializer: S) -> Result<&'a mut JsonOut<'a>, S> {
-    // SAFETY: if `S` is `&'x mut JsonOut<'w>`, then `'x: 'a` (`S: 'a`) and `'w: 'x`. The
-    // shorter `'w` is only ever used to write through the serializer, never to put another
-    // writer into it.
+    // SAFETY: if `S` is `&'x mut JsonOut<'w>`, then `'x: 'a` (`S: 'a`) and `'w: 'x`. Giving the
+    // writer the shorter `'a` behind `&mut` is no subtyping step: it holds because the result
+    // only ever reaches serde_json's own `Serializer` impls and `encode_at`, which write through
+    // the serializer and never store another `JsonOut` in its place. No code may ever do that
+    // with it (to send output to a scratch buffer, say).
     unsafe { same_type::<S, &'a mut JsonOut<'a>>(serializer) }
 }
 
@@ -461,8 +516,8 @@ fn json_ok<S: Serializer>(result: Result<(), serde_json::Error>) -> Result<S::Ok
 /// Encodes a [`Table`] struct: `object!`'s `Serialize` impl.
 ///
 /// On serde_json's serializer into a `Vec<u8>`, the table writes the object directly; any
-/// other serializer (`serde_json::to_value`, a pretty printer, another format) is given the
-/// `serde_json::Value` of that text.
+/// other serializer (`serde_json::to_value`, a pretty printer, another format) is given what
+/// that text holds, in the same order (`serde_transcode`).
 #[inline]
 pub fn serialize_table<S: Serializer, T: Table>(
     value: &T,
@@ -477,9 +532,8 @@ pub fn serialize_table<S: Serializer, T: Table>(
             let out = &mut serde_json::Serializer::new(&mut text);
             // SAFETY: as above.
             unsafe { encode_fields(out, T::FIELDS, T::OUT, at) }.map_err(ser::Error::custom)?;
-            serde_json::from_slice::<serde_json::Value>(&text)
-                .map_err(ser::Error::custom)?
-                .serialize(other)
+            // Through serde's data model again, in the same order.
+            serde_transcode::transcode(&mut serde_json::Deserializer::from_slice(&text), other)
         }
     }
 }
@@ -703,7 +757,11 @@ mod tests {
             Ok(sample("a", None, &["x"], Some(Value::Null)))
         );
         let err = serde_json::from_value::<Sample>(json!({"name": "a"})).unwrap_err();
-        assert_eq!(err.to_string(), "missing field `tags` at line 1 column 12");
+        assert_eq!(
+            err.to_string(),
+            "missing field `tags`",
+            "no position: it would be in a text the caller never saw"
+        );
         let from_slice =
             serde_json::from_slice::<Outer>(br#"{"inner":{"name":"a","tags":[]},"list":[]}"#);
         assert!(from_slice.is_ok(), "{from_slice:?}");
@@ -711,8 +769,75 @@ mod tests {
 
     #[test]
     fn encoding_writes_every_set_field_in_schema_order() {
-        let text = serde_json::to_string(&sample("a", None, &["x"], Some(Value::Null))).unwrap();
+        let value = sample("a", None, &["x"], Some(Value::Null));
+        let text = serde_json::to_string(&value).unwrap();
         assert_eq!(text, r#"{"name":"a","tags":["x"],"extra":null}"#);
+        // Other serializers get the same, in the same order.
+        let pretty = serde_json::to_string_pretty(&value).unwrap();
+        assert_eq!(
+            pretty,
+            "{\n  \"name\": \"a\",\n  \"tags\": [\n    \"x\"\n  ],\n  \"extra\": null\n}"
+        );
+        let outer = Outer {
+            inner: Box::new(sample("b", Some(2), &[], None)),
+            list: vec![value],
+        };
+        assert_eq!(
+            serde_json::to_value(&outer).unwrap(),
+            json!({"inner": {"name": "b", "size": 2, "tags": []},
+                   "list": [{"name": "a", "tags": ["x"], "extra": null}]})
+        );
+        let mut pretty = Vec::new();
+        let mut out = serde_json::Serializer::pretty(&mut pretty);
+        serde::Serialize::serialize(&outer, &mut out).unwrap();
+        let pretty = String::from_utf8(pretty).unwrap();
+        assert!(
+            pretty.starts_with("{\n  \"inner\": {\n    \"name\": \"b\",\n    \"size\": 2,"),
+            "{pretty}"
+        );
+    }
+
+    /// A value whose decoding panics on `"boom"`.
+    struct Boom;
+
+    impl<'de> Deserialize<'de> for Boom {
+        fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            let text = String::deserialize(deserializer)?;
+            assert_ne!(text, "boom", "boom");
+            Ok(Boom)
+        }
+    }
+
+    impl Serialize for Boom {
+        fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            serializer.serialize_str("ok")
+        }
+    }
+
+    struct Fragile {
+        name: Counted,
+        boom: Boom,
+    }
+
+    crate::codegen::object!(Fragile "an object: `Test.Fragile`" {
+        req name "name",
+        req boom "boom",
+    });
+
+    #[test]
+    fn a_panic_while_decoding_drops_what_was_decoded_once() {
+        let before = drops();
+        let result =
+            std::panic::catch_unwind(|| decode::<Fragile>(r#"{"name":"a","boom":"boom"}"#));
+        assert!(result.is_err(), "the field's decoder panicked");
+        assert_eq!(
+            drops() - before,
+            1,
+            "`name` was decoded, so it is dropped once"
+        );
+        let fine = decode::<Fragile>(r#"{"name":"b","boom":"fine"}"#)
+            .map(|fragile| fragile.name.0.clone());
+        assert_eq!(fine, Ok("b".to_owned()));
     }
 
     #[test]
