@@ -11,6 +11,9 @@
 //! use. A struct's `Deserialize` impl recognizes that deserializer (by type id) and runs the
 //! table on it directly; any other deserializer (`serde_json::from_value`, a reader, another
 //! format) first reads the value as a `serde_json::Value`, which the table then decodes.
+//! Encoding is the same the other way: the table writes straight into serde_json's serializer
+//! into a `Vec<u8>` (`encode_request`, `serde_json::to_string`), and any other serializer is
+//! handed what that writes, in its order.
 
 use std::fmt;
 use std::marker::PhantomData;
