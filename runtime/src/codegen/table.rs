@@ -44,8 +44,8 @@ pub struct FieldVt {
 
 /// How fields of one type are left out of what is encoded, and encoded.
 ///
-/// Apart from [`FieldVt`], so that a program that only decodes links no encoder, and one that
-/// only encodes no decoder.
+/// Apart from [`FieldVt`], so that a program that only decodes links no encoder (encoding reads
+/// the names and offsets of [`Table::FIELDS`], so it links the decoders too).
 pub struct OutVt {
     /// Whether the field is left out: set for optional fields.
     skip: Option<unsafe fn(*const u8) -> bool>,
