@@ -68,19 +68,13 @@ macro_rules! __object {
                 fn _every_field(value: &$name) {
                     let $name { $($field: _),+ } = value;
                 }
-                ::core::assert!(
-                    [$($key),+].len() <= $crate::codegen::MAX_FIELDS,
-                    "a generated struct has at most 64 fields",
-                );
                 let value = ::core::mem::MaybeUninit::<Self>::uninit();
                 let base = value.as_ptr();
-                &[$($crate::codegen::$kind::field(
-                    base,
-                    // SAFETY: only the field's address is taken, for its type; nothing is read.
-                    unsafe { &raw const (*base).$field },
-                    ::core::mem::offset_of!(Self, $field),
-                    $key,
-                ),)+]
+                // SAFETY: each entry gets the address of a field of the value at `base`; only
+                // addresses are taken, nothing is read.
+                &[$(unsafe {
+                    $crate::codegen::$kind::field(base, &raw const (*base).$field, $key)
+                },)+]
             };
             const OUT: &'static [&'static $crate::codegen::OutVt] = {
                 let value = ::core::mem::MaybeUninit::<Self>::uninit();

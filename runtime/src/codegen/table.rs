@@ -71,8 +71,8 @@ impl fmt::Debug for Field {
 
 /// A struct decoded from its table. Only `object!` implements it.
 ///
-/// `object!` takes each field's type from the field and its offset from `offset_of!`, and checks
-/// that the field is aligned, so that a `#[repr(packed)]` struct gets no table:
+/// `object!` takes each field's type and offset from the field's address, and checks that the
+/// field is aligned, so that a `#[repr(packed)]` struct gets no table:
 ///
 /// ```
 /// struct Ok { flag: u8, count: u32 }
@@ -211,45 +211,68 @@ const fn aligned<T, F>(offset: usize) -> usize {
     offset
 }
 
-/// The entry of a required field (`req` in `object!`): `offset` is the field's in a `T`
-/// (`offset_of!`), and `field` points to it, for its type.
-pub const fn required<T, F: DeserializeOwned + Serialize>(
-    _value: *const T,
-    _field: *const F,
-    offset: usize,
+/// Where `field` lies in the value at `base`, checked [`aligned`].
+///
+/// # Safety
+///
+/// `field` points to a field of the value `base` points to.
+const unsafe fn offset<T, F>(base: *const T, field: *const F) -> usize {
+    // SAFETY: both point into the value at `base`, and a field is not before its value.
+    let offset = unsafe { field.cast::<u8>().offset_from(base.cast::<u8>()) } as usize;
+    aligned::<T, F>(offset)
+}
+
+/// The entry of a required field (`req` in `object!`).
+///
+/// # Safety
+///
+/// `field` points to a field of the value `base` points to (it need not be initialized); the
+/// entry takes the field's type from it.
+pub const unsafe fn required<T, F: DeserializeOwned + Serialize>(
+    base: *const T,
+    field: *const F,
     key: &'static str,
 ) -> Field {
     Field {
         key,
-        offset: aligned::<T, F>(offset),
+        // SAFETY: as the caller promises.
+        offset: unsafe { offset(base, field) },
         vt: &Vt::<F>::REQUIRED,
     }
 }
 
 /// The entry of an optional field (`opt`): absent or `null`, it is `None`.
-pub const fn optional<T, F: DeserializeOwned + Serialize>(
-    _value: *const T,
-    _field: *const Option<F>,
-    offset: usize,
+///
+/// # Safety
+///
+/// As [`required`].
+pub const unsafe fn optional<T, F: DeserializeOwned + Serialize>(
+    base: *const T,
+    field: *const Option<F>,
     key: &'static str,
 ) -> Field {
     Field {
         key,
-        offset: aligned::<T, Option<F>>(offset),
+        // SAFETY: as the caller promises.
+        offset: unsafe { offset(base, field) },
         vt: &Vt::<F>::OPTIONAL,
     }
 }
 
 /// The entry of an optional `any` field (`any`): absent, it is `None`; `null` is kept.
-pub const fn any<T>(
-    _value: *const T,
-    _field: *const Option<serde_json::Value>,
-    offset: usize,
+///
+/// # Safety
+///
+/// As [`required`].
+pub const unsafe fn any<T>(
+    base: *const T,
+    field: *const Option<serde_json::Value>,
     key: &'static str,
 ) -> Field {
     Field {
         key,
-        offset: aligned::<T, Option<serde_json::Value>>(offset),
+        // SAFETY: as the caller promises.
+        offset: unsafe { offset(base, field) },
         vt: &ANY,
     }
 }
@@ -334,6 +357,12 @@ fn without_position(err: &serde_json::Error) -> String {
 
 /// Decodes a [`Table`] struct from `json`.
 fn decode_table<T: Table>(json: &mut Json<'_>) -> Result<T, serde_json::Error> {
+    const {
+        assert!(
+            T::FIELDS.len() <= MAX_FIELDS,
+            "a table has at most 64 fields: which are set is kept in a u64"
+        );
+    }
     let mut value = MaybeUninit::<T>::uninit();
     decode_fields(json, T::WHAT, T::FIELDS, value.as_mut_ptr().cast())?;
     // SAFETY: `decode_fields` succeeded, so it initialized every field of `T::FIELDS`, which
