@@ -165,11 +165,6 @@ impl<'de> Deserialize<'de> for FieldKey<'de> {
     }
 }
 
-/// Serde's `missing field` error naming a required field the object did not hold.
-pub fn missing_field<E: de::Error>(field: &'static str) -> E {
-    E::missing_field(field)
-}
-
 /// The kinds of a struct field, as `object!` names them, each with the constructor of its
 /// [`Field`] entry.
 ///
