@@ -1,11 +1,12 @@
-//! `cdp-codegen diff`: what changed between two protocols, and what of it breaks generated code.
+//! `cdp-codegen diff`: what changed between two protocols, and what of it breaks generated code,
+//! on the wire and in source.
 
 use std::io::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use cdp_codegen::diff::{self, Format};
+use cdp_codegen::diff::{self, Class, Format};
 use cdp_codegen_cli::fetch;
 use clap::{ArgGroup, Args, ValueEnum};
 
@@ -21,12 +22,22 @@ version (browser_protocol.json + js_protocol.json); not both. In place of NEW, -
 launches a browser headless and --url asks one already running, for the protocol it speaks
 (what `cdp-codegen fetch` would write). Files ending in .pdl are read as PDL, others as JSON.
 --patch applies a patch file to the old version, the one your bindings were generated from
-(with the same patches); --patch-new applies one to the new version. Each change is classed as
-breaking or not for Rust code that uses the bindings cdp-codegen generates (see the
-cdp_codegen::diff docs for the rules).
+(with the same patches); --patch-new applies one to the new version.
 
-Exit status: 0 when the diff was printed, breaking changes included unless --fail-on-breaking;
-1 with --fail-on-breaking when any change is breaking; 2 for bad arguments, an unreadable or
+Each change is classed twice (see the cdp_codegen::diff docs for the rules):
+  wire    do bindings generated from OLD still decode what NEW sends, and send what NEW
+          accepts? (a command removed, a required parameter added: breaking; a required
+          field added to an event: not)
+  source  does code written against OLD's bindings still compile once they are regenerated
+          from NEW? (a required field added to an object type gives `new` an argument:
+          breaking)
+With --browser or --url the question is whether your bindings fit that browser: the report
+leads with the wire class (counted first, changes grouped by it); otherwise it leads with the
+source class. Either way every change shows both, and the summary gives the SemVer bump the
+regenerated bindings need (major when any change is source-breaking, minor when API is added).
+
+Exit status: 0 when the diff was printed, breaking changes included unless --fail-on; 1 with
+--fail-on CLASS when a change breaks in that class; 2 for bad arguments, an unreadable or
 invalid protocol or patch, a browser that could not be asked, or a --domain in neither
 protocol.")]
 pub struct DiffArgs {
@@ -42,11 +53,12 @@ pub struct DiffArgs {
     /// A file of the new protocol, instead of NEW; repeat to merge files.
     #[arg(long = "new", value_name = "FILE")]
     new: Vec<PathBuf>,
-    /// Instead of NEW: launch this browser binary headless and compare with its protocol.
+    /// Instead of NEW: launch this browser binary headless and compare with its protocol (do
+    /// bindings generated from OLD fit this browser? the wire question).
     #[arg(long, value_name = "PATH")]
     browser: Option<PathBuf>,
     /// Instead of NEW: the protocol of a browser already running with
-    /// --remote-debugging-port, e.g. http://127.0.0.1:9222.
+    /// --remote-debugging-port, e.g. http://127.0.0.1:9222 (the wire question, as --browser).
     #[arg(long, value_name = "URL")]
     url: Option<String>,
     /// Give up on the browser (--browser, --url) after this many seconds.
@@ -66,9 +78,32 @@ pub struct DiffArgs {
     /// cdp_codegen::diff::Format docs).
     #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
     format: DiffFormat,
-    /// Exit with status 1 when any change is breaking.
+    /// Exit with status 1 when a change breaks in this class: wire (bindings generated from OLD
+    /// no longer fit NEW) or source (code written against them no longer compiles after
+    /// regenerating); repeat, or separate with commas, for both.
+    #[arg(long, value_enum, value_name = "CLASS", value_delimiter = ',')]
+    fail_on: Vec<FailOn>,
+    /// The same as --fail-on source.
     #[arg(long)]
     fail_on_breaking: bool,
+}
+
+/// The classes `--fail-on` takes.
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum FailOn {
+    /// Bindings generated from OLD no longer decode what NEW sends, or send what it accepts.
+    Wire,
+    /// Code written against OLD's bindings no longer compiles after regenerating from NEW.
+    Source,
+}
+
+impl From<FailOn> for Class {
+    fn from(class: FailOn) -> Self {
+        match class {
+            FailOn::Wire => Class::Wire,
+            FailOn::Source => Class::Source,
+        }
+    }
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -114,9 +149,15 @@ pub fn run(args: &DiffArgs) -> ExitCode {
             return ExitCode::from(BAD_INPUT);
         }
     };
+    // A browser is asked whether the bindings fit it; two files, what regenerating changes.
+    let lead = if args.browser.is_some() || args.url.is_some() {
+        Class::Wire
+    } else {
+        Class::Source
+    };
     let mut stdout = std::io::stdout().lock();
     if let Err(err) = stdout
-        .write_all(diff.render(args.format.into()).as_bytes())
+        .write_all(diff.render_led_by(args.format.into(), lead).as_bytes())
         .and_then(|()| stdout.flush())
     {
         // A closed pipe (`| head`) is the reader's choice, not a failure.
@@ -125,14 +166,32 @@ pub fn run(args: &DiffArgs) -> ExitCode {
             return ExitCode::from(BAD_INPUT);
         }
     }
-    if args.fail_on_breaking && diff.has_breaking() {
+    let mut failed = false;
+    for class in [Class::Wire, Class::Source] {
+        let asked = args
+            .fail_on
+            .iter()
+            .any(|&fail_on| Class::from(fail_on) == class);
+        let alias = class == Class::Source && args.fail_on_breaking;
+        if !(asked || alias) || !diff.has_breaking(class) {
+            continue;
+        }
+        let flag = if asked {
+            format!("--fail-on {class}")
+        } else {
+            "--fail-on-breaking".to_owned()
+        };
         eprintln!(
-            "error: {} breaking change(s) (--fail-on-breaking)",
-            diff.breaking().count()
+            "error: {} {class}-breaking change(s) ({flag})",
+            diff.breaking(class).count()
         );
-        return ExitCode::from(1);
+        failed = true;
     }
-    ExitCode::SUCCESS
+    if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
 }
 
 /// Where a version of the protocol comes from.

@@ -30,7 +30,7 @@ use std::time::Duration;
 
 pub use browser::{browser, url, BROWSER_FLAGS};
 pub use npm::{default_cache_dir, npm, npm_into, validate_version, NpmProtocol, NPM_PACKAGE};
-pub use stable::{merge, to_stable_json, Origin};
+pub use stable::{merge, to_facts_json, to_stable_json, Origin};
 
 /// Why a protocol could not be obtained.
 #[derive(Debug, thiserror::Error)]

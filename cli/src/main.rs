@@ -28,15 +28,47 @@ enum Command {
     /// Write the protocol of a browser or of a devtools-protocol version to --out, as stable
     /// JSON that records where it came from.
     Fetch(FetchArgs),
-    /// Compare two protocols and class each change as breaking or not for generated code.
+    /// Compare two protocols and class each change twice: on the wire (do bindings generated
+    /// from OLD still fit NEW?) and in source (does code written against them still compile?).
     Diff(diff_command::DiffArgs),
+    /// Move this project (protocol/PINNED, the shipped facts, every checked-in output listed
+    /// in protocol/outputs, CHANGELOG.md) to another devtools-protocol version; or, with
+    /// --check, fail when any of them differs from what the pinned version gives.
+    Update(UpdateArgs),
+}
+
+#[derive(Args)]
+#[command(group(ArgGroup::new("what").required(true).args(["version", "check"])))]
+struct UpdateArgs {
+    /// The devtools-protocol version to move to, e.g. 0.0.1734725, or `latest`.
+    #[arg(value_name = "VERSION")]
+    version: Option<String>,
+    /// Change nothing: exit with status 1, naming the stale files, when the facts or an
+    /// output differ from what the pinned version gives.
+    #[arg(long)]
+    check: bool,
+    /// The project root (holding protocol/PINNED).
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    root: PathBuf,
+    /// Where unpacked npm packages are kept [default: $XDG_CACHE_HOME/cdp-codegen/npm].
+    #[arg(long, value_name = "DIR")]
+    cache_dir: Option<PathBuf>,
 }
 
 #[derive(Args)]
 struct Selection {
-    /// A protocol JSON file; repeat to merge files (browser_protocol.json + js_protocol.json).
+    /// A protocol file, JSON or PDL; repeat to merge files (browser_protocol.json +
+    /// js_protocol.json). A browser's /json/protocol, or what `fetch` writes, is one file.
     #[arg(long = "protocol", value_name = "FILE")]
     protocols: Vec<PathBuf>,
+    /// Generate from the full protocol cdp-codegen ships (facts at its pinned devtools-protocol
+    /// version, no descriptions) rather than from --protocol files.
+    #[arg(long, conflicts_with = "protocols")]
+    full_protocol: bool,
+    /// A file that lists what to generate, a line each: `domain NAME`, `command DOMAIN.NAME`
+    /// or `event DOMAIN.NAME` (`#` starts a comment). Adds to --domain, --command and --event.
+    #[arg(long = "select", value_name = "FILE")]
+    select: Option<PathBuf>,
     /// A domain to generate whole; repeat for several. Default: every domain.
     #[arg(long = "domain", value_name = "NAME")]
     domains: Vec<String>,
@@ -93,6 +125,10 @@ struct FetchArgs {
     /// The JSON file to write.
     #[arg(long, value_name = "FILE")]
     out: PathBuf,
+    /// Write the facts only: every name, type, value and flag, without the descriptions, a
+    /// field a line (the form cdp-schemas ships the full protocol in).
+    #[arg(long)]
+    facts: bool,
     /// Give up on the browser (--browser, --url) after this many seconds.
     #[arg(long, value_name = "SECONDS", default_value_t = 60)]
     timeout: u64,
@@ -102,10 +138,20 @@ struct FetchArgs {
 }
 
 impl Selection {
-    fn config(&self) -> cdp_codegen::Config {
+    /// The generator's settings; fails (with the message to print) when the --select file
+    /// cannot be read or has a line that is not a selection.
+    fn config(&self) -> Result<cdp_codegen::Config, String> {
         let mut config = cdp_codegen::Config::new();
+        if self.full_protocol {
+            config.full_protocol();
+        }
         for path in &self.protocols {
             config.protocol(path);
+        }
+        if let Some(path) = &self.select {
+            let text = std::fs::read_to_string(path)
+                .map_err(|err| format!("cannot read the selection `{}`: {err}", path.display()))?;
+            cdp_codegen_cli::select::apply(&text, &path.display().to_string(), &mut config)?;
         }
         for domain in &self.domains {
             config.domain(domain);
@@ -122,7 +168,7 @@ impl Selection {
         config
             .experimental(!self.no_experimental)
             .deprecated(!self.no_deprecated);
-        config
+        Ok(config)
     }
 }
 
@@ -135,13 +181,23 @@ fn fail(err: &cdp_codegen::Error) -> ExitCode {
     }
 }
 
+/// Exit status 2, for an argument that cannot be used as given.
+fn bad_argument(message: &str) -> ExitCode {
+    eprintln!("error: {message}");
+    ExitCode::from(2)
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Fetch(args) => fetch(&args),
         Command::Diff(args) => diff_command::run(&args),
+        Command::Update(args) => update(&args),
         Command::Generate(args) => {
-            let config = args.selection.config();
+            let config = match args.selection.config() {
+                Ok(config) => config,
+                Err(message) => return bad_argument(&message),
+            };
             let code = match config.generate_string() {
                 Ok(code) => code,
                 Err(err) => return fail(&err),
@@ -171,7 +227,11 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Command::Check(args) => {
-            let code = match args.selection.config().generate_string() {
+            let config = match args.selection.config() {
+                Ok(config) => config,
+                Err(message) => return bad_argument(&message),
+            };
+            let code = match config.generate_string() {
                 Ok(code) => code,
                 Err(err) => return fail(&err),
             };
@@ -199,6 +259,72 @@ fn main() -> ExitCode {
     }
 }
 
+/// `cdp-codegen update`: exit 2 for a bad argument or project file, 1 when fetching or writing
+/// fails or (with --check) something is stale.
+fn update(args: &UpdateArgs) -> ExitCode {
+    use cdp_codegen_cli::{fetch, update};
+    let cache_dir = args
+        .cache_dir
+        .clone()
+        .unwrap_or_else(fetch::default_cache_dir);
+    let failed = |err: update::UpdateError| {
+        eprintln!("error: {err}");
+        ExitCode::from(if err.is_bad_input() { 2 } else { 1 })
+    };
+    if args.check {
+        return match update::check(&args.root, &cache_dir) {
+            Ok(stale) if stale.is_empty() => {
+                println!(
+                    "the shipped protocol and every output in {} are current",
+                    update::OUTPUTS
+                );
+                ExitCode::SUCCESS
+            }
+            Ok(stale) => {
+                for path in &stale {
+                    eprintln!("stale: {}", path.display());
+                }
+                eprintln!(
+                    "run `cdp-codegen update $(cat {})` to rewrite them from the pinned version",
+                    update::PINNED
+                );
+                ExitCode::from(1)
+            }
+            Err(err) => failed(err),
+        };
+    }
+    let requested = args.version.as_deref().unwrap_or_default();
+    let version = if requested == "latest" {
+        match update::latest_version() {
+            Ok(version) => version,
+            Err(err) => return failed(err),
+        }
+    } else {
+        requested.to_owned()
+    };
+    match update::update(&args.root, &version, &cache_dir) {
+        Ok(updated) => {
+            println!(
+                "devtools-protocol {} -> {}: {} change{}, semver {}",
+                updated.from,
+                updated.to,
+                updated.diff.changes.len(),
+                if updated.diff.changes.len() == 1 {
+                    ""
+                } else {
+                    "s"
+                },
+                updated.diff.semver_bump().as_str()
+            );
+            for path in &updated.written {
+                println!("wrote {}", path.display());
+            }
+            ExitCode::SUCCESS
+        }
+        Err(err) => failed(err),
+    }
+}
+
 /// `cdp-codegen fetch`: exit 2 for a bad argument, 1 when fetching or writing fails.
 fn fetch(args: &FetchArgs) -> ExitCode {
     use cdp_codegen_cli::fetch;
@@ -221,6 +347,11 @@ fn fetch(args: &FetchArgs) -> ExitCode {
         // clap's group already demands one of them.
         eprintln!("error: give one of --browser, --url, --npm");
         return ExitCode::from(2);
+    };
+    let fetched = if args.facts {
+        fetched.and_then(|json| fetch::to_facts_json("the fetched protocol", &json))
+    } else {
+        fetched
     };
     let json = match fetched {
         Ok(json) => json,

@@ -167,18 +167,99 @@ fn every_subcommand_has_help() {
     assert!(stdout(&run(&["--help"])).contains("generate"));
 }
 
-/// The transport's protocol module is generated and checked in: `check` is its freshness gate,
-/// in CI and here.
+/// The transport's protocol module is generated from the shipped full protocol and checked in:
+/// `check` is its freshness gate, in CI and here.
 #[test]
 fn the_transports_checked_in_protocol_is_what_generate_writes() {
     let root = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
-    let schema = format!("{root}/protocol/transport.json");
+    let select = format!("{root}/transport/protocol.select");
     let out = format!("{root}/transport/src/protocol.rs");
-    let output = run(&["check", "--protocol", &schema, "--out", &out]);
+    let output = run(&[
+        "check",
+        "--full-protocol",
+        "--select",
+        &select,
+        "--out",
+        &out,
+    ]);
     assert!(
         output.status.success(),
-        "transport/src/protocol.rs is stale; regenerate it with \
-         `cargo run -p cdp-codegen-cli -- generate --protocol protocol/transport.json --out transport/src/protocol.rs`:\n{}",
+        "transport/src/protocol.rs is stale; regenerate it with `cargo run -p cdp-codegen-cli -- \
+         generate --full-protocol --select transport/protocol.select --out transport/src/protocol.rs`:\n{}",
+        stderr(&output)
+    );
+    // The gate can fail: a selection that differs from the checked-in one is stale.
+    let output = run(&[
+        "check",
+        "--full-protocol",
+        "--command",
+        "Page.navigate",
+        "--out",
+        &out,
+    ]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    assert!(stderr(&output).contains("is stale"), "{}", stderr(&output));
+}
+
+#[test]
+fn selection_files_pick_items_and_bad_lines_are_named() {
+    let dir = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("select");
+    std::fs::create_dir_all(&dir).unwrap();
+    let select = dir.join("ok.select");
+    std::fs::write(
+        &select,
+        "# what we use\ncommand Page.navigate\n\nevent Page.loadEventFired # and this\n",
+    )
+    .unwrap();
+    let output = run(&[
+        "generate",
+        "--full-protocol",
+        "--select",
+        select.to_str().unwrap(),
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let code = stdout(&output);
+    assert!(code.contains("pub struct NavigateParams {"), "{code}");
+    assert!(code.contains("pub struct LoadEventFiredEvent {"), "{code}");
+    assert!(!code.contains("pub struct ReloadParams {"), "{code}");
+    assert!(code.contains("from full_protocol.json."), "{code}");
+
+    let bad = dir.join("bad.select");
+    std::fs::write(&bad, "command Page.navigate\nmethod Page.reload\n").unwrap();
+    let output = run(&[
+        "generate",
+        "--full-protocol",
+        "--select",
+        bad.to_str().unwrap(),
+    ]);
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(
+        stderr(&output),
+        format!(
+            "error: {}:2: `method Page.reload` is not a selection; expected `domain NAME`, \
+             `command DOMAIN.NAME` or `event DOMAIN.NAME`\n",
+            bad.display()
+        )
+    );
+
+    let output = run(&[
+        "generate",
+        "--full-protocol",
+        "--select",
+        "/nonexistent/x.select",
+    ]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).starts_with("error: cannot read the selection `/nonexistent/x.select`:"),
+        "{}",
+        stderr(&output)
+    );
+
+    let output = run(&["generate", "--full-protocol", "--protocol", "x.json"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("cannot be used with"),
+        "{}",
         stderr(&output)
     );
 }

@@ -1,12 +1,16 @@
 //! `cdp_codegen::diff` and `cdp-codegen diff`: every kind of change is found at its path and
-//! classed as breaking or not for the generated bindings; real protocol versions give the
-//! changes Chromium actually made; the CLI prints text, Markdown and JSON and exits 0, 1 or 2.
+//! classed twice, on the wire (do bindings generated from the old protocol fit the new one?) and
+//! in source (does code written against them compile after regenerating?); real protocol
+//! versions give the changes Chromium actually made, with their classes; the CLI prints text,
+//! Markdown and JSON and exits 0, 1 or 2.
 
 mod common;
 
 use std::path::{Path, PathBuf};
 
-use cdp_codegen::diff::{diff, Change, ChangeKind, Diff, DiffError, Format, Item};
+use cdp_codegen::diff::{
+    diff, Bump, Change, ChangeKind, Class, Diff, DiffError, Direction, Format, Item,
+};
 use cdp_codegen::model::Model;
 use cdp_codegen::Config;
 use common::{run, stderr, stdout};
@@ -142,8 +146,38 @@ fn field<'a>(owner: &'a mut Value, list: &str, name: &str) -> &'a mut Value {
     find(&mut owner[list], "name", name)
 }
 
-/// Asserts that `diff` holds exactly one change, of this kind, path and class.
-fn assert_sole(diff: &Diff, kind: ChangeKind, path: &str, breaking: bool) -> Change {
+/// What a change breaks: the wire, the source, both or neither.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Breaks {
+    wire: bool,
+    source: bool,
+}
+
+/// Breaks neither: compatible on the wire and in source.
+const NEITHER: Breaks = Breaks {
+    wire: false,
+    source: false,
+};
+/// Breaks code written against the old bindings, not the old bindings on the wire.
+const SOURCE_ONLY: Breaks = Breaks {
+    wire: false,
+    source: true,
+};
+/// Breaks both.
+const BOTH: Breaks = Breaks {
+    wire: true,
+    source: true,
+};
+
+fn breaks(change: &Change) -> Breaks {
+    Breaks {
+        wire: change.wire.breaking,
+        source: change.source.breaking,
+    }
+}
+
+/// Asserts that `diff` holds exactly one change, of this kind, path and classes.
+fn assert_sole(diff: &Diff, kind: ChangeKind, path: &str, expected: Breaks) -> Change {
     assert_eq!(
         diff.changes.len(),
         1,
@@ -152,19 +186,20 @@ fn assert_sole(diff: &Diff, kind: ChangeKind, path: &str, breaking: bool) -> Cha
     );
     let change = diff.changes[0].clone();
     assert_eq!(
-        (change.kind, change.path.as_str(), change.breaking),
-        (kind, path, breaking),
+        (change.kind, change.path.as_str(), breaks(&change)),
+        (kind, path, expected),
         "{change:?}"
     );
-    assert!(!change.message.is_empty() && !change.reason.is_empty());
+    assert!(!change.message.is_empty());
+    assert!(!change.wire.reason.is_empty() && !change.source.reason.is_empty());
     change
 }
 
-/// The kind, path and class of every change, in order.
-fn found(diff: &Diff) -> Vec<(ChangeKind, &str, bool)> {
+/// The kind, path and classes of every change, in order.
+fn found(diff: &Diff) -> Vec<(ChangeKind, &str, Breaks)> {
     diff.changes
         .iter()
-        .map(|change| (change.kind, change.path.as_str(), change.breaking))
+        .map(|change| (change.kind, change.path.as_str(), breaks(change)))
         .collect()
 }
 
@@ -189,12 +224,26 @@ fn paths_of(diff: &Diff, kind: ChangeKind) -> Vec<&str> {
 // Additions and removals of whole items
 
 #[test]
-fn a_new_domain_is_not_breaking_and_a_removed_one_is() {
+fn a_new_domain_is_not_breaking_and_a_removed_one_breaks_the_wire_if_it_had_commands() {
     let added = after(|s| push(&mut s["domains"], json!({ "domain": "Garden" })));
-    let change = assert_sole(&added, ChangeKind::DomainAdded, "Garden", false);
+    let change = assert_sole(&added, ChangeKind::DomainAdded, "Garden", NEITHER);
     assert_eq!(change.item, Item::Domain);
+    assert_eq!(change.direction, None);
+    // `Toys` only lends types: no command of it can fail.
     let removed = after(|s| remove(&mut s["domains"], "domain", "Toys"));
-    assert_sole(&removed, ChangeKind::DomainRemoved, "Toys", true);
+    let change = assert_sole(&removed, ChangeKind::DomainRemoved, "Toys", SOURCE_ONLY);
+    assert!(change.wire.reason.contains("no commands"), "{change:?}");
+    let mut with_garden = base();
+    push(
+        &mut with_garden["domains"],
+        json!({ "domain": "Garden", "commands": [ { "name": "water" } ] }),
+    );
+    let garden = diff_of(&with_garden, &base(), &[]);
+    let change = assert_sole(&garden, ChangeKind::DomainRemoved, "Garden", BOTH);
+    assert!(
+        change.wire.reason.contains("method not found"),
+        "{change:?}"
+    );
 }
 
 #[test]
@@ -205,45 +254,59 @@ fn a_new_type_is_not_breaking_and_a_removed_one_is() {
             json!({ "id": "Price", "type": "number" }),
         )
     });
-    let change = assert_sole(&added, ChangeKind::TypeAdded, "Shop.Price", false);
+    let change = assert_sole(&added, ChangeKind::TypeAdded, "Shop.Price", NEITHER);
     assert_eq!(change.item, Item::Type);
+    // A type is no message: the fields that used it show the change on the wire.
     let removed = after(|s| remove(&mut domain(s, "Shop")["types"], "id", "Spare"));
-    assert_sole(&removed, ChangeKind::TypeRemoved, "Shop.Spare", true);
+    assert_sole(&removed, ChangeKind::TypeRemoved, "Shop.Spare", SOURCE_ONLY);
 }
 
 #[test]
-fn a_new_command_is_not_breaking_and_a_removed_one_is() {
+fn a_new_command_is_not_breaking_and_a_removed_one_breaks_both() {
     let added = after(|s| {
         push(
             &mut domain(s, "Shop")["commands"],
             json!({ "name": "refund" }),
         )
     });
-    let change = assert_sole(&added, ChangeKind::CommandAdded, "Shop.refund", false);
+    let change = assert_sole(&added, ChangeKind::CommandAdded, "Shop.refund", NEITHER);
     assert_eq!(change.item, Item::Command);
     let removed = after(|s| remove(&mut domain(s, "Shop")["commands"], "name", "close"));
-    assert_sole(&removed, ChangeKind::CommandRemoved, "Shop.close", true);
+    let change = assert_sole(&removed, ChangeKind::CommandRemoved, "Shop.close", BOTH);
+    assert_eq!(
+        change.wire.reason,
+        "the browser answers it with an error (method not found)"
+    );
 }
 
 #[test]
-fn a_new_event_is_not_breaking_and_a_removed_one_is() {
+fn a_new_event_is_not_breaking_and_a_removed_one_breaks_only_the_source() {
     let added = after(|s| {
         push(
             &mut domain(s, "Shop")["events"],
             json!({ "name": "closed" }),
         )
     });
-    let change = assert_sole(&added, ChangeKind::EventAdded, "Shop.closed", false);
+    let change = assert_sole(&added, ChangeKind::EventAdded, "Shop.closed", NEITHER);
     assert_eq!(change.item, Item::Event);
     let removed = after(|s| remove(&mut domain(s, "Shop")["events"], "name", "opened"));
-    assert_sole(&removed, ChangeKind::EventRemoved, "Shop.opened", true);
+    let change = assert_sole(
+        &removed,
+        ChangeKind::EventRemoved,
+        "Shop.opened",
+        SOURCE_ONLY,
+    );
+    assert_eq!(
+        change.wire.reason,
+        "the browser stops sending it; nothing fails to decode"
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
 // Fields added and removed, by where they live
 
 #[test]
-fn a_new_required_param_breaks_because_new_gains_an_argument() {
+fn a_new_required_param_breaks_because_new_gains_an_argument_and_the_browser_requires_it() {
     let diff = after(|s| {
         push(
             &mut command(s, "buy")["parameters"],
@@ -254,12 +317,17 @@ fn a_new_required_param_breaks_because_new_gains_an_argument() {
         &diff,
         ChangeKind::RequiredFieldAdded,
         "Shop.buy.parameters.coupon",
-        true,
+        BOTH,
     );
     assert_eq!(change.item, Item::Field);
+    assert_eq!(change.direction, Some(Direction::Sent));
     assert!(
-        change.reason.contains("`new` gains an argument"),
+        change.source.reason.contains("`new` gains an argument"),
         "{change:?}"
+    );
+    assert_eq!(
+        change.wire.reason,
+        "the browser requires the field, and the old bindings never send it"
     );
 }
 
@@ -275,24 +343,33 @@ fn a_new_optional_param_is_not_breaking_because_it_gets_a_setter() {
         &diff,
         ChangeKind::OptionalFieldAdded,
         "Shop.buy.parameters.coupon",
-        false,
+        NEITHER,
     );
-    assert!(change.reason.contains("setter"), "{change:?}");
+    assert!(change.source.reason.contains("setter"), "{change:?}");
 }
 
 #[test]
 fn a_new_required_field_in_an_object_type_breaks_and_an_optional_one_does_not() {
+    // `Shop.Item` is sent (in `Shop.buy`) and received (in `Shop.sold`): on the wire the
+    // stricter direction decides.
     let required = after(|s| {
         push(
             &mut ty(s, "Shop", "Item")["properties"],
             json!({ "name": "price", "type": "string" }),
         )
     });
-    assert_sole(
+    let change = assert_sole(
         &required,
         ChangeKind::RequiredFieldAdded,
         "Shop.Item.price",
-        true,
+        BOTH,
+    );
+    assert_eq!(change.direction, Some(Direction::Both));
+    assert!(
+        change.wire.reason.starts_with(
+            "the type is used both in command parameters and in what the browser sends"
+        ),
+        "{change:?}"
     );
     let optional = after(|s| {
         push(
@@ -304,7 +381,7 @@ fn a_new_required_field_in_an_object_type_breaks_and_an_optional_one_does_not() 
         &optional,
         ChangeKind::OptionalFieldAdded,
         "Shop.Item.price",
-        false,
+        NEITHER,
     );
 }
 
@@ -320,7 +397,7 @@ fn new_fields_in_results_and_events_do_not_break_readers_even_when_required() {
         &returns,
         ChangeKind::RequiredFieldAdded,
         "Shop.buy.returns.total",
-        false,
+        NEITHER,
     );
     let event_required = after(|s| {
         push(
@@ -332,7 +409,7 @@ fn new_fields_in_results_and_events_do_not_break_readers_even_when_required() {
         &event_required,
         ChangeKind::RequiredFieldAdded,
         "Shop.sold.parameters.by",
-        false,
+        NEITHER,
     );
     let event_optional = after(|s| {
         push(
@@ -344,12 +421,12 @@ fn new_fields_in_results_and_events_do_not_break_readers_even_when_required() {
         &event_optional,
         ChangeKind::OptionalFieldAdded,
         "Shop.sold.parameters.by",
-        false,
+        NEITHER,
     );
 }
 
 #[test]
-fn a_removed_field_breaks_wherever_it_was() {
+fn a_removed_optional_field_breaks_the_source_wherever_it_was_and_never_the_wire() {
     type Edit = fn(&mut Value);
     let cases: [(&str, Edit); 4] = [
         ("Shop.buy.parameters.gift", |s| {
@@ -372,14 +449,46 @@ fn a_removed_field_breaks_wherever_it_was() {
             assert_eq!(
                 found(&diff),
                 [
-                    (ChangeKind::FieldRemoved, path, true),
-                    (ChangeKind::DeriveGained, "Shop.buy.returns", false),
+                    (ChangeKind::FieldRemoved, path, SOURCE_ONLY),
+                    (ChangeKind::DeriveGained, "Shop.buy.returns", NEITHER),
                 ]
             );
         } else {
-            assert_sole(&diff, ChangeKind::FieldRemoved, path, true);
+            assert_sole(&diff, ChangeKind::FieldRemoved, path, SOURCE_ONLY);
         }
     }
+}
+
+#[test]
+fn a_removed_required_field_breaks_the_wire_where_the_browser_sent_it() {
+    // The old bindings require `channel` in `Shop.sold`.
+    let event = after(|s| remove(&mut event(s, "sold")["parameters"], "name", "channel"));
+    let change = assert_sole(
+        &event,
+        ChangeKind::FieldRemoved,
+        "Shop.sold.parameters.channel",
+        BOTH,
+    );
+    assert_eq!(change.direction, Some(Direction::Received));
+    assert_eq!(
+        change.wire.reason,
+        "the old bindings require the field, and the browser no longer sends it"
+    );
+    // The browser skips a key it no longer knows in what the old bindings send.
+    let params = after(|s| remove(&mut command(s, "buy")["parameters"], "name", "count"));
+    let change = assert_sole(
+        &params,
+        ChangeKind::FieldRemoved,
+        "Shop.buy.parameters.count",
+        SOURCE_ONLY,
+    );
+    assert!(
+        change
+            .wire
+            .reason
+            .starts_with("the browser skips keys it does not know"),
+        "{change:?}"
+    );
 }
 
 #[test]
@@ -395,58 +504,68 @@ fn a_new_field_in_an_inline_object_is_reported_under_the_field_that_holds_it() {
         &diff,
         ChangeKind::RequiredFieldAdded,
         "Shop.buy.parameters.options.slow",
-        true,
+        BOTH,
     );
+    // The inline object travels the way its field does: to the browser.
+    assert_eq!(diff.changes[0].direction, Some(Direction::Sent));
 }
 
 // ---------------------------------------------------------------------------------------------
 // Optional <-> required
 
 #[test]
-fn optional_to_required_breaks_in_params_and_in_results() {
+fn optional_to_required_breaks_the_source_everywhere_and_the_wire_in_params() {
     let params =
         after(|s| field(command(s, "buy"), "parameters", "gift")["optional"] = false.into());
     assert_sole(
         &params,
         ChangeKind::FieldBecameRequired,
         "Shop.buy.parameters.gift",
-        true,
+        BOTH,
     );
     let returns = after(|s| field(command(s, "buy"), "returns", "eta")["optional"] = false.into());
     let change = assert_sole(
         &returns,
         ChangeKind::FieldBecameRequired,
         "Shop.buy.returns.eta",
-        true,
+        SOURCE_ONLY,
     );
-    assert!(change.reason.contains("`Option<T>` to `T`"), "{change:?}");
+    assert!(
+        change.source.reason.contains("`Option<T>` to `T`"),
+        "{change:?}"
+    );
+    assert!(change.wire.reason.contains("always `Some`"), "{change:?}");
 }
 
 #[test]
-fn required_to_optional_breaks_in_params_events_and_objects() {
+fn required_to_optional_breaks_the_source_everywhere_and_the_wire_in_what_the_browser_sends() {
     let params =
         after(|s| field(command(s, "buy"), "parameters", "count")["optional"] = true.into());
     assert_sole(
         &params,
         ChangeKind::FieldBecameOptional,
         "Shop.buy.parameters.count",
-        true,
+        SOURCE_ONLY,
     );
     let event = after(|s| field(event(s, "sold"), "parameters", "at")["optional"] = true.into());
     let change = assert_sole(
         &event,
         ChangeKind::FieldBecameOptional,
         "Shop.sold.parameters.at",
-        true,
+        BOTH,
     );
-    assert!(change.reason.contains("`None`"), "{change:?}");
+    assert!(change.source.reason.contains("`None`"), "{change:?}");
+    assert_eq!(
+        change.wire.reason,
+        "the browser may leave the field out, and the old bindings require it"
+    );
     let object =
         after(|s| field(ty(s, "Shop", "Item"), "properties", "color")["optional"] = true.into());
     assert_sole(
         &object,
         ChangeKind::FieldBecameOptional,
         "Shop.Item.color",
-        true,
+        BOTH,
     );
 }
 
@@ -456,20 +575,28 @@ fn required_to_optional_breaks_in_params_events_and_objects() {
 #[test]
 fn a_new_enum_value_is_not_breaking_thanks_to_the_fallback_variant() {
     let diff = after(|s| push(&mut ty(s, "Shop", "Color")["enum"], json!("blue")));
-    let change = assert_sole(&diff, ChangeKind::EnumValueAdded, "Shop.Color.blue", false);
+    let change = assert_sole(
+        &diff,
+        ChangeKind::EnumValueAdded,
+        "Shop.Color.blue",
+        NEITHER,
+    );
     assert_eq!(change.item, Item::EnumValue);
-    assert!(change.reason.contains("Unknown"), "{change:?}");
+    assert!(change.source.reason.contains("Unknown"), "{change:?}");
+    assert!(change.wire.reason.contains("Unknown"), "{change:?}");
 }
 
 #[test]
-fn a_removed_enum_value_breaks() {
+fn a_removed_enum_value_breaks_the_wire_where_the_bindings_may_send_it() {
+    // `Shop.Color` is held by `Shop.Item`, which `Shop.buy` sends.
     let diff = after(|s| ty(s, "Shop", "Color")["enum"] = json!(["red"]));
-    assert_sole(
+    let change = assert_sole(
         &diff,
         ChangeKind::EnumValueRemoved,
         "Shop.Color.green",
-        true,
+        BOTH,
     );
+    assert_eq!(change.direction, Some(Direction::Both));
 }
 
 #[test]
@@ -481,7 +608,7 @@ fn values_of_an_inline_enum_are_reported_under_the_field_that_holds_it() {
         &added,
         ChangeKind::EnumValueAdded,
         "Shop.sold.parameters.channel.phone",
-        false,
+        NEITHER,
     );
     let removed =
         after(|s| field(event(s, "sold"), "parameters", "channel")["enum"] = json!(["web"]));
@@ -489,22 +616,29 @@ fn values_of_an_inline_enum_are_reported_under_the_field_that_holds_it() {
         &removed,
         ChangeKind::EnumValueRemoved,
         "Shop.sold.parameters.channel.store",
-        true,
+        SOURCE_ONLY,
     );
+    // A value the browser no longer sends breaks no decoder.
+    assert_eq!(removed.changes[0].direction, Some(Direction::Received));
 }
 
 // ---------------------------------------------------------------------------------------------
 // Type changes
 
 #[test]
-fn a_primitive_type_change_breaks() {
+fn a_primitive_type_change_breaks_the_source_and_the_wire_where_values_no_longer_fit() {
+    // The browser takes the integers the old bindings send where it now wants a number.
     let diff = after(|s| field(command(s, "buy"), "parameters", "count")["type"] = "number".into());
     assert_eq!(
         found(&diff),
         [
-            (ChangeKind::TypeChanged, "Shop.buy.parameters.count", true),
+            (
+                ChangeKind::TypeChanged,
+                "Shop.buy.parameters.count",
+                SOURCE_ONLY
+            ),
             // An `f64` is neither `Eq` nor `Hash`.
-            (ChangeKind::DeriveLost, "Shop.buy.parameters", true),
+            (ChangeKind::DeriveLost, "Shop.buy.parameters", SOURCE_ONLY),
         ]
     );
     let change = &diff.changes[0];
@@ -512,10 +646,36 @@ fn a_primitive_type_change_breaks() {
         change.message.contains("from `integer` to `number`"),
         "{change:?}"
     );
+    assert!(
+        change
+            .wire
+            .reason
+            .starts_with("what the old bindings send is still a value"),
+        "{change:?}"
+    );
+    // The old bindings cannot decode a fraction where they want an integer.
+    let with_code = |ty: &str| {
+        let mut schema = base();
+        command(&mut schema, "close")["returns"] =
+            json!([{ "name": "code", "type": ty, "optional": true }]);
+        schema
+    };
+    let to_number = diff_of(&with_code("integer"), &with_code("number"), &[]);
+    let change = change_at(
+        &to_number,
+        ChangeKind::TypeChanged,
+        "Shop.close.returns.code",
+    );
+    assert_eq!(breaks(change), BOTH);
+    assert_eq!(change.direction, Some(Direction::Received));
+    assert_eq!(
+        change.wire.reason,
+        "what the browser sends may no longer decode with the old bindings"
+    );
 }
 
 #[test]
-fn becoming_an_array_or_ceasing_to_be_one_breaks() {
+fn becoming_an_array_or_ceasing_to_be_one_breaks_both() {
     let to_array = after(|s| {
         *field(command(s, "buy"), "parameters", "count") =
             json!({ "name": "count", "type": "array", "items": { "type": "integer" } })
@@ -524,7 +684,7 @@ fn becoming_an_array_or_ceasing_to_be_one_breaks() {
         &to_array,
         ChangeKind::TypeChanged,
         "Shop.buy.parameters.count",
-        true,
+        BOTH,
     );
     assert!(
         change
@@ -536,21 +696,41 @@ fn becoming_an_array_or_ceasing_to_be_one_breaks() {
         *field(ty(s, "Shop", "Item"), "properties", "tags") =
             json!({ "name": "tags", "type": "string" })
     });
-    assert_sole(&from_array, ChangeKind::TypeChanged, "Shop.Item.tags", true);
+    assert_sole(&from_array, ChangeKind::TypeChanged, "Shop.Item.tags", BOTH);
 }
 
 #[test]
-fn a_reference_to_another_type_breaks_even_when_both_are_strings_on_the_wire() {
+fn a_reference_to_another_type_breaks_the_source_and_the_wire_only_if_the_json_differs() {
+    // `Clock.Time` is a `number`, `Clock.Zone` a `string`.
     let diff = after(|s| field(event(s, "sold"), "parameters", "at")["$ref"] = "Clock.Zone".into());
     let change = assert_sole(
         &diff,
         ChangeKind::TypeChanged,
         "Shop.sold.parameters.at",
-        true,
+        BOTH,
     );
     assert!(
         change.message.contains("from `Clock.Time` to `Clock.Zone`"),
         "{change:?}"
+    );
+    // Another alias of a `number`: another Rust type, the same messages.
+    let same_json = after(|s| {
+        push(
+            &mut domain(s, "Clock")["types"],
+            json!({ "id": "Instant", "type": "number" }),
+        );
+        field(event(s, "sold"), "parameters", "at")["$ref"] = "Clock.Instant".into();
+    });
+    assert_eq!(
+        found(&same_json),
+        [
+            (ChangeKind::TypeAdded, "Clock.Instant", NEITHER),
+            (
+                ChangeKind::TypeChanged,
+                "Shop.sold.parameters.at",
+                SOURCE_ONLY
+            ),
+        ]
     );
 }
 
@@ -560,24 +740,51 @@ fn an_alias_whose_inner_type_changes_breaks() {
     assert_eq!(
         found(&diff),
         [
-            (ChangeKind::TypeChanged, "Shop.ItemId", true),
+            (ChangeKind::TypeChanged, "Shop.ItemId", BOTH),
             // A newtype over `i64` is `Copy`.
-            (ChangeKind::DeriveGained, "Shop.ItemId", false),
+            (ChangeKind::DeriveGained, "Shop.ItemId", NEITHER),
         ]
     );
     assert_eq!(diff.changes[0].item, Item::Type);
 }
 
 #[test]
-fn a_type_that_becomes_another_kind_of_type_breaks() {
+fn a_type_that_becomes_another_kind_of_type_breaks_the_source() {
+    // An enum that becomes a plain string: the browser takes any string, and the old bindings
+    // decode any string (as `Unknown(..)` when they do not know it).
     let diff = after(|s| {
         *ty(s, "Shop", "Color") = json!({ "id": "Color", "type": "string" });
     });
-    let change = assert_sole(&diff, ChangeKind::TypeChanged, "Shop.Color", true);
+    let change = assert_sole(&diff, ChangeKind::TypeChanged, "Shop.Color", SOURCE_ONLY);
     assert!(
         change.message.contains("from an enum to an alias"),
         "{change:?}"
     );
+    assert_eq!(change.direction, Some(Direction::Both));
+    // The other way, the browser no longer takes any string the old bindings may send.
+    let back = diff_of(&diff_schema_with_string_color(), &base(), &[]);
+    let change = assert_sole(&back, ChangeKind::TypeChanged, "Shop.Color", BOTH);
+    assert!(
+        change.message.contains("from an alias to an enum"),
+        "{change:?}"
+    );
+    // An enum that becomes an object breaks both.
+    let object = after(|s| {
+        *ty(s, "Shop", "Color") = json!({ "id": "Color", "type": "object", "properties": [
+            { "name": "hue", "type": "integer" }
+        ] });
+    });
+    assert_eq!(
+        breaks(change_at(&object, ChangeKind::TypeChanged, "Shop.Color")),
+        BOTH
+    );
+}
+
+/// The base schema with `Shop.Color` a plain string.
+fn diff_schema_with_string_color() -> Value {
+    let mut schema = base();
+    *ty(&mut schema, "Shop", "Color") = json!({ "id": "Color", "type": "string" });
+    schema
 }
 
 #[test]
@@ -590,9 +797,11 @@ fn an_inline_enum_replaced_by_a_named_one_breaks() {
         &diff,
         ChangeKind::TypeChanged,
         "Shop.sold.parameters.channel",
-        true,
+        SOURCE_ONLY,
     );
     assert!(change.message.contains("an inline enum"), "{change:?}");
+    // The browser sends it: the old bindings decode any string into their inline enum.
+    assert_eq!(change.direction, Some(Direction::Received));
 }
 
 #[test]
@@ -605,7 +814,7 @@ fn reordered_required_params_break_because_new_takes_them_in_schema_order() {
         &diff,
         ChangeKind::ArgumentOrderChanged,
         "Shop.buy.parameters",
-        true,
+        SOURCE_ONLY,
     );
     assert!(
         change
@@ -636,11 +845,11 @@ fn a_field_that_must_now_be_boxed_breaks() {
     assert_eq!(
         found(&diff),
         [
-            (ChangeKind::OptionalFieldAdded, "Shop.Leaf.parent", false),
-            // A `Box` is not `Copy`: both ends of the cycle lose it.
-            (ChangeKind::DeriveLost, "Shop.Leaf", true),
-            (ChangeKind::BoxingChanged, "Shop.Node.leaf", true),
-            (ChangeKind::DeriveLost, "Shop.Node", true),
+            (ChangeKind::OptionalFieldAdded, "Shop.Leaf.parent", NEITHER),
+            // A `Box` is not `Copy`: both ends of the cycle lose it. Neither shows in messages.
+            (ChangeKind::DeriveLost, "Shop.Leaf", SOURCE_ONLY),
+            (ChangeKind::BoxingChanged, "Shop.Node.leaf", SOURCE_ONLY),
+            (ChangeKind::DeriveLost, "Shop.Node", SOURCE_ONLY),
         ]
     );
     let node = change_at(&diff, ChangeKind::DeriveLost, "Shop.Node");
@@ -667,8 +876,8 @@ fn an_event_that_grows_large_enough_to_be_boxed_breaks() {
     let diff = after(grown);
     let boxed = change_at(&diff, ChangeKind::BoxingChanged, "Shop.sold");
     assert_eq!(
-        (boxed.item, boxed.breaking),
-        (Item::Event, true),
+        (boxed.item, breaks(boxed)),
+        (Item::Event, SOURCE_ONLY),
         "{boxed:?}"
     );
     assert_eq!(
@@ -694,15 +903,18 @@ fn an_event_that_grows_large_enough_to_be_boxed_breaks() {
 #[test]
 fn becoming_experimental_is_not_breaking_unless_experimental_items_are_left_out() {
     let diff = after(|s| command(s, "close")["experimental"] = true.into());
-    let change = assert_sole(&diff, ChangeKind::BecameExperimental, "Shop.close", false);
+    let change = assert_sole(&diff, ChangeKind::BecameExperimental, "Shop.close", NEITHER);
     assert_eq!(change.item, Item::Command);
-    assert!(change.reason.contains("experimental(false)"), "{change:?}");
+    assert!(
+        change.source.reason.contains("experimental(false)"),
+        "{change:?}"
+    );
     let undone = after(|s| event(s, "opened")["experimental"] = false.into());
     assert_sole(
         &undone,
         ChangeKind::NoLongerExperimental,
         "Shop.opened",
-        false,
+        NEITHER,
     );
 }
 
@@ -715,14 +927,19 @@ fn becoming_deprecated_is_not_breaking_but_a_warning() {
         &field_flag,
         ChangeKind::BecameDeprecated,
         "Shop.buy.parameters.gift",
-        false,
+        NEITHER,
     );
-    assert!(change.reason.contains("#[deprecated]"), "{change:?}");
+    assert!(change.source.reason.contains("#[deprecated]"), "{change:?}");
     let domain_flag = after(|s| domain(s, "Shop")["deprecated"] = true.into());
-    let change = assert_sole(&domain_flag, ChangeKind::BecameDeprecated, "Shop", false);
+    let change = assert_sole(&domain_flag, ChangeKind::BecameDeprecated, "Shop", NEITHER);
     assert_eq!(change.item, Item::Domain);
     let undone = after(|s| ty(s, "Shop", "Spare")["deprecated"] = false.into());
-    assert_sole(&undone, ChangeKind::NoLongerDeprecated, "Shop.Spare", false);
+    assert_sole(
+        &undone,
+        ChangeKind::NoLongerDeprecated,
+        "Shop.Spare",
+        NEITHER,
+    );
 }
 
 #[test]
@@ -750,9 +967,9 @@ fn a_new_number_field_loses_eq_and_hash_on_its_type_and_on_what_holds_it() {
     assert_eq!(
         found(&diff),
         [
-            (ChangeKind::OptionalFieldAdded, "Shop.Item.price", false),
-            (ChangeKind::DeriveLost, "Shop.Item", true),
-            (ChangeKind::DeriveLost, "Shop.buy.parameters", true),
+            (ChangeKind::OptionalFieldAdded, "Shop.Item.price", NEITHER),
+            (ChangeKind::DeriveLost, "Shop.Item", SOURCE_ONLY),
+            (ChangeKind::DeriveLost, "Shop.buy.parameters", SOURCE_ONLY),
         ]
     );
     let item = change_at(&diff, ChangeKind::DeriveLost, "Shop.Item");
@@ -762,7 +979,11 @@ fn a_new_number_field_loses_eq_and_hash_on_its_type_and_on_what_holds_it() {
         "`shop::Item` (type `Shop.Item`) no longer derives `Eq` and `Hash`: its field `price` is \
          `number` (`f64`)."
     );
-    assert!(item.reason.contains("`HashSet`"), "{item:?}");
+    assert!(item.source.reason.contains("`HashSet`"), "{item:?}");
+    assert_eq!(
+        item.wire.reason,
+        "derived traits are Rust only: messages do not change"
+    );
     let params = change_at(&diff, ChangeKind::DeriveLost, "Shop.buy.parameters");
     assert_eq!(params.item, Item::Command);
     assert_eq!(
@@ -790,10 +1011,10 @@ fn a_newtype_over_an_integer_that_becomes_a_string_loses_copy_through_every_hold
     assert_eq!(
         found(&diff),
         [
-            (ChangeKind::TypeChanged, "Shop.Count", true),
-            (ChangeKind::DeriveLost, "Shop.Count", true),
-            (ChangeKind::DeriveLost, "Shop.Leaf", true),
-            (ChangeKind::DeriveLost, "Shop.Node", true),
+            (ChangeKind::TypeChanged, "Shop.Count", BOTH),
+            (ChangeKind::DeriveLost, "Shop.Count", SOURCE_ONLY),
+            (ChangeKind::DeriveLost, "Shop.Leaf", SOURCE_ONLY),
+            (ChangeKind::DeriveLost, "Shop.Node", SOURCE_ONLY),
         ]
     );
     assert_eq!(
@@ -822,10 +1043,10 @@ fn the_reverse_change_gains_what_the_forward_one_loses_and_breaks_nothing_by_it(
     assert_eq!(
         found(&backward),
         [
-            (ChangeKind::TypeChanged, "Shop.Count", true),
-            (ChangeKind::DeriveGained, "Shop.Count", false),
-            (ChangeKind::DeriveGained, "Shop.Leaf", false),
-            (ChangeKind::DeriveGained, "Shop.Node", false),
+            (ChangeKind::TypeChanged, "Shop.Count", BOTH),
+            (ChangeKind::DeriveGained, "Shop.Count", NEITHER),
+            (ChangeKind::DeriveGained, "Shop.Leaf", NEITHER),
+            (ChangeKind::DeriveGained, "Shop.Node", NEITHER),
         ]
     );
     // A gain is explained with the old version: what kept the trait away then.
@@ -848,10 +1069,10 @@ fn a_required_field_in_a_result_loses_default_and_copy_though_readers_are_fine()
             (
                 ChangeKind::RequiredFieldAdded,
                 "Shop.close.returns.closedAt",
-                false
+                NEITHER
             ),
-            (ChangeKind::DeriveLost, "Shop.close.returns", true),
-            (ChangeKind::DeriveLost, "Shop.close.returns", true),
+            (ChangeKind::DeriveLost, "Shop.close.returns", SOURCE_ONLY),
+            (ChangeKind::DeriveLost, "Shop.close.returns", SOURCE_ONLY),
         ]
     );
     let messages: Vec<&str> = diff.changes[1..]
@@ -884,10 +1105,14 @@ fn an_inline_object_reports_its_traits_under_the_field_that_holds_it() {
             (
                 ChangeKind::OptionalFieldAdded,
                 "Shop.buy.parameters.options.ratio",
-                false
+                NEITHER
             ),
-            (ChangeKind::DeriveLost, "Shop.buy.parameters.options", true),
-            (ChangeKind::DeriveLost, "Shop.buy.parameters", true),
+            (
+                ChangeKind::DeriveLost,
+                "Shop.buy.parameters.options",
+                SOURCE_ONLY
+            ),
+            (ChangeKind::DeriveLost, "Shop.buy.parameters", SOURCE_ONLY),
         ]
     );
     let inline = change_at(&diff, ChangeKind::DeriveLost, "Shop.buy.parameters.options");
@@ -982,7 +1207,7 @@ fn a_domain_filter_keeps_the_domain_and_the_types_it_uses_from_others() {
     assert_eq!(paths, ["Clock.Time", "Clock.Time", "Shop.Color.blue"]);
 
     let toys = diff_of(&old, &new, &["Toys"]);
-    assert_sole(&toys, ChangeKind::DomainRemoved, "Toys", true);
+    assert_sole(&toys, ChangeKind::DomainRemoved, "Toys", SOURCE_ONLY);
 }
 
 #[test]
@@ -1003,26 +1228,179 @@ fn a_domain_filter_naming_no_domain_is_an_error_with_a_hint() {
 
 #[test]
 fn json_output_follows_the_documented_schema() {
-    let rendered = many_changes().render(Format::Json);
+    let diff = many_changes();
+    let rendered = diff.render(Format::Json);
+    // JSON has no lead: it is the same whichever class leads the other formats.
+    assert_eq!(rendered, diff.render_led_by(Format::Json, Class::Wire));
     let value: Value = serde_json::from_str(&rendered).unwrap();
     assert_eq!(value["format_version"], 1);
-    assert_eq!(value["summary"]["breaking"], 5);
-    assert_eq!(value["summary"]["non_breaking"], 7);
-    let first = &value["changes"][0];
-    let keys: Vec<&str> = first
-        .as_object()
+    assert_eq!(
+        value["summary"],
+        json!({
+            "breaking": 5,
+            "non_breaking": 7,
+            "changes": 12,
+            "wire_breaking": 1,
+            "source_breaking": 5,
+            "semver_bump": "major"
+        })
+    );
+    // `Clock.Time` became an integer: another Rust type, but an `f64` decodes integers.
+    assert_eq!(
+        value["changes"][0],
+        json!({
+            "kind": "type_changed",
+            "item": "type",
+            "path": "Clock.Time",
+            "breaking": true,
+            "message": "Type `Clock.Time` changed from `number` to `integer`.",
+            "reason": "the Rust type changes",
+            "direction": "received",
+            "wire": {
+                "breaking": false,
+                "reason": "what the browser sends still decodes with the old bindings (the same \
+                           JSON shape, or a narrower one)"
+            },
+            "source": { "breaking": true, "reason": "the Rust type changes" }
+        })
+    );
+    let coupon = value["changes"]
+        .as_array()
         .unwrap()
-        .keys()
-        .map(String::as_str)
-        .collect();
-    let mut expected = ["kind", "item", "path", "breaking", "message", "reason"];
-    expected.sort_unstable();
-    assert_eq!(keys, expected);
-    assert_eq!(first["kind"], "type_changed");
-    assert_eq!(first["item"], "type");
-    assert_eq!(first["path"], "Clock.Time");
-    assert_eq!(first["breaking"], true);
+        .iter()
+        .find(|change| change["path"] == "Shop.buy.parameters.coupon")
+        .unwrap();
+    assert_eq!(coupon["direction"], "sent");
+    assert_eq!(coupon["wire"]["breaking"], true);
+    assert_eq!(coupon["source"]["breaking"], true);
+    // A change that no direction decides says so with `null`.
+    assert_eq!(value["changes"][3]["path"], "Clock.reset");
+    assert_eq!(value["changes"][3]["direction"], Value::Null);
+    // The keys come in the documented order: those of the format's first version (whose
+    // `breaking` and `reason` are the source class's), then the two classes.
+    let first_change = &rendered[rendered.find("\"changes\": [").unwrap()..];
+    let positions: Vec<usize> = [
+        "\"kind\"",
+        "\"item\"",
+        "\"path\"",
+        "\"breaking\"",
+        "\"message\"",
+        "\"reason\"",
+        "\"direction\"",
+        "\"wire\"",
+        "\"source\"",
+    ]
+    .iter()
+    .map(|key| first_change.find(key).unwrap())
+    .collect();
+    assert!(
+        positions.windows(2).all(|pair| pair[0] < pair[1]),
+        "{rendered}"
+    );
     assert!(rendered.ends_with("}\n"));
+}
+
+#[test]
+fn the_semver_bump_follows_the_source_class() {
+    // Source-breaking, though compatible on the wire: major.
+    let removed_event = after(|s| remove(&mut domain(s, "Shop")["events"], "name", "opened"));
+    assert!(!removed_event.has_breaking(Class::Wire));
+    assert!(removed_event.has_breaking(Class::Source));
+    assert_eq!(removed_event.semver_bump(), Bump::Major);
+    // Something added: minor, whatever it is.
+    let added = [
+        after(|s| push(&mut ty(s, "Shop", "Color")["enum"], json!("blue"))),
+        after(|s| {
+            push(
+                &mut domain(s, "Shop")["events"],
+                json!({ "name": "closed" }),
+            )
+        }),
+        after(|s| {
+            push(
+                &mut command(s, "buy")["returns"],
+                json!({ "name": "total", "type": "number" }),
+            )
+        }),
+        // SemVer asks for a minor version when something becomes deprecated.
+        after(|s| command(s, "close")["deprecated"] = true.into()),
+    ];
+    for diff in added {
+        assert!(!diff.has_breaking(Class::Source), "{diff:?}");
+        assert_eq!(diff.semver_bump(), Bump::Minor, "{diff:?}");
+    }
+    // Documentation only, or nothing: patch.
+    let flag = after(|s| command(s, "close")["experimental"] = true.into());
+    assert_eq!(flag.semver_bump(), Bump::Patch);
+    assert_eq!(after(|_| {}).semver_bump(), Bump::Patch);
+    assert_eq!(
+        [Bump::Major, Bump::Minor, Bump::Patch].map(Bump::as_str),
+        ["major", "minor", "patch"]
+    );
+    assert!(Bump::Patch < Bump::Minor && Bump::Minor < Bump::Major);
+}
+
+#[test]
+fn a_named_type_travels_the_way_the_commands_and_events_that_use_it_do() {
+    // A required field added to a type only events hold breaks no decoder; added to one only
+    // command parameters hold, the browser requires what the old bindings never send. Both are
+    // source-breaking: users build either type with `new`.
+    let schema = |receipt: Value, order: Value| {
+        json!({
+            "version": { "major": "1", "minor": "3" },
+            "domains": [ {
+                "domain": "Till",
+                "types": [
+                    { "id": "Receipt", "type": "object", "properties": receipt },
+                    { "id": "Order", "type": "object", "properties": order },
+                    { "id": "Line", "type": "object", "properties": [
+                        { "name": "sku", "type": "string" }
+                    ] }
+                ],
+                "commands": [ { "name": "place", "parameters": [
+                    { "name": "order", "$ref": "Order" }
+                ] } ],
+                "events": [ { "name": "printed", "parameters": [
+                    { "name": "receipt", "$ref": "Receipt" }
+                ] } ]
+            } ]
+        })
+    };
+    let lines = json!([{ "name": "lines", "type": "array", "items": { "$ref": "Line" } }]);
+    let old = schema(lines.clone(), lines.clone());
+    let with_total = json!([
+        { "name": "lines", "type": "array", "items": { "$ref": "Line" } },
+        { "name": "total", "type": "integer" }
+    ]);
+    let receipt = diff_of(&old, &schema(with_total.clone(), lines.clone()), &[]);
+    let change = assert_sole(
+        &receipt,
+        ChangeKind::RequiredFieldAdded,
+        "Till.Receipt.total",
+        SOURCE_ONLY,
+    );
+    assert_eq!(change.direction, Some(Direction::Received));
+    let order = diff_of(&old, &schema(lines.clone(), with_total), &[]);
+    let change = assert_sole(
+        &order,
+        ChangeKind::RequiredFieldAdded,
+        "Till.Order.total",
+        BOTH,
+    );
+    assert_eq!(change.direction, Some(Direction::Sent));
+    // `Line` is reached from both (through an array): both ways, the stricter decides.
+    let mut new = old.clone();
+    push(
+        &mut ty(&mut new, "Till", "Line")["properties"],
+        json!({ "name": "count", "type": "integer" }),
+    );
+    let change = assert_sole(
+        &diff_of(&old, &new, &[]),
+        ChangeKind::RequiredFieldAdded,
+        "Till.Line.count",
+        BOTH,
+    );
+    assert_eq!(change.direction, Some(Direction::Both));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1056,97 +1434,171 @@ fn real_versions_show_the_changes_chromium_made_with_their_class() {
     };
     let diff = diff(&npm_model(&old), &npm_model(&new), &[]).unwrap();
     let expected = [
-        // The case from the issue: users build BackgroundServiceEvent with `new`.
+        // The case from the issue: users build BackgroundServiceEvent with `new`, but only the
+        // browser sends it (in `backgroundServiceEventReceived`), and the old bindings skip
+        // the new key.
         (
             ChangeKind::RequiredFieldAdded,
             "BackgroundService.BackgroundServiceEvent.storageKey",
-            true,
+            SOURCE_ONLY,
         ),
         // Required in an event: readers are unaffected.
         (
             ChangeKind::RequiredFieldAdded,
             "Storage.cacheStorageContentUpdated.parameters.storageKey",
-            false,
+            NEITHER,
         ),
         (
             ChangeKind::OptionalFieldAdded,
             "Accessibility.AXNode.chromeRole",
-            false,
+            NEITHER,
         ),
         // A reference that moved to another domain's type of the same wire shape.
         (
             ChangeKind::TypeChanged,
             "Fetch.requestPaused.parameters.networkId",
-            true,
+            SOURCE_ONLY,
         ),
-        // An inline enum replaced by a named one.
+        // A named enum replaced by a plain string, in what the browser sends.
+        (
+            ChangeKind::TypeChanged,
+            "Audits.DeprecationIssueDetails.type",
+            SOURCE_ONLY,
+        ),
+        // An inline enum replaced by a named one whose values are spelled otherwise
+        // (`autoaccept` became `autoAccept`): the browser rejects what the old bindings send.
         (
             ChangeKind::TypeChanged,
             "Page.setSPCTransactionMode.parameters.mode",
-            true,
+            BOTH,
         ),
+        // Optional in what the bindings send: they always send it, and it is still accepted.
         (
             ChangeKind::FieldBecameOptional,
             "CacheStorage.requestCacheNames.parameters.securityOrigin",
-            true,
+            SOURCE_ONLY,
         ),
+        // Optional in what the browser sends: the old bindings require it.
         (
             ChangeKind::FieldBecameOptional,
             "Page.fileChooserOpened.parameters.backendNodeId",
-            true,
+            BOTH,
         ),
+        // `Emulation.DisabledImageType` is only ever sent, in `setDisabledImageTypes`.
         (
             ChangeKind::EnumValueRemoved,
             "Emulation.DisabledImageType.jxl",
-            true,
+            BOTH,
+        ),
+        // `Network.TrustTokenParams` is only ever received, in `Network.Request`.
+        (
+            ChangeKind::FieldRemoved,
+            "Network.TrustTokenParams.type",
+            BOTH,
         ),
         (
             ChangeKind::EnumValueAdded,
             "Network.ResourceType.Prefetch",
-            false,
+            NEITHER,
         ),
         (
             ChangeKind::CommandRemoved,
             "Profiler.startTypeProfile",
-            true,
+            BOTH,
         ),
         (
             ChangeKind::EventRemoved,
             "Page.prerenderAttemptCompleted",
-            true,
+            SOURCE_ONLY,
         ),
-        (ChangeKind::DomainAdded, "Preload", false),
-        (ChangeKind::BecameDeprecated, "Network.getAllCookies", false),
+        (ChangeKind::DomainAdded, "Preload", NEITHER),
+        (
+            ChangeKind::BecameDeprecated,
+            "Network.getAllCookies",
+            NEITHER,
+        ),
         (
             ChangeKind::NoLongerExperimental,
             "Runtime.evaluate.parameters.generateWebDriverValue",
-            false,
+            NEITHER,
         ),
         // A new field in an event breaks no reader, but the event is no longer `Copy`.
         (
             ChangeKind::DeriveLost,
             "Runtime.executionContextDestroyed.parameters",
-            true,
+            SOURCE_ONLY,
         ),
         // `Target.TargetFilter` is new, and holds a `Vec`.
-        (ChangeKind::DeriveLost, "Target.getTargets.parameters", true),
+        (
+            ChangeKind::DeriveLost,
+            "Target.getTargets.parameters",
+            SOURCE_ONLY,
+        ),
         // A required field in a result: no more `Default`.
         (
             ChangeKind::DeriveLost,
             "Debugger.setScriptSource.returns",
-            true,
+            SOURCE_ONLY,
         ),
         // `securityOrigin` became optional: every field is, so `Default` comes.
         (
             ChangeKind::DeriveGained,
             "CacheStorage.requestCacheNames.parameters",
-            false,
+            NEITHER,
         ),
     ];
-    for (kind, path, breaking) in expected {
+    for (kind, path, expected) in expected {
         let change = find_change(&diff, kind, path);
-        assert_eq!(change.breaking, breaking, "{change:?}");
+        assert_eq!(breaks(change), expected, "{change:?}");
     }
+    let directions = [
+        (
+            "BackgroundService.BackgroundServiceEvent.storageKey",
+            Direction::Received,
+        ),
+        ("Emulation.DisabledImageType.jxl", Direction::Sent),
+        ("Network.TrustTokenParams.type", Direction::Received),
+        (
+            "Page.setSPCTransactionMode.parameters.mode",
+            Direction::Sent,
+        ),
+    ];
+    for (path, direction) in directions {
+        let change = diff
+            .changes
+            .iter()
+            .find(|change| change.path == path)
+            .unwrap();
+        assert_eq!(change.direction, Some(direction), "{change:?}");
+    }
+    // Three years of changes: most of what breaks code breaks no message.
+    assert_eq!(
+        (
+            diff.changes.len(),
+            diff.breaking(Class::Source).count(),
+            diff.breaking(Class::Wire).count()
+        ),
+        (388, 74, 9)
+    );
+    let wire: Vec<&str> = diff
+        .breaking(Class::Wire)
+        .map(|change| change.path.as_str())
+        .collect();
+    assert_eq!(
+        wire,
+        [
+            "DOMStorage.StorageId.securityOrigin",
+            "Emulation.DisabledImageType.jxl",
+            "Network.TrustTokenParams.type",
+            "Page.setSPCTransactionMode.parameters.mode",
+            "Page.fileChooserOpened.parameters.backendNodeId",
+            "Profiler.startTypeProfile",
+            "Profiler.stopTypeProfile",
+            "Profiler.takeTypeProfile",
+            "Runtime.RemoteObject.webDriverValue",
+        ]
+    );
+    assert_eq!(diff.semver_bump(), Bump::Major);
     let networkid = find_change(
         &diff,
         ChangeKind::TypeChanged,
@@ -1177,12 +1629,149 @@ fn real_versions_show_the_changes_chromium_made_with_their_class() {
         &["BackgroundService".to_owned()],
     )
     .unwrap();
-    assert_sole(
+    let change = assert_sole(
         &background,
         ChangeKind::RequiredFieldAdded,
         "BackgroundService.BackgroundServiceEvent.storageKey",
-        true,
+        SOURCE_ONLY,
     );
+    assert_eq!(
+        change.source.reason,
+        "`new` gains an argument for the required field"
+    );
+    assert_eq!(
+        change.wire.reason,
+        "the old bindings' decoders skip the key they do not know"
+    );
+    assert_eq!(change.direction, Some(Direction::Received));
+    assert!(!background.has_breaking(Class::Wire));
+    assert!(background.has_breaking(Class::Source));
+}
+
+#[test]
+fn real_versions_class_wire_and_source_apart() {
+    let (Some(old), Some(new)) = (
+        cdp_test_support::devtools_protocol(NEW_VERSION),
+        cdp_test_support::devtools_protocol(cdp_test_support::DEVTOOLS_PROTOCOL_VERSION),
+    ) else {
+        return;
+    };
+    let diff = diff(&npm_model(&old), &npm_model(&new), &[]).unwrap();
+    let expected = [
+        // `Browser.PermissionType` is only sent (`grantPermissions`, `setPermission`): a value
+        // the old bindings may send that the browser no longer knows.
+        (
+            ChangeKind::EnumValueRemoved,
+            "Browser.PermissionType.flash",
+            BOTH,
+            Some(Direction::Sent),
+        ),
+        (
+            ChangeKind::EnumValueRemoved,
+            "Overlay.InspectMode.showDistances",
+            BOTH,
+            Some(Direction::Sent),
+        ),
+        // The other way, a value the browser stops sending.
+        (
+            ChangeKind::EnumValueRemoved,
+            "Network.CorsError.InsecurePrivateNetwork",
+            SOURCE_ONLY,
+            Some(Direction::Received),
+        ),
+        // A parameter that became optional: `new` loses an argument, the message is the same.
+        (
+            ChangeKind::FieldBecameOptional,
+            "Network.setBlockedURLs.parameters.urls",
+            SOURCE_ONLY,
+            Some(Direction::Sent),
+        ),
+        // The browser takes the integers the old bindings send where it now wants a number.
+        (
+            ChangeKind::TypeChanged,
+            "Input.dispatchMouseEvent.parameters.tiltX",
+            SOURCE_ONLY,
+            Some(Direction::Sent),
+        ),
+        // `WebAuthn.Credential` travels both ways, and the old bindings cannot decode a
+        // `number` where they want an `integer`.
+        (
+            ChangeKind::TypeChanged,
+            "WebAuthn.Credential.signCount",
+            BOTH,
+            Some(Direction::Both),
+        ),
+        // An alias of a `string` moved from CSS to DOM: the same messages.
+        (
+            ChangeKind::TypeChanged,
+            "CSS.addRule.parameters.styleSheetId",
+            SOURCE_ONLY,
+            Some(Direction::Sent),
+        ),
+        (
+            ChangeKind::TypeChanged,
+            "CSS.styleSheetRemoved.parameters.styleSheetId",
+            SOURCE_ONLY,
+            Some(Direction::Received),
+        ),
+        // A string that became an object, in what the bindings send.
+        (
+            ChangeKind::TypeChanged,
+            "Network.setCookie.parameters.partitionKey",
+            BOTH,
+            Some(Direction::Sent),
+        ),
+        // A single value that became an array, in what the browser sends.
+        (
+            ChangeKind::TypeChanged,
+            "Debugger.scriptParsed.parameters.debugSymbols",
+            BOTH,
+            Some(Direction::Received),
+        ),
+        // A required field the browser no longer sends (`FedCm.Account` is only received).
+        (
+            ChangeKind::FieldRemoved,
+            "FedCm.Account.idpSigninUrl",
+            BOTH,
+            Some(Direction::Received),
+        ),
+        // And one that became required in what it sends: always `Some` now.
+        (
+            ChangeKind::FieldBecameRequired,
+            "Audits.AffectedRequest.url",
+            SOURCE_ONLY,
+            Some(Direction::Received),
+        ),
+        (
+            ChangeKind::RequiredFieldAdded,
+            "Page.getAppManifest.returns.manifest",
+            NEITHER,
+            Some(Direction::Received),
+        ),
+        // A domain with commands: they would fail.
+        (ChangeKind::DomainRemoved, "Database", BOTH, None),
+        (ChangeKind::CommandRemoved, "Page.getCookies", BOTH, None),
+    ];
+    for (kind, path, classes, direction) in expected {
+        let change = find_change(&diff, kind, path);
+        assert_eq!(
+            (breaks(change), change.direction),
+            (classes, direction),
+            "{change:?}"
+        );
+    }
+    assert_eq!(
+        (
+            diff.changes.len(),
+            diff.breaking(Class::Source).count(),
+            diff.breaking(Class::Wire).count()
+        ),
+        (886, 211, 42)
+    );
+    // Nothing breaks on the wire that does not break in source too.
+    assert!(diff
+        .breaking(Class::Wire)
+        .all(|change| change.source.breaking));
 }
 
 #[test]
@@ -1210,7 +1799,7 @@ fn real_versions_show_a_number_that_costs_eq_and_hash_everywhere_it_is_held() {
     ];
     for path in holders {
         let change = find_change(&diff, ChangeKind::DeriveLost, path);
-        assert!(change.breaking, "{change:?}");
+        assert_eq!(breaks(change), SOURCE_ONLY, "{change:?}");
         assert!(
             change
                 .message
@@ -1241,18 +1830,9 @@ fn temp_dir(test: &str) -> PathBuf {
     dir
 }
 
-/// Writes the base schema and a new version with one breaking change (a removed field) and one
-/// that is not (a new enum value); returns their paths.
-fn cli_pair(test: &str) -> (String, String) {
+/// Writes `old` and `new` to this test's directory; returns their paths.
+fn write_pair(test: &str, old: &Value, new: &Value) -> (String, String) {
     let dir = temp_dir(test);
-    let old = base();
-    let mut new = old.clone();
-    remove(
-        &mut ty(&mut new, "Shop", "Item")["properties"],
-        "name",
-        "note",
-    );
-    push(&mut ty(&mut new, "Shop", "Color")["enum"], json!("blue"));
     let (old_path, new_path) = (dir.join("old.json"), dir.join("new.json"));
     std::fs::write(&old_path, old.to_string()).unwrap();
     std::fs::write(&new_path, new.to_string()).unwrap();
@@ -1262,42 +1842,141 @@ fn cli_pair(test: &str) -> (String, String) {
     )
 }
 
+/// Writes the base schema and a new version with three changes, one of each class: a field
+/// removed that was optional (source-breaking only), a parameter that became required (both)
+/// and a new enum value (neither); returns their paths.
+fn cli_pair(test: &str) -> (String, String) {
+    let old = base();
+    let mut new = old.clone();
+    remove(
+        &mut ty(&mut new, "Shop", "Item")["properties"],
+        "name",
+        "note",
+    );
+    push(&mut ty(&mut new, "Shop", "Color")["enum"], json!("blue"));
+    field(command(&mut new, "buy"), "parameters", "gift")["optional"] = false.into();
+    write_pair(test, &old, &new)
+}
+
+/// What `diff` prints for [`cli_pair`] as text, led by the source class.
+const CLI_PAIR_TEXT: &str = "\
+3 changes: 2 source-breaking, 1 wire-breaking; semver bump: major.
+source-breaking: code written against the old bindings may not compile once they are \
+regenerated from the new protocol.
+wire-breaking: bindings generated from the old protocol may fail to decode what a browser that \
+speaks the new one sends, or send what it rejects.
+
+SOURCE-BREAKING (2)
+  Shop.Item.note  [field_removed]
+    Field `note` was removed from type `Shop.Item`.
+    source: breaking: the Rust field disappears, with its `new` argument or setter
+    wire (both ways): compatible: the type is used both in command parameters and in what the \
+browser sends (or by no command or event), so the stricter direction decides: the field was \
+optional, so it decodes as `None`, and the browser skips it when sent
+  Shop.buy.parameters.gift  [field_became_required]
+    Field `gift` of the parameters of command `Shop.buy` became required.
+    source: breaking: `new` gains an argument, the setter disappears and the field is no longer \
+an `Option`
+    wire (sent): breaking: the old bindings may leave the field out (it is an `Option` there), \
+and the browser now requires it
+
+NOT SOURCE-BREAKING (1)
+  Shop.Color.blue  [enum_value_added]
+    Value `blue` was added to enum `Shop.Color`.
+    source: compatible: the enum is `#[non_exhaustive]` and has an `Unknown(..)` fallback, \
+where the value used to land
+    wire (both ways): compatible: the old bindings decode the value as `Unknown(..)`, and send \
+only the values they know
+";
+
 #[test]
-fn cli_text_lists_breaking_changes_first() {
+fn cli_text_groups_by_the_source_class_and_shows_both() {
     let (old, new) = cli_pair("text");
     let output = run(&["diff", &old, &new]);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
-    let text = stdout(&output);
-    assert!(
-        text.starts_with("2 changes: 1 breaking, 1 not breaking.\n"),
-        "{text}"
-    );
-    let breaking = text
-        .find("BREAKING (1)\n  Shop.Item.note  [field_removed]")
-        .unwrap();
-    let fine = text
-        .find("NOT BREAKING (1)\n  Shop.Color.blue  [enum_value_added]")
-        .unwrap();
-    assert!(breaking < fine, "{text}");
-    assert!(text.contains("    why: "), "{text}");
+    assert_eq!(stdout(&output), CLI_PAIR_TEXT);
 }
 
 #[test]
-fn cli_markdown_has_a_heading_and_a_table_per_group() {
+fn text_led_by_the_wire_counts_and_groups_by_it() {
+    let (old, new) = cli_pair("text-wire");
+    let diff = diff(
+        &Config::new().protocol(&old).model().unwrap(),
+        &Config::new().protocol(&new).model().unwrap(),
+        &[],
+    )
+    .unwrap();
+    let text = diff.render_led_by(Format::Text, Class::Wire);
+    assert!(
+        text.starts_with(
+            "3 changes: 1 wire-breaking, 2 source-breaking; semver bump: major.\n\
+             wire-breaking: bindings generated from the old protocol"
+        ),
+        "{text}"
+    );
+    let wire = text
+        .find(
+            "\nWIRE-BREAKING (1)\n  Shop.buy.parameters.gift  [field_became_required]\n    \
+             Field `gift` of the parameters of command `Shop.buy` became required.\n    \
+             wire (sent): breaking: ",
+        )
+        .unwrap_or_else(|| panic!("{text}"));
+    let rest = text
+        .find("\nNOT WIRE-BREAKING (2)\n  Shop.Color.blue  [enum_value_added]\n")
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!(wire < rest, "{text}");
+    assert!(
+        text.contains(
+            "  Shop.Item.note  [field_removed]\n    Field `note` was removed from type \
+             `Shop.Item`.\n    wire (both ways): compatible: "
+        ),
+        "{text}"
+    );
+    assert_eq!(diff.render(Format::Text), CLI_PAIR_TEXT);
+}
+
+#[test]
+fn cli_markdown_is_a_changelog_body_with_both_classes() {
     let (old, new) = cli_pair("markdown");
     let output = run(&["diff", &old, &new, "--format", "markdown"]);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
-    let text = stdout(&output);
-    assert!(
-        text.starts_with("## Protocol changes\n\n**1 breaking**"),
-        "{text}"
+    assert_eq!(
+        stdout(&output),
+        "\
+### Protocol changes
+
+3 changes: **2 source-breaking**, **1 wire-breaking**; semver bump: **major**.
+
+- *Source-breaking*: code written against the old bindings may not compile once they are \
+regenerated from the new protocol.
+- *Wire-breaking*: bindings generated from the old protocol may fail to decode what a browser \
+that speaks the new one sends, or send what it rejects.
+
+#### Source-breaking (2)
+
+- `Shop.Item.note` (`field_removed`): Field `note` was removed from type `Shop.Item`.
+  - Source: **breaking**: the Rust field disappears, with its `new` argument or setter.
+  - Wire (both ways): compatible: the type is used both in command parameters and in what the \
+browser sends (or by no command or event), so the stricter direction decides: the field was \
+optional, so it decodes as `None`, and the browser skips it when sent.
+- `Shop.buy.parameters.gift` (`field_became_required`): Field `gift` of the parameters of \
+command `Shop.buy` became required.
+  - Source: **breaking**: `new` gains an argument, the setter disappears and the field is no \
+longer an `Option`.
+  - Wire (sent): **breaking**: the old bindings may leave the field out (it is an `Option` \
+there), and the browser now requires it.
+
+#### Not source-breaking (1)
+
+- `Shop.Color.blue` (`enum_value_added`): Value `blue` was added to enum `Shop.Color`.
+  - Source: compatible: the enum is `#[non_exhaustive]` and has an `Unknown(..)` fallback, \
+where the value used to land.
+  - Wire (both ways): compatible: the old bindings decode the value as `Unknown(..)`, and send \
+only the values they know.
+"
     );
-    assert!(text.contains("### Breaking (1)\n\n| Path | Change | What | Why it breaks |\n|---|---|---|---|\n| `Shop.Item.note` | `field_removed` |"), "{text}");
-    assert!(text.contains("### Not breaking (1)"), "{text}");
-    assert!(
-        text.contains("| `Shop.Color.blue` | `enum_value_added` |"),
-        "{text}"
-    );
+    let same = run(&["diff", &old, &old, "--format", "markdown"]);
+    assert_eq!(stdout(&same), "### Protocol changes\n\nNo changes.\n");
 }
 
 #[test]
@@ -1314,101 +1993,205 @@ fn cli_json_is_the_library_rendering() {
     .render(Format::Json);
     assert_eq!(stdout(&output), expected);
     let value: Value = serde_json::from_str(&expected).unwrap();
-    // Unlike text and Markdown, JSON keeps the diff's order: types by name.
-    assert_eq!(value["changes"][0]["path"], "Shop.Color.blue");
-    assert_eq!(value["changes"][1]["kind"], "field_removed");
+    // Unlike text and Markdown, JSON keeps the diff's order: types by name, then commands.
+    let classes: Vec<(&str, &Value, &Value, &Value)> = value["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|change| {
+            (
+                change["path"].as_str().unwrap(),
+                &change["direction"],
+                &change["wire"]["breaking"],
+                &change["source"]["breaking"],
+            )
+        })
+        .collect();
+    assert_eq!(
+        classes,
+        [
+            (
+                "Shop.Color.blue",
+                &json!("both"),
+                &json!(false),
+                &json!(false)
+            ),
+            (
+                "Shop.Item.note",
+                &json!("both"),
+                &json!(false),
+                &json!(true)
+            ),
+            (
+                "Shop.buy.parameters.gift",
+                &json!("sent"),
+                &json!(true),
+                &json!(true)
+            ),
+        ]
+    );
+    assert_eq!(
+        value["summary"],
+        json!({
+            "breaking": 2,
+            "non_breaking": 1,
+            "changes": 3,
+            "wire_breaking": 1,
+            "source_breaking": 2,
+            "semver_bump": "major"
+        })
+    );
 }
 
 #[test]
-fn cli_fail_on_breaking_exits_1_only_when_a_change_breaks() {
-    let (old, new) = cli_pair("fail");
-    let failing = run(&["diff", &old, &new, "--fail-on-breaking"]);
-    assert_eq!(failing.status.code(), Some(1), "{}", stderr(&failing));
-    assert!(stdout(&failing).contains("field_removed"));
-    assert!(
-        stderr(&failing).contains("1 breaking change"),
-        "{}",
-        stderr(&failing)
+fn cli_fail_on_exits_1_only_when_a_change_breaks_in_that_class() {
+    // Only a field removed that was optional: source-breaking, compatible on the wire.
+    let old = base();
+    let mut new = old.clone();
+    remove(
+        &mut ty(&mut new, "Shop", "Item")["properties"],
+        "name",
+        "note",
+    );
+    let (old, new) = write_pair("fail-on", &old, &new);
+
+    let wire = run(&["diff", &old, &new, "--fail-on", "wire"]);
+    assert_eq!(wire.status.code(), Some(0), "{}", stderr(&wire));
+    assert_eq!(stderr(&wire), "");
+    assert!(stdout(&wire).contains("field_removed"));
+
+    for args in [
+        &["--fail-on", "source"][..],
+        &["--fail-on-breaking"],
+        &["--fail-on", "wire,source"],
+        &["--fail-on", "wire", "--fail-on", "source"],
+    ] {
+        let failing = run(&[&["diff", old.as_str(), new.as_str()][..], args].concat());
+        assert_eq!(
+            failing.status.code(),
+            Some(1),
+            "{args:?}: {}",
+            stderr(&failing)
+        );
+        assert!(stdout(&failing).contains("field_removed"), "{args:?}");
+        let flag = if args == ["--fail-on-breaking"] {
+            "--fail-on-breaking"
+        } else {
+            "--fail-on source"
+        };
+        assert_eq!(
+            stderr(&failing),
+            format!("error: 1 source-breaking change(s) ({flag})\n"),
+            "{args:?}"
+        );
+    }
+
+    // A required parameter added breaks both: each class asked for is reported.
+    let mut both = base();
+    push(
+        &mut command(&mut both, "buy")["parameters"],
+        json!({ "name": "coupon", "type": "string" }),
+    );
+    let (old, both) = write_pair("fail-on-both", &base(), &both);
+    let failing = run(&["diff", &old, &both, "--fail-on", "source,wire"]);
+    assert_eq!(failing.status.code(), Some(1));
+    assert_eq!(
+        stderr(&failing),
+        "error: 1 wire-breaking change(s) (--fail-on wire)\n\
+         error: 1 source-breaking change(s) (--fail-on source)\n"
     );
 
-    let same = run(&["diff", &old, &old, "--fail-on-breaking"]);
+    let same = run(&["diff", &old, &old, "--fail-on", "wire,source"]);
     assert_eq!(same.status.code(), Some(0), "{}", stderr(&same));
     assert_eq!(stdout(&same), "No changes.\n");
 
     // Only a new enum value: nothing breaks.
-    let dir = temp_dir("fail-fine");
     let mut fine = base();
     push(&mut ty(&mut fine, "Shop", "Color")["enum"], json!("blue"));
-    let fine_path = dir.join("fine.json");
-    std::fs::write(&fine_path, fine.to_string()).unwrap();
+    let (old, fine) = write_pair("fail-on-fine", &base(), &fine);
     let output = run(&[
         "diff",
         &old,
-        fine_path.to_str().unwrap(),
-        "--fail-on-breaking",
+        &fine,
+        "--fail-on",
+        "source",
+        "--fail-on",
+        "wire",
     ]);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
 }
 
 #[test]
-fn cli_fail_on_breaking_exits_1_when_only_a_derive_is_lost() {
+fn cli_fail_on_source_exits_1_when_only_a_derive_is_lost() {
     // A required `number` in an event breaks no reader, but the event loses `Eq`, `Hash` and
-    // `Default`.
-    let dir = temp_dir("derive");
+    // `Default`. None of it shows on the wire.
     let old = base();
     let mut new = old.clone();
     event(&mut new, "opened")["parameters"] = json!([{ "name": "at", "type": "number" }]);
-    let (old_path, new_path) = (dir.join("old.json"), dir.join("new.json"));
-    std::fs::write(&old_path, old.to_string()).unwrap();
-    std::fs::write(&new_path, new.to_string()).unwrap();
-    let (old, new) = (old_path.to_str().unwrap(), new_path.to_str().unwrap());
+    let (old, new) = write_pair("derive", &old, &new);
+    let (old, new) = (old.as_str(), new.as_str());
 
     let failing = run(&["diff", old, new, "--fail-on-breaking"]);
     assert_eq!(failing.status.code(), Some(1), "{}", stderr(&failing));
-    assert!(
-        stderr(&failing).contains("2 breaking change"),
-        "{}",
-        stderr(&failing)
+    assert_eq!(
+        stderr(&failing),
+        "error: 2 source-breaking change(s) (--fail-on-breaking)\n"
     );
     let text = stdout(&failing);
     assert!(
-        text.starts_with("3 changes: 2 breaking, 1 not breaking.\n"),
+        text.starts_with("3 changes: 2 source-breaking, 0 wire-breaking; semver bump: major.\n"),
         "{text}"
     );
     assert!(
         text.contains(
-            "BREAKING (2)\n  Shop.opened.parameters  [derive_lost]\n    `shop::OpenedEvent` \
-             (event `Shop.opened`) no longer derives `Eq` and `Hash`: its field `at` is `number` \
-             (`f64`).\n    why: "
+            "SOURCE-BREAKING (2)\n  Shop.opened.parameters  [derive_lost]\n    \
+             `shop::OpenedEvent` (event `Shop.opened`) no longer derives `Eq` and `Hash`: its \
+             field `at` is `number` (`f64`).\n    source: breaking: code that uses the trait \
+             stops compiling"
         ),
         "{text}"
     );
     assert!(
-        text.contains("no longer derives `Default`: its field `at` is required."),
+        text.contains(
+            "no longer derives `Default`: its field `at` is required.\n    source: breaking: "
+        ),
         "{text}"
     );
     assert!(
-        text.contains("NOT BREAKING (1)\n  Shop.opened.parameters.at  [required_field_added]"),
+        text.contains(
+            "    wire: compatible: derived traits are Rust only: messages do not change\n"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "NOT SOURCE-BREAKING (1)\n  Shop.opened.parameters.at  [required_field_added]"
+        ),
         "{text}"
     );
 
     let markdown = stdout(&run(&["diff", old, new, "--format", "markdown"]));
     assert!(
-        markdown.contains("| `Shop.opened.parameters` | `derive_lost` | `shop::OpenedEvent`"),
+        markdown.contains("- `Shop.opened.parameters` (`derive_lost`): `shop::OpenedEvent`"),
         "{markdown}"
     );
     let json: Value =
         serde_json::from_str(&stdout(&run(&["diff", old, new, "--format", "json"]))).unwrap();
-    assert_eq!(json["summary"]["breaking"], 2);
+    assert_eq!(json["summary"]["source_breaking"], 2);
+    assert_eq!(json["summary"]["wire_breaking"], 0);
     let lost = &json["changes"][1];
     assert_eq!(lost["kind"], "derive_lost");
     assert_eq!(lost["item"], "event");
     assert_eq!(lost["path"], "Shop.opened.parameters");
-    assert_eq!(lost["breaking"], true);
+    assert_eq!(lost["direction"], Value::Null);
+    assert_eq!(lost["source"]["breaking"], true);
+    assert_eq!(lost["wire"]["breaking"], false);
 
-    // Without the flag the diff is printed and the exit status is 0.
-    let output = run(&["diff", old, new]);
-    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    // Without the flag, or asking about the wire, the diff is printed and the status is 0.
+    for args in [&[][..], &["--fail-on", "wire"]] {
+        let output = run(&[&["diff", old, new][..], args].concat());
+        assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    }
 }
 
 #[test]
@@ -1419,7 +2202,8 @@ fn cli_domain_filter_leaves_other_domains_out() {
     assert_eq!(stdout(&output), "No changes.\n");
     let shop = run(&["diff", &old, &new, "--domain", "Shop", "--format", "json"]);
     let value: Value = serde_json::from_str(&stdout(&shop)).unwrap();
-    assert_eq!(value["summary"]["breaking"], 1);
+    assert_eq!(value["summary"]["source_breaking"], 2);
+    assert_eq!(value["summary"]["wire_breaking"], 1);
 }
 
 #[test]
@@ -1547,6 +2331,25 @@ fn cli_bad_input_exits_2_and_says_what_is_wrong() {
 
     let format = run(&["diff", &old, &new, "--format", "yaml"]);
     assert_eq!(format.status.code(), Some(2));
+    // Clap says what it expected.
+    let class = run(&["diff", &old, &new, "--fail-on", "breaking"]);
+    assert_eq!(class.status.code(), Some(2));
+    let err = stderr(&class);
+    assert!(
+        err.starts_with(
+            "error: invalid value 'breaking' for '--fail-on <CLASS>'
+"
+        ),
+        "{err}"
+    );
+    assert!(err.contains("[possible values: wire, source]"), "{err}");
+    let empty = run(&["diff", &old, &new, "--fail-on"]);
+    assert_eq!(empty.status.code(), Some(2));
+    assert!(
+        stderr(&empty).contains("a value is required for '--fail-on <CLASS>'"),
+        "{}",
+        stderr(&empty)
+    );
     let one_file = run(&["diff", &old]);
     assert_eq!(one_file.status.code(), Some(2));
     let mixed = run(&["diff", "--old", &old, &new]);

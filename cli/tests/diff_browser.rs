@@ -1,6 +1,7 @@
 //! `cdp-codegen diff` with the new protocol taken from a browser: `--browser PATH` launches
 //! one, `--url` asks one that runs. What it reports must be what `diff` of the same protocol
-//! fetched into a file (`cdp-codegen fetch`) reports.
+//! fetched into a file (`cdp-codegen fetch`) reports, led by the wire class: asked of a
+//! browser, `diff` answers "do my bindings fit it?".
 //!
 //! Tests that need Chromium print `SKIPPED: <why>` and pass where it is missing, but fail under
 //! `CI=true`; those that need the devtools-protocol package from npm do the same.
@@ -9,6 +10,7 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
+use cdp_codegen::diff::{Class, Format};
 use common::{run, stderr, stdout};
 
 /// The browser binary, or `None` (after `SKIPPED`) when there is none.
@@ -37,6 +39,7 @@ fn path(path: &Path) -> &str {
 
 #[test]
 fn the_embedded_background_service_schema_has_no_breaking_change_against_chromium() {
+    // Neither on the wire (bindings generated from it fit this browser) nor in source.
     let Some(binary) = chromium("diff_browser_embedded") else {
         return;
     };
@@ -49,7 +52,8 @@ fn the_embedded_background_service_schema_has_no_breaking_change_against_chromiu
         path(&binary),
         "--domain",
         "BackgroundService",
-        "--fail-on-breaking",
+        "--fail-on",
+        "wire,source",
     ]);
     assert_eq!(
         output.status.code(),
@@ -58,7 +62,13 @@ fn the_embedded_background_service_schema_has_no_breaking_change_against_chromiu
         stdout(&output),
         stderr(&output)
     );
-    assert!(!stdout(&output).contains("BREAKING"), "{}", stdout(&output));
+    let text = stdout(&output);
+    assert!(
+        text == "No changes.\n"
+            || text.contains(" changes: 0 wire-breaking, 0 source-breaking;")
+            || text.contains(" change: 0 wire-breaking, 0 source-breaking;"),
+        "{text}"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -80,34 +90,72 @@ fn diff_with_a_launched_browser_reports_what_diff_with_its_fetched_protocol_repo
         package.join("json/js_protocol.json"),
     );
     let old = ["--old", path(&browser_json), "--old", path(&js_json)];
-    for format in ["text", "json"] {
-        let from_file = run(&diff_args(
-            &old,
-            &["--new", path(&fetched), "--format", format],
-        ));
-        let from_browser = run(&diff_args(
-            &old,
-            &["--browser", path(&binary), "--format", format],
-        ));
-        for output in [&from_file, &from_browser] {
-            assert_eq!(output.status.code(), Some(0), "{}", stderr(output));
-        }
-        assert!(
-            stdout(&from_browser) == stdout(&from_file),
-            "diff --browser and diff of the fetched file differ ({format}):\n--- browser\n{}\n--- file\n{}",
-            stdout(&from_browser),
-            stdout(&from_file)
-        );
+    // JSON has no lead: the same document either way.
+    let from_file = run(&diff_args(
+        &old,
+        &["--new", path(&fetched), "--format", "json"],
+    ));
+    let from_browser = run(&diff_args(
+        &old,
+        &["--browser", path(&binary), "--format", "json"],
+    ));
+    for output in [&from_file, &from_browser] {
+        assert_eq!(output.status.code(), Some(0), "{}", stderr(output));
     }
-    // Three years of changes, the two fields the 0.0.1200039 patch is for among them.
+    assert!(
+        stdout(&from_browser) == stdout(&from_file),
+        "diff --browser and diff of the fetched file differ:\n--- browser\n{}\n--- file\n{}",
+        stdout(&from_browser),
+        stdout(&from_file)
+    );
+    // Text from a browser is the same diff led by the wire class; from two files, by the
+    // source class.
+    let model = |files: &[&Path]| {
+        let mut config = cdp_codegen::Config::new();
+        for file in files {
+            config.protocol(file);
+        }
+        config.model().unwrap_or_else(|err| panic!("{err}"))
+    };
+    let diff =
+        cdp_codegen::diff::diff(&model(&[&browser_json, &js_json]), &model(&[&fetched]), &[])
+            .unwrap();
     let text = stdout(&run(&diff_args(&old, &["--browser", path(&binary)])));
-    assert!(text.contains("BREAKING ("), "{text}");
+    assert_eq!(text, diff.render_led_by(Format::Text, Class::Wire));
+    let file_text = stdout(&run(&diff_args(&old, &["--new", path(&fetched)])));
+    assert_eq!(file_text, diff.render(Format::Text));
+    // Three years of changes, some of which the old bindings cannot survive on the wire (a
+    // command removed, at least), the two fields the 0.0.1200039 patch is for among them.
+    let wire = diff.breaking(Class::Wire).count();
+    assert!(wire > 0, "{text}");
+    assert!(
+        text.contains(&format!(
+            " changes: {wire} wire-breaking, {} source-breaking; semver bump: major.\n\
+             wire-breaking: ",
+            diff.breaking(Class::Source).count()
+        )),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!("\nWIRE-BREAKING ({wire})\n")),
+        "{text}"
+    );
     for path in [
         "Network.ClientSecurityState.privateNetworkRequestPolicy",
         "Network.responseReceivedExtraInfo.parameters.cookiePartitionKey",
     ] {
         assert!(text.contains(path), "no change at {path}:\n{text}");
     }
+    // With --fail-on wire, those changes fail the run.
+    let failing = run(&diff_args(
+        &old,
+        &["--browser", path(&binary), "--fail-on", "wire"],
+    ));
+    assert_eq!(failing.status.code(), Some(1), "{}", stderr(&failing));
+    assert_eq!(
+        stderr(&failing),
+        format!("error: {wire} wire-breaking change(s) (--fail-on wire)\n")
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -159,6 +207,9 @@ fn diff_with_a_running_browser_reports_what_diff_with_its_fetched_protocol_repor
     ));
     assert_eq!(from_file.status.code(), Some(0), "{}", stderr(&from_file));
     assert_eq!(stdout(&from_url), stdout(&from_file));
+    let value: serde_json::Value = serde_json::from_str(&stdout(&from_url)).unwrap();
+    assert_eq!(value["format_version"], 1);
+    assert_eq!(value["summary"]["wire_breaking"], 0, "{value}");
     let _ = std::fs::remove_dir_all(&dir);
 }
 

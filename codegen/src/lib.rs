@@ -1,27 +1,43 @@
 //! Generates documented Rust bindings from the Chrome DevTools Protocol schema.
 //!
-//! Use it from `build.rs`, like `prost-build`:
+//! Use it from `build.rs`, like `prost-build`. [`Config::full_protocol`] reads the whole
+//! protocol this crate ships (the `devtools-protocol` package at [`PINNED_PROTOCOL_VERSION`],
+//! as facts: names, types, values and flags, no descriptions), so nothing is installed or
+//! fetched; select what your program uses:
 //!
 //! ```no_run
 //! // build.rs
 //! fn main() -> Result<(), cdp_codegen::Error> {
 //!     cdp_codegen::Config::new()
-//!         .protocol("protocol/browser_protocol.json")
-//!         .protocol("protocol/js_protocol.json")
-//!         .domain("BackgroundService")
-//!         .generate()?;
+//!         .full_protocol()
+//!         .command("Page.navigate")
+//!         .event("Page.loadEventFired")
+//!         .domain("Runtime")
+//!         .generate()?; // writes $OUT_DIR/cdp.rs
 //!     Ok(())
 //! }
 //! ```
 //!
 //! and include the output in `lib.rs` with
 //! `include!(concat!(env!("OUT_DIR"), "/cdp.rs"));`. The crate that includes it depends on
-//! `cdp-runtime`. With no `protocol(..)`, the embedded BackgroundService schema is used.
+//! `cdp-runtime` alone. Every generated item links to its page in the protocol reference.
+//!
+//! For Chromium's descriptions in the docs, give [`Config::protocol`] a schema you fetched
+//! instead: one file, whether `cdp-codegen fetch` wrote it or a browser served it at
+//! `/json/protocol` (files that split the protocol, browser and JavaScript, merge when you give
+//! each). With neither, the embedded BackgroundService schema is used; and
+//! [`Config::generate_string`] returns the code rather than writing it:
+//!
+//! ```
+//! let code = cdp_codegen::Config::new().generate_string()?;
+//! assert!(code.contains("pub mod background_service"));
+//! # Ok::<(), cdp_codegen::Error>(())
+//! ```
 //!
 //! # Features
 //!
 //! None is on by default: a build script that reads the JSON schema needs none, and compiles
-//! only this crate, `heck` and the embedded schema.
+//! only this crate, `heck` and the schemas it ships (`cdp-schemas`): no serde, no `syn`.
 //!
 //! - `pdl`: schemas in PDL, Chromium's source format (a `.pdl` file given to
 //!   [`Config::protocol`]);
@@ -89,6 +105,10 @@ pub const EMBEDDED_SCHEMA: &str = cdp_schemas::BACKGROUND_SERVICE;
 
 /// The name the embedded schema goes by in diagnostics and in the output header.
 pub const EMBEDDED_SCHEMA_NAME: &str = cdp_schemas::BACKGROUND_SERVICE_NAME;
+
+/// The `devtools-protocol` npm version of the full protocol that [`Config::full_protocol`]
+/// generates from.
+pub const PINNED_PROTOCOL_VERSION: &str = cdp_schemas::PINNED_VERSION;
 
 /// The file name written in the output directory when no `out_file` is given.
 pub const DEFAULT_OUT_FILE: &str = "cdp.rs";
@@ -270,10 +290,28 @@ impl From<Diagnostics> for Error {
 #[derive(Debug, Clone)]
 enum Source {
     File(PathBuf),
-    Text { name: String, text: String },
+    Text {
+        name: String,
+        text: String,
+    },
+    /// A schema this crate ships (`cdp-schemas`), read in place.
+    Shipped {
+        name: &'static str,
+        text: &'static str,
+    },
 }
 
 impl Source {
+    /// How the source is named in a message: a file by its path.
+    #[cfg(not(feature = "patch"))]
+    fn place(&self) -> String {
+        match self {
+            Source::File(path) => path.display().to_string(),
+            Source::Text { name, .. } => name.clone(),
+            Source::Shipped { name, .. } => (*name).to_owned(),
+        }
+    }
+
     /// Its name and text. A file that cannot be read is `read_error`; text that is not UTF-8
     /// is a bad input (its problem joins `diagnostics`, and there is no text), not a failed read.
     fn read(
@@ -295,6 +333,7 @@ impl Source {
                 }
             }
             Source::Text { name, text } => Ok(Some((name.clone(), text.clone()))),
+            Source::Shipped { name, text } => Ok(Some(((*name).to_owned(), (*text).to_owned()))),
         }
     }
 }
@@ -328,6 +367,37 @@ impl Config {
             out_dir: None,
             out_file: None,
         }
+    }
+
+    /// Adds the full protocol that `cdp-schemas` ships: every domain, browser and JavaScript, of
+    /// the `devtools-protocol` npm package at [`PINNED_PROTOCOL_VERSION`], as facts (names,
+    /// types, values and flags; no descriptions, so the generated docs carry the flags and a
+    /// link to each item's page in the protocol reference). Nothing is fetched.
+    ///
+    /// Combine it with [`Config::domain`], [`Config::command`] and [`Config::event`] to compile
+    /// only what a program uses:
+    ///
+    /// ```no_run
+    /// // build.rs
+    /// fn main() -> Result<(), cdp_codegen::Error> {
+    ///     cdp_codegen::Config::new()
+    ///         .full_protocol()
+    ///         .command("Page.navigate")
+    ///         .event("Page.loadEventFired")
+    ///         .domain("Runtime")
+    ///         .generate()?;
+    ///     Ok(())
+    /// }
+    /// ```
+    ///
+    /// For Chromium's descriptions in the docs, give a schema with descriptions to
+    /// [`Config::protocol`] instead (a browser's `/json/protocol`, or the npm package's files).
+    pub fn full_protocol(&mut self) -> &mut Self {
+        self.sources.push(Source::Shipped {
+            name: cdp_schemas::FULL_PROTOCOL_NAME,
+            text: cdp_schemas::FULL_PROTOCOL,
+        });
+        self
     }
 
     /// Adds a protocol file: PDL when its name ends in `.pdl` (its `include`s read relative to
@@ -549,10 +619,7 @@ impl Config {
         diagnostics: &mut Diagnostics,
     ) -> Result<(), Error> {
         for source in &self.patches {
-            let place = match source {
-                Source::File(path) => path.display().to_string(),
-                Source::Text { name, .. } => name.clone(),
-            };
+            let place = source.place();
             diagnostics.push(
                 place,
                 "schema patches are applied by cdp-codegen's `patch` feature, which is off: \
@@ -622,6 +689,7 @@ fn names_of(sources: &[Source]) -> Vec<String> {
                 |name| name.to_string_lossy().into_owned(),
             ),
             Source::Text { name, .. } => name.clone(),
+            Source::Shipped { name, .. } => (*name).to_owned(),
         })
         .collect()
 }

@@ -1,22 +1,17 @@
 //! The whole protocol of the pinned devtools-protocol version: counts, domain selection, and
 //! leaving out experimental or deprecated items without leaving a path dangling.
 
-use cdp_test_support as common;
-
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 
 use cdp_codegen::model::{Field, Model, Ty, TypeId};
 use cdp_codegen::Config;
-use common::{devtools_protocol, DEVTOOLS_PROTOCOL_VERSION};
 
-fn full() -> Option<Config> {
-    let package: PathBuf = devtools_protocol(DEVTOOLS_PROTOCOL_VERSION)?;
+/// The full protocol cdp-schemas ships (always there: no fetch, no skip).
+fn full() -> Config {
     let mut config = Config::new();
+    config.full_protocol();
     config
-        .protocol(package.join("json/browser_protocol.json"))
-        .protocol(package.join("json/js_protocol.json"));
-    Some(config)
 }
 
 fn fields(model: &Model) -> impl Iterator<Item = (String, &Field)> {
@@ -68,7 +63,7 @@ fn assert_closed(model: &Model) {
 
 #[test]
 fn the_full_protocol_has_every_domain_command_and_event() {
-    let Some(config) = full() else { return };
+    let config = full();
     let model = config.model().unwrap();
     let commands: usize = model.domains.iter().map(|d| d.commands.len()).sum();
     let events: usize = model.domains.iter().map(|d| d.events.len()).sum();
@@ -87,7 +82,7 @@ fn the_full_protocol_has_every_domain_command_and_event() {
 
 #[test]
 fn background_service_alone_pulls_in_exactly_the_two_types_it_uses() {
-    let Some(mut config) = full() else { return };
+    let mut config = full();
     let model = config.domain("BackgroundService").model().unwrap();
     let summary: Vec<(String, bool, Vec<String>, usize, usize)> = model
         .domains
@@ -144,7 +139,7 @@ fn background_service_alone_pulls_in_exactly_the_two_types_it_uses() {
 
 #[test]
 fn a_selection_keeps_only_what_it_reaches_and_nothing_dangles() {
-    let Some(mut config) = full() else { return };
+    let mut config = full();
     let model = config.domain("Page").domain("Runtime").model().unwrap();
     for domain in &model.domains {
         let selected = domain.name == "Page" || domain.name == "Runtime";
@@ -177,7 +172,7 @@ fn a_selection_keeps_only_what_it_reaches_and_nothing_dangles() {
 
 #[test]
 fn without_experimental_items_the_eleven_stable_uses_of_experimental_types_still_resolve() {
-    let Some(mut config) = full() else { return };
+    let mut config = full();
     let model = config.experimental(false).model().unwrap();
     assert_closed(&model);
     for domain in &model.domains {
@@ -272,7 +267,7 @@ fn without_experimental_items_the_eleven_stable_uses_of_experimental_types_still
 
 #[test]
 fn without_deprecated_items_none_is_generated_and_nothing_dangles() {
-    let Some(mut config) = full() else { return };
+    let mut config = full();
     let model = config.deprecated(false).model().unwrap();
     assert_closed(&model);
     for domain in &model.domains {
@@ -296,45 +291,49 @@ fn without_deprecated_items_none_is_generated_and_nothing_dangles() {
     }
 }
 
-/// The per-domain features of cdp-bindings are generated from the pinned protocol and pasted
-/// between two marker lines in `generated/Cargo.toml`; this keeps them in sync.
-/// Refresh them with `CDP_UPDATE_FEATURES=1 cargo test -p cdp-codegen --test full_protocol`.
+/// The per-domain features of cdp-bindings are generated from the shipped protocol and written
+/// between two marker lines in `generated/Cargo.toml` by `cdp-codegen update`; this keeps
+/// them in sync.
 #[test]
-fn the_bindings_crate_has_one_feature_per_domain_implying_the_domains_it_uses() {
-    const BEGIN: &str = "# BEGIN domain features (generated: see codegen/tests/full_protocol.rs)\n";
-    const END: &str = "# END domain features\n";
-    let Some(config) = full() else { return };
+fn the_bindings_crate_has_one_feature_per_domain() {
+    let config = full();
     let model = config.model().unwrap();
     let table = cdp_codegen::features::feature_table(&model);
-    assert_eq!(table.lines().count(), 59);
-    assert!(
-        table.contains("\nbackground_service = [\"network\", \"service_worker\"]\n"),
-        "{table}"
-    );
-    assert!(
-        table.contains("\ndom_debugger = [\"dom\", \"runtime\"]\n"),
-        "{table}"
-    );
+    assert_eq!(table.lines().count(), model.domains.len());
+    assert!(table.contains("\nbackground_service = []\n"), "{table}");
+    assert!(table.contains("\ndom_debugger = []\n"), "{table}");
 
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../generated/Cargo.toml");
     let manifest = std::fs::read_to_string(&path).unwrap();
-    let start = manifest.find(BEGIN).expect("the begin marker") + BEGIN.len();
-    let end = manifest.find(END).expect("the end marker");
-    if std::env::var_os("CDP_UPDATE_FEATURES").is_some() {
-        let updated = format!("{}{table}{}", &manifest[..start], &manifest[end..]);
-        std::fs::write(&path, updated).unwrap();
-        return;
-    }
+    let updated = cdp_codegen::features::splice_table(&manifest, &table).unwrap();
     assert!(
-        manifest[start..end] == table,
+        manifest == updated,
         "generated/Cargo.toml's domain features are stale: run \
-         `CDP_UPDATE_FEATURES=1 cargo test -p cdp-codegen --test full_protocol`"
+         `cargo run -p cdp-codegen-cli -- update $(cat protocol/PINNED)`"
+    );
+}
+
+#[test]
+fn splicing_the_feature_table_needs_both_markers() {
+    use cdp_codegen::features::{splice_table, BEGIN_MARKER, END_MARKER};
+    let manifest = format!("[features]\n{BEGIN_MARKER}old = []\n{END_MARKER}[deps]\n");
+    assert_eq!(
+        splice_table(&manifest, "new = []\n").unwrap(),
+        format!("[features]\n{BEGIN_MARKER}new = []\n{END_MARKER}[deps]\n")
+    );
+    assert_eq!(
+        splice_table("[features]\n", "").unwrap_err(),
+        "no line `# BEGIN domain features (generated by cdp-codegen update)`"
+    );
+    assert_eq!(
+        splice_table(&format!("{BEGIN_MARKER}x = []\n"), "").unwrap_err(),
+        "no line `# END domain features` after the begin marker"
     );
 }
 
 #[test]
 fn only_the_large_events_are_boxed_so_the_root_event_stays_small() {
-    let Some(config) = full() else { return };
+    let config = full();
     let model = config.model().unwrap();
     let sizes = cdp_codegen::layout::Sizes::new(&model);
     let limit = cdp_codegen::layout::BOX_EVENTS_OVER;
@@ -377,4 +376,54 @@ fn only_the_large_events_are_boxed_so_the_root_event_stays_small() {
         .find(|domain| domain.name == "BackgroundService")
         .expect("BackgroundService");
     assert!(bs.events.iter().all(|event| !event.boxed));
+}
+
+/// Every module, type, params, returns and event struct of the full protocol links to its page
+/// in the protocol reference: the shipped facts have no descriptions, so the link is what a
+/// reader follows.
+#[test]
+fn every_generated_item_links_to_the_protocol_reference() {
+    const REFERENCE: &str = "https://chromedevtools.github.io/devtools-protocol/tot/";
+    let code = full().generate_string().unwrap();
+    let lines: Vec<&str> = code.lines().collect();
+    let mut items = 0;
+    for (index, line) in lines.iter().enumerate() {
+        let trimmed = line.trim_start();
+        let Some(rest) = ["pub struct ", "pub enum ", "pub mod "]
+            .iter()
+            .find_map(|prefix| trimmed.strip_prefix(prefix))
+        else {
+            continue;
+        };
+        let name: String = rest
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '_')
+            .collect();
+        // The root `Event` and the per-domain `Event` enums are ours, not the protocol's.
+        if name == "Event" {
+            continue;
+        }
+        items += 1;
+        let docs: Vec<&str> = lines[..index]
+            .iter()
+            .rev()
+            // Back to the end of the item before: docs and attributes (some span lines).
+            .take_while(|line| !line.trim_end().ends_with(['{', '}', ';']))
+            .copied()
+            .collect();
+        let linked = docs.iter().any(|line| line.contains(REFERENCE));
+        assert!(
+            linked,
+            "`{name}` has no link to the protocol reference: {docs:?}"
+        );
+    }
+    assert!(items > 2000, "only {items} items");
+    for anchor in [
+        "[`Page.navigate`](https://chromedevtools.github.io/devtools-protocol/tot/Page/#method-navigate)",
+        "[`Page.FrameId`](https://chromedevtools.github.io/devtools-protocol/tot/Page/#type-FrameId)",
+        "[`Page.loadEventFired`](https://chromedevtools.github.io/devtools-protocol/tot/Page/#event-loadEventFired)",
+        "Protocol domain: [`Page`](https://chromedevtools.github.io/devtools-protocol/tot/Page/).",
+    ] {
+        assert!(code.contains(anchor), "no {anchor}");
+    }
 }

@@ -3,7 +3,7 @@
 use std::error::Error;
 use std::process::ExitCode;
 
-use cdp_examples::Event;
+use cdp_transport::protocol::Event;
 use cdp_transport::tokio::Connection;
 use cdp_transport::LaunchOptions;
 

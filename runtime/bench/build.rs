@@ -6,16 +6,13 @@
 //!   type (`crate::concrete::Decoders::of::<full::x::YEvent>()`), the "type known in advance"
 //!   side of the comparison.
 //!
-//! Where the full protocol is looked for: `CDP_BENCH_PROTOCOL` (schema files separated like
-//! `PATH`), else the pinned `devtools-protocol` npm package where the workspace caches it, else
-//! `protocol/full/` (see `protocol/full_protocol.rs`). Nothing is downloaded here: `run.sh`
-//! fetches the package first. Without the full protocol the build fails, saying so: the
-//! benchmarks mean nothing on the BackgroundService bindings alone.
+//! The full protocol is the one `cdp-schemas` ships (`Config::full_protocol()`: facts, no
+//! descriptions, which decoding and encoding do not need), so this builds with no npm and no
+//! fetch. `CDP_BENCH_PROTOCOL` (JSON schema files separated like `PATH`) benchmarks other
+//! schemas instead.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
-
-include!("../../protocol/full_protocol.rs");
 
 const PROTOCOL_ENV: &str = "CDP_BENCH_PROTOCOL";
 
@@ -27,16 +24,18 @@ fn main() {
 }
 
 fn run() -> Result<(), Box<dyn std::error::Error>> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
     let out_dir = PathBuf::from(std::env::var_os("OUT_DIR").ok_or("cargo sets OUT_DIR")?);
-    let files = full_protocol(&root, PROTOCOL_ENV).ok_or(
-        "no full protocol: run runtime/bench/run.sh, which fetches the pinned devtools-protocol \
-         package (protocol/npm-package.sh), or set CDP_BENCH_PROTOCOL to the schema files",
-    )?;
-
+    println!("cargo:rerun-if-env-changed={PROTOCOL_ENV}");
     let mut full = cdp_codegen::Config::new();
-    for file in &files {
-        full.protocol(file);
+    match std::env::var_os(PROTOCOL_ENV).filter(|paths| !paths.is_empty()) {
+        Some(paths) => {
+            for file in std::env::split_paths(&paths) {
+                full.protocol(file);
+            }
+        }
+        None => {
+            full.full_protocol();
+        }
     }
     let mut one = full.clone();
     one.domain("BackgroundService");

@@ -6,20 +6,15 @@
 #   runtime/bench/run.sh --bench dispatch    the criterion groups only
 #   runtime/bench/run.sh -- --test           a quick check: each bench once, 3 short rounds
 #
-# Arguments go to `cargo bench` as they are. The full protocol is the devtools-protocol npm
-# package pinned in protocol/PINNED, fetched with npm into target/devtools-protocol/ when it is
-# missing (protocol/npm-package.sh), unless CDP_BENCH_PROTOCOL names the schema files. The
-# messages are tests/fixtures/chromium_mix.jsonl (else chromium_background_service.jsonl), or
-# the file CDP_BENCH_MESSAGES names. The crate has its own workspace, so its target directory is
+# Arguments go to `cargo bench` as they are. The full protocol is the one cdp-schemas ships
+# (the devtools-protocol version in protocol/PINNED, as facts: nothing is fetched), unless
+# CDP_BENCH_PROTOCOL names other schema files. The messages are
+# tests/fixtures/chromium_mix.jsonl (else chromium_background_service.jsonl), or the file
+# CDP_BENCH_MESSAGES names. The crate has its own workspace, so its target directory is
 # runtime/bench/target unless CARGO_TARGET_DIR says otherwise.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-root="$(cd "$here/../.." && pwd)"
-
-if [ -z "${CDP_BENCH_PROTOCOL:-}" ]; then
-    "$root/protocol/npm-package.sh" >/dev/null
-fi
 
 cd "$here"
 exec cargo bench "$@"

@@ -1,31 +1,23 @@
-//! Generates the bindings the fuzz target decodes into: the full protocol when it can be found,
-//! else the embedded BackgroundService schema (the same bindings as `cdp-bindings`).
+//! Generates the bindings the fuzz target decodes into: every domain of the full protocol that
+//! `cdp-schemas` ships (`Config::full_protocol()`: facts, no descriptions, which decoding does
+//! not need), so it builds with no npm and no fetch.
 //!
-//! Where the full protocol is looked for: `CDP_FUZZ_PROTOCOL` (schema files separated like
-//! `PATH`), else the pinned `devtools-protocol` npm package where the workspace caches it, else
-//! `protocol/full/` (see `protocol/full_protocol.rs`, shared with the other build scripts that
-//! need it). Nothing is downloaded here: `run.sh` fetches the package before it builds.
-
-use std::path::Path;
-
-include!("../../protocol/full_protocol.rs");
+//! `CDP_FUZZ_PROTOCOL` (JSON schema files separated like `PATH`) fuzzes another schema instead,
+//! a browser's `/json/protocol` say.
 
 const PROTOCOL_ENV: &str = "CDP_FUZZ_PROTOCOL";
 
 fn main() -> Result<(), cdp_codegen::Error> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    println!("cargo:rerun-if-env-changed={PROTOCOL_ENV}");
     let mut config = cdp_codegen::Config::new();
-    match full_protocol(&root, PROTOCOL_ENV) {
-        Some(files) => {
-            for file in &files {
+    match std::env::var_os(PROTOCOL_ENV).filter(|paths| !paths.is_empty()) {
+        Some(paths) => {
+            for file in std::env::split_paths(&paths) {
                 config.protocol(file);
             }
         }
         None => {
-            println!(
-                "cargo:warning=no full protocol found (set {PROTOCOL_ENV} or run runtime/fuzz/run.sh): \
-                 fuzzing the BackgroundService bindings only"
-            );
+            config.full_protocol();
         }
     }
     config.generate()?;

@@ -3,11 +3,11 @@
 #
 #   runtime/fuzz/run.sh [SECONDS]          (default 60)
 #
-# It installs cargo-fuzz when it is missing, fetches the pinned devtools-protocol npm package
-# (protocol/PINNED) into target/devtools-protocol/ when npm is there (build.rs falls back to the
-# BackgroundService bindings otherwise, and says so), and fuzzes for SECONDS from the committed
-# seed corpus. Any input that panics, overflows the stack or runs longer than 5 s fails the run
-# (exit status non-zero) and is saved under runtime/fuzz/artifacts/decode_message/.
+# It installs cargo-fuzz when it is missing and fuzzes for SECONDS from the committed seed
+# corpus. The bindings are those of the full protocol cdp-schemas ships (build.rs: no npm, no
+# fetch; CDP_FUZZ_PROTOCOL names other schema files). Any input that panics, overflows the
+# stack or runs longer than 5 s fails the run (exit status non-zero) and is saved under
+# runtime/fuzz/artifacts/decode_message/.
 #
 # cargo fuzz needs nightly-only compiler flags (-Zsanitizer=address, coverage passes). A
 # nightly toolchain is used when rustup has one; otherwise the stable compiler is told to accept
@@ -49,11 +49,6 @@ if rustup run nightly rustc --version >/dev/null 2>&1; then
     toolchain=(+nightly)
 else
     export RUSTC_BOOTSTRAP=1
-fi
-
-# The full protocol, where the workspace's tests cache it (protocol/npm-package.sh fetches it).
-if [ -z "${CDP_FUZZ_PROTOCOL:-}" ] && ! "$root/protocol/npm-package.sh" >/dev/null; then
-    echo "warning: fuzzing the BackgroundService bindings only" >&2
 fi
 
 work="$root/target/fuzz-corpus/decode_message"

@@ -12,7 +12,49 @@
 //! - [`Client`], a sans-IO client that numbers requests and matches responses to them.
 //!
 //! The crate does no I/O of its own: give [`Client`] the text your transport receives and send
-//! the text it returns.
+//! the text it returns (`cdp-transport` drives a real browser with it). Its dependencies are
+//! serde and serde_json (re-exported as [`serde_json`], for the protocol's `any` fields), and
+//! three small crates: `itoa`, `typeid` and `serde-transcode`.
+//!
+//! # Features
+//!
+//! None: everything above is always there.
+//!
+//! # Example
+//!
+//! Generated bindings implement [`Command`] and [`EventSet`] for you; here a command is written
+//! by hand, and [`UnknownEvent`] stands in for a root `Event`:
+//!
+//! ```
+//! use cdp_runtime::{decode_message, encode_request, Command, Message, UnknownEvent};
+//!
+//! #[derive(serde::Serialize)]
+//! struct GetVersion {}
+//! #[derive(serde::Deserialize)]
+//! struct Version {
+//!     product: String,
+//! }
+//! impl Command for GetVersion {
+//!     const METHOD: &'static str = "Browser.getVersion";
+//!     type Response = Version;
+//! }
+//!
+//! let request = encode_request(7, None, &GetVersion {});
+//! assert_eq!(request, r#"{"id":7,"method":"Browser.getVersion","params":{}}"#);
+//!
+//! let answer = r#"{"id":7,"result":{"product":"Chrome/156"}}"#;
+//! let Message::Response(response) = decode_message::<UnknownEvent>(answer)? else {
+//!     panic!("expected a response");
+//! };
+//! assert_eq!(response.decode::<GetVersion>()?.product, "Chrome/156");
+//!
+//! let event = r#"{"method":"Page.loadEventFired","params":{"timestamp":1.5}}"#;
+//! let Message::Event { event, .. } = decode_message::<UnknownEvent>(event)? else {
+//!     panic!("expected an event");
+//! };
+//! assert_eq!(event.method, "Page.loadEventFired");
+//! # Ok::<(), cdp_runtime::DecodeError>(())
+//! ```
 
 #![deny(missing_docs)]
 

@@ -6,7 +6,7 @@ pub const PROTOCOL_VERSION: &str = "1.3";
 ///
 /// **Experimental:** may change or disappear in any Chromium release.
 ///
-/// Protocol domain: `BackgroundService`.
+/// Protocol domain: [`BackgroundService`](https://chromedevtools.github.io/devtools-protocol/tot/BackgroundService/).
 #[allow(
     clippy::module_inception,
     clippy::large_enum_variant,
@@ -17,7 +17,7 @@ pub mod background_service {
     /// Names one background service. The services are independent of each other,
     /// but each is observed, recorded and cleared through the same commands.
     ///
-    /// Protocol type: `BackgroundService.ServiceName`.
+    /// Protocol type: [`BackgroundService.ServiceName`](https://chromedevtools.github.io/devtools-protocol/tot/BackgroundService/#type-ServiceName).
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     #[non_exhaustive]
     pub enum ServiceName {
@@ -46,7 +46,7 @@ pub mod background_service {
     });
     /// One key and value of extra information attached to an event.
     ///
-    /// Protocol type: `BackgroundService.EventMetadata`.
+    /// Protocol type: [`BackgroundService.EventMetadata`](https://chromedevtools.github.io/devtools-protocol/tot/BackgroundService/#type-EventMetadata).
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct EventMetadata {
         /// Protocol field `key`.
@@ -63,7 +63,7 @@ pub mod background_service {
     });
     /// One recorded piece of background service activity.
     ///
-    /// Protocol type: `BackgroundService.BackgroundServiceEvent`.
+    /// Protocol type: [`BackgroundService.BackgroundServiceEvent`](https://chromedevtools.github.io/devtools-protocol/tot/BackgroundService/#type-BackgroundServiceEvent).
     #[derive(Debug, Clone, PartialEq)]
     pub struct BackgroundServiceEvent {
         /// When the event happened, in seconds since the epoch.
@@ -104,7 +104,7 @@ pub mod background_service {
     });
     /// Starts sending events for the given service.
     ///
-    /// Protocol method: `BackgroundService.startObserving`.
+    /// Protocol method: [`BackgroundService.startObserving`](https://chromedevtools.github.io/devtools-protocol/tot/BackgroundService/#method-startObserving).
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct StartObservingParams {
         /// Protocol field `service`.
@@ -115,14 +115,14 @@ pub mod background_service {
     } new {
         service: ServiceName,
     });
-    /// What `BackgroundService.startObserving` returns.
+    /// What [`BackgroundService.startObserving`](https://chromedevtools.github.io/devtools-protocol/tot/BackgroundService/#method-startObserving) returns.
     #[derive(Debug, Clone, PartialEq, Eq, Hash, Copy, Default)]
     pub struct StartObservingReturns {}
     __cdp::object!(StartObservingReturns "the result of `BackgroundService.startObserving`" {});
     __cdp::command!(StartObservingParams -> StartObservingReturns "BackgroundService.startObserving");
     /// Stops sending events for the given service.
     ///
-    /// Protocol method: `BackgroundService.stopObserving`.
+    /// Protocol method: [`BackgroundService.stopObserving`](https://chromedevtools.github.io/devtools-protocol/tot/BackgroundService/#method-stopObserving).
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct StopObservingParams {
         /// Protocol field `service`.
@@ -133,14 +133,14 @@ pub mod background_service {
     } new {
         service: ServiceName,
     });
-    /// What `BackgroundService.stopObserving` returns.
+    /// What [`BackgroundService.stopObserving`](https://chromedevtools.github.io/devtools-protocol/tot/BackgroundService/#method-stopObserving) returns.
     #[derive(Debug, Clone, PartialEq, Eq, Hash, Copy, Default)]
     pub struct StopObservingReturns {}
     __cdp::object!(StopObservingReturns "the result of `BackgroundService.stopObserving`" {});
     __cdp::command!(StopObservingParams -> StopObservingReturns "BackgroundService.stopObserving");
     /// Turns recording of the given service on or off.
     ///
-    /// Protocol method: `BackgroundService.setRecording`.
+    /// Protocol method: [`BackgroundService.setRecording`](https://chromedevtools.github.io/devtools-protocol/tot/BackgroundService/#method-setRecording).
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct SetRecordingParams {
         /// Protocol field `shouldRecord`.
@@ -155,14 +155,14 @@ pub mod background_service {
         should_record: bool,
         service: ServiceName,
     });
-    /// What `BackgroundService.setRecording` returns.
+    /// What [`BackgroundService.setRecording`](https://chromedevtools.github.io/devtools-protocol/tot/BackgroundService/#method-setRecording) returns.
     #[derive(Debug, Clone, PartialEq, Eq, Hash, Copy, Default)]
     pub struct SetRecordingReturns {}
     __cdp::object!(SetRecordingReturns "the result of `BackgroundService.setRecording`" {});
     __cdp::command!(SetRecordingParams -> SetRecordingReturns "BackgroundService.setRecording");
     /// Deletes every stored event of the given service.
     ///
-    /// Protocol method: `BackgroundService.clearEvents`.
+    /// Protocol method: [`BackgroundService.clearEvents`](https://chromedevtools.github.io/devtools-protocol/tot/BackgroundService/#method-clearEvents).
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct ClearEventsParams {
         /// Protocol field `service`.
@@ -173,14 +173,14 @@ pub mod background_service {
     } new {
         service: ServiceName,
     });
-    /// What `BackgroundService.clearEvents` returns.
+    /// What [`BackgroundService.clearEvents`](https://chromedevtools.github.io/devtools-protocol/tot/BackgroundService/#method-clearEvents) returns.
     #[derive(Debug, Clone, PartialEq, Eq, Hash, Copy, Default)]
     pub struct ClearEventsReturns {}
     __cdp::object!(ClearEventsReturns "the result of `BackgroundService.clearEvents`" {});
     __cdp::command!(ClearEventsParams -> ClearEventsReturns "BackgroundService.clearEvents");
     /// Sent when recording of a service was turned on or off.
     ///
-    /// Protocol event: `BackgroundService.recordingStateChanged`.
+    /// Protocol event: [`BackgroundService.recordingStateChanged`](https://chromedevtools.github.io/devtools-protocol/tot/BackgroundService/#event-recordingStateChanged).
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct RecordingStateChangedEvent {
         /// Protocol field `isRecording`.
@@ -195,7 +195,7 @@ pub mod background_service {
     /// Sent for every stored event once observing starts, and afterwards for each
     /// new event while the service is observed and recorded.
     ///
-    /// Protocol event: `BackgroundService.backgroundServiceEventReceived`.
+    /// Protocol event: [`BackgroundService.backgroundServiceEventReceived`](https://chromedevtools.github.io/devtools-protocol/tot/BackgroundService/#event-backgroundServiceEventReceived).
     #[derive(Debug, Clone, PartialEq)]
     pub struct BackgroundServiceEventReceivedEvent {
         /// Protocol field `backgroundServiceEvent`.
@@ -211,13 +211,13 @@ pub mod background_service {
 }
 /// Network activity of the page. Only the type that BackgroundService uses is kept here.
 ///
-/// Protocol domain: `Network`.
+/// Protocol domain: [`Network`](https://chromedevtools.github.io/devtools-protocol/tot/Network/).
 #[allow(clippy::module_inception)]
 pub mod network {
     use ::cdp_runtime::codegen as __cdp;
     /// A UTC time in seconds since January 1, 1970.
     ///
-    /// Protocol type: `Network.TimeSinceEpoch`.
+    /// Protocol type: [`Network.TimeSinceEpoch`](https://chromedevtools.github.io/devtools-protocol/tot/Network/#type-TimeSinceEpoch).
     #[derive(Debug, Clone, PartialEq, Copy)]
     pub struct TimeSinceEpoch(pub f64);
     __cdp::newtype!(TimeSinceEpoch: f64, unwrap);
@@ -226,11 +226,11 @@ pub mod network {
 ///
 /// **Experimental:** may change or disappear in any Chromium release.
 ///
-/// Protocol domain: `ServiceWorker`.
+/// Protocol domain: [`ServiceWorker`](https://chromedevtools.github.io/devtools-protocol/tot/ServiceWorker/).
 #[allow(clippy::module_inception)]
 pub mod service_worker {
     use ::cdp_runtime::codegen as __cdp;
-    /// Protocol type: `ServiceWorker.RegistrationID`.
+    /// Protocol type: [`ServiceWorker.RegistrationID`](https://chromedevtools.github.io/devtools-protocol/tot/ServiceWorker/#type-RegistrationID).
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct RegistrationId(pub String);
     __cdp::newtype!(RegistrationId: String, unwrap, str);

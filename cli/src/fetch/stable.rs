@@ -203,6 +203,196 @@ fn push_indent(out: &mut String, indent: usize) {
     }
 }
 
+/// The keys a schema holds facts in: names, types, values and flags. Everything else is prose
+/// (`description`) and is left out; a key that is neither is refused, so that nothing new
+/// reaches the shipped facts unread.
+const FACT_KEYS: &[&str] = &[
+    "source",
+    "version",
+    "major",
+    "minor",
+    "domain",
+    "id",
+    "name",
+    "experimental",
+    "deprecated",
+    "optional",
+    "dependencies",
+    "redirect",
+    "$ref",
+    "type",
+    "enum",
+    "items",
+    "properties",
+    "parameters",
+    "returns",
+    "types",
+    "commands",
+    "events",
+    "domains",
+];
+
+/// The keys that hold prose, dropped from the facts.
+const PROSE_KEYS: &[&str] = &["description"];
+
+/// A line of the facts file is kept to about this many characters where it can be.
+const LINE_WIDTH: usize = 100;
+
+/// The facts of a protocol given as JSON text (what [`to_stable_json`] writes, its `"source"`
+/// kept): every domain, type, command, event, field, enum value, `$ref` and flag, in schema order,
+/// and no `description`. The layout is made for review: a field, parameter or type with no
+/// nested list is one line, and a long enum has a value a line. The same schema gives the same
+/// bytes, whatever the order of its keys.
+///
+/// Fails on a key that is neither a known fact nor known prose, naming it and where it is.
+pub fn to_facts_json(name: &str, json: &str) -> Result<String, FetchError> {
+    // `parse_schema` refuses anything but an object with a `domains` array.
+    let protocol = Value::Object(parse_schema(name, json)?);
+    let facts = strip_prose(name, &protocol, &mut Vec::new())?;
+    let mut out = String::with_capacity(1 << 20);
+    write_facts(&mut out, &facts, 0);
+    out.push('\n');
+    Ok(out)
+}
+
+/// `value` without its prose keys; `name` and `path` say where it is, for the error on an
+/// unknown key.
+fn strip_prose(name: &str, value: &Value, path: &mut Vec<String>) -> Result<Value, FetchError> {
+    Ok(match value {
+        Value::Array(items) => {
+            let mut kept = Vec::with_capacity(items.len());
+            for (index, item) in items.iter().enumerate() {
+                let label = item
+                    .get("domain")
+                    .or_else(|| item.get("id"))
+                    .or_else(|| item.get("name"))
+                    .and_then(Value::as_str)
+                    .map_or_else(|| index.to_string(), str::to_owned);
+                path.push(label);
+                kept.push(strip_prose(name, item, path)?);
+                path.pop();
+            }
+            Value::Array(kept)
+        }
+        Value::Object(map) => {
+            let mut kept = Map::new();
+            for (key, item) in map {
+                if PROSE_KEYS.contains(&key.as_str()) {
+                    continue;
+                }
+                if !FACT_KEYS.contains(&key.as_str())
+                    && path.first().map(String::as_str) != Some("source")
+                {
+                    let at = if path.is_empty() {
+                        "the top level".to_owned()
+                    } else {
+                        format!("`{}`", path.join("."))
+                    };
+                    return Err(FetchError::NotAProtocol {
+                        what: name.to_owned(),
+                        reason: format!(
+                            "unknown key `{key}` at {at}: the facts writer keeps only the keys \
+                             it knows to be facts ({}) and drops `description`; teach it \
+                             whether this one is a fact or prose",
+                            FACT_KEYS.join(", ")
+                        ),
+                    });
+                }
+                path.push(key.clone());
+                kept.insert(key.clone(), strip_prose(name, item, path)?);
+                path.pop();
+            }
+            Value::Object(kept)
+        }
+        scalar => scalar.clone(),
+    })
+}
+
+/// Whether `value` is written on one line: a scalar, a list of scalars that fits in
+/// [`LINE_WIDTH`], or an object whose values all are.
+fn one_line(value: &Value) -> bool {
+    match value {
+        Value::Array(items) => {
+            items
+                .iter()
+                .all(|item| !item.is_array() && !item.is_object())
+                && value.to_string().len() <= LINE_WIDTH
+        }
+        Value::Object(map) => map.values().all(one_line),
+        _ => true,
+    }
+}
+
+/// `value` on one line, keys in their fixed order.
+fn write_inline(out: &mut String, value: &Value) {
+    match value {
+        Value::Array(items) => {
+            out.push('[');
+            for (index, item) in items.iter().enumerate() {
+                if index > 0 {
+                    out.push_str(", ");
+                }
+                write_inline(out, item);
+            }
+            out.push(']');
+        }
+        Value::Object(map) => {
+            let mut entries: Vec<(&String, &Value)> = map.iter().collect();
+            entries.sort_by(|(a, _), (b, _)| key_rank(a).cmp(&key_rank(b)));
+            out.push('{');
+            for (index, (key, item)) in entries.into_iter().enumerate() {
+                if index > 0 {
+                    out.push_str(", ");
+                }
+                out.push_str(&Value::String(key.clone()).to_string());
+                out.push_str(": ");
+                write_inline(out, item);
+            }
+            out.push('}');
+        }
+        scalar => out.push_str(&scalar.to_string()),
+    }
+}
+
+/// `value` laid out for review: on one line where [`one_line`] allows, else a key or an
+/// element a line.
+fn write_facts(out: &mut String, value: &Value, indent: usize) {
+    if one_line(value) {
+        write_inline(out, value);
+        return;
+    }
+    match value {
+        Value::Array(items) => {
+            out.push('[');
+            for (index, item) in items.iter().enumerate() {
+                out.push_str(if index == 0 { "\n" } else { ",\n" });
+                push_indent(out, indent + 1);
+                write_facts(out, item, indent + 1);
+            }
+            out.push('\n');
+            push_indent(out, indent);
+            out.push(']');
+        }
+        Value::Object(map) => {
+            let mut entries: Vec<(&String, &Value)> = map.iter().collect();
+            entries.sort_by(|(a, _), (b, _)| key_rank(a).cmp(&key_rank(b)));
+            out.push('{');
+            for (index, (key, item)) in entries.into_iter().enumerate() {
+                out.push_str(if index == 0 { "\n" } else { ",\n" });
+                push_indent(out, indent + 1);
+                out.push_str(&Value::String(key.clone()).to_string());
+                out.push_str(": ");
+                write_facts(out, item, indent + 1);
+            }
+            out.push('\n');
+            push_indent(out, indent);
+            out.push('}');
+        }
+        // Scalars are always one line.
+        scalar => out.push_str(&scalar.to_string()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -284,6 +474,82 @@ mod tests {
         let err = merge(&[("z.json", "{")]).expect_err("bad json");
         assert!(err.to_string().contains("bad JSON"), "{err}");
         let err = to_stable_json(&Value::Null, &npm()).expect_err("null");
+        assert!(err.to_string().contains("expected a JSON object"), "{err}");
+    }
+
+    #[test]
+    fn facts_keep_every_fact_and_no_description() {
+        let input = r#"{"source": {"npm": "devtools-protocol@1.2.3"}, "version": {"major": "1", "minor": "3"},
+            "domains": [{"domain": "Shop", "description": "Prose.", "experimental": true, "dependencies": ["Net"],
+              "types": [
+                {"id": "Item", "description": "An item.", "type": "object", "properties": [
+                  {"name": "price", "description": "In cents.", "optional": true, "deprecated": true, "type": "number"},
+                  {"name": "tags", "type": "array", "items": {"$ref": "Net.Tag"}}]},
+                {"id": "Kind", "type": "string", "enum": ["aaaaaaaaaaaaaaaaaaaa", "bbbbbbbbbbbbbbbbbbbb", "cccccccccccccccccccc", "dddddddddddddddddddd", "eeeeeeeeeeeeeeeeeeee"]}],
+              "commands": [{"name": "buy", "redirect": "Cart", "parameters": [{"name": "item", "$ref": "Item"}], "returns": []}],
+              "events": [{"name": "sold", "parameters": []}]}]}"#;
+        let facts = to_facts_json("shop.json", input).expect("facts");
+        let expected = r#"{
+  "source": {"npm": "devtools-protocol@1.2.3"},
+  "version": {"major": "1", "minor": "3"},
+  "domains": [
+    {
+      "domain": "Shop",
+      "experimental": true,
+      "dependencies": ["Net"],
+      "types": [
+        {
+          "id": "Item",
+          "type": "object",
+          "properties": [
+            {"name": "price", "deprecated": true, "optional": true, "type": "number"},
+            {"name": "tags", "type": "array", "items": {"$ref": "Net.Tag"}}
+          ]
+        },
+        {
+          "id": "Kind",
+          "type": "string",
+          "enum": [
+            "aaaaaaaaaaaaaaaaaaaa",
+            "bbbbbbbbbbbbbbbbbbbb",
+            "cccccccccccccccccccc",
+            "dddddddddddddddddddd",
+            "eeeeeeeeeeeeeeeeeeee"
+          ]
+        }
+      ],
+      "commands": [
+        {
+          "name": "buy",
+          "redirect": "Cart",
+          "parameters": [
+            {"name": "item", "$ref": "Item"}
+          ],
+          "returns": []
+        }
+      ],
+      "events": [
+        {"name": "sold", "parameters": []}
+      ]
+    }
+  ]
+}
+"#;
+        assert_eq!(facts, expected);
+        // The facts are a schema: stripping again changes nothing.
+        assert_eq!(to_facts_json("again", &facts).expect("facts"), facts);
+    }
+
+    #[test]
+    fn facts_refuse_a_key_they_do_not_know_naming_where_it_is() {
+        let input = r#"{"domains": [{"domain": "Shop", "types": [{"id": "Item", "type": "string", "longDescription": "x"}]}]}"#;
+        let err = to_facts_json("shop.json", input).expect_err("unknown key");
+        let text = err.to_string();
+        assert!(
+            text.starts_with("shop.json is not a protocol schema: unknown key `longDescription` at `domains.Shop.types.Item`"),
+            "{text}"
+        );
+        let err = to_facts_json("x.json", "[]").expect_err("not an object");
         assert!(err.to_string().contains("expected a JSON object"), "{err}");
     }
 }

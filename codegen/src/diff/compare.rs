@@ -3,42 +3,53 @@
 //! Only declared types are compared as types. A type lifted out of a field (an enum or object
 //! written inline) has a name that depends on its owner, so it is compared through the field
 //! that holds it, and its changes are reported under that field's path.
+//!
+//! Each change is pushed with the facts the rules table needs (see `rules::Facts`): the struct
+//! that holds a field, which way its values travel, and so on.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::derives::{derive_changes, trait_list};
-use super::rules::{classify, Container};
-use super::{Change, ChangeKind, Item};
+use super::rules::{classify, Container, Facts};
+use super::wire::fit;
+use super::{Change, ChangeKind, Direction, Item};
 use crate::derives::{Derives, Shape};
 use crate::model::{
     types_by_id, Command, Domain, Event, Field, Meta, Model, Ty, TypeDef, TypeId, TypeKind,
-    TypesById,
+    TypeSet, TypesById,
 };
 use crate::naming;
 
 pub(super) fn compare(old: &Model, new: &Model, domains: &[String]) -> Vec<Change> {
     let scope = Scope::new(old, new, domains);
+    let mut uses = Uses::default();
+    uses.add(old, &scope);
+    uses.add(new, &scope);
     let mut walk = Walk {
         old: Index::new(old),
         new: Index::new(new),
+        uses,
         changes: Vec::new(),
     };
     for (name, old, new) in pairs(&old.domains, &new.domains, |domain| &domain.name) {
         match (old, new) {
             (Some(old), Some(new)) => walk.domain(old, new, &scope),
-            (Some(_), None) if scope.selected(name) => walk.push(
+            (Some(old), None) if scope.selected(name) => walk.push(
                 ChangeKind::DomainRemoved,
                 Item::Domain,
                 name.to_owned(),
                 format!("Domain `{name}` was removed."),
-                None,
+                Facts {
+                    had_commands: !old.commands.is_empty(),
+                    ..Facts::default()
+                },
             ),
             (None, Some(_)) if scope.selected(name) => walk.push(
                 ChangeKind::DomainAdded,
                 Item::Domain,
                 name.to_owned(),
                 format!("Domain `{name}` was added."),
-                None,
+                Facts::default(),
             ),
             // A domain that is not selected only lends types: report those alone.
             (old, new) => walk.types(old, new, &scope),
@@ -87,6 +98,57 @@ fn used_types(model: &Model, selected: &BTreeSet<String>, used: &mut BTreeSet<Ty
     );
 }
 
+/// Which way the named types travel: those reached from the parameters of the commands in
+/// scope are sent, those reached from their results and from the events in scope are received
+/// (through fields, arrays and aliases, lifted types included), in either version.
+#[derive(Default)]
+struct Uses {
+    sent: TypeSet,
+    received: TypeSet,
+}
+
+impl Uses {
+    /// Adds the uses in `model`'s domains that `scope` selects.
+    fn add(&mut self, model: &Model, scope: &Scope) {
+        let by_id = types_by_id(&model.domains);
+        let mut sent = Vec::new();
+        let mut received = Vec::new();
+        for domain in model.domains.iter().filter(|d| scope.selected(&d.name)) {
+            for command in &domain.commands {
+                for field in &command.params {
+                    field.ty.named(&mut |id| sent.push(id.clone()));
+                }
+                for field in &command.returns {
+                    field.ty.named(&mut |id| received.push(id.clone()));
+                }
+            }
+            for field in domain.events.iter().flat_map(|event| &event.params) {
+                field.ty.named(&mut |id| received.push(id.clone()));
+            }
+        }
+        for (mut queue, reached) in [(sent, &mut self.sent), (received, &mut self.received)] {
+            while let Some(id) = queue.pop() {
+                if let Some(ty) = by_id.get(&id) {
+                    if !reached.contains(&id) {
+                        ty.kind.named(&mut |next| queue.push(next.clone()));
+                    }
+                }
+                reached.insert(id);
+            }
+        }
+    }
+
+    /// Which way values of the named type `id` travel; a type used both ways, or by no command
+    /// or event in scope, counts as both.
+    fn direction(&self, id: &TypeId) -> Direction {
+        match (self.sent.contains(id), self.received.contains(id)) {
+            (true, false) => Direction::Sent,
+            (false, true) => Direction::Received,
+            _ => Direction::Both,
+        }
+    }
+}
+
 /// Every type of a model by id, lifted ones included, and the traits the derives pass found
 /// for them.
 pub(super) struct Index<'a> {
@@ -130,6 +192,8 @@ impl<'a> Index<'a> {
 /// The fields of one struct: where they are, and how messages name them.
 struct Owner {
     container: Container,
+    /// Which way the struct's values travel.
+    direction: Direction,
     /// The item the struct belongs to, for changes to the struct as a whole.
     item: Item,
     /// The schema path that field names are appended to.
@@ -143,26 +207,21 @@ struct Owner {
 struct Walk<'a> {
     old: Index<'a>,
     new: Index<'a>,
+    uses: Uses,
     changes: Vec<Change>,
 }
 
 impl Walk<'_> {
-    fn push(
-        &mut self,
-        kind: ChangeKind,
-        item: Item,
-        path: String,
-        message: String,
-        container: Option<Container>,
-    ) {
-        let rule = classify(kind, container);
+    fn push(&mut self, kind: ChangeKind, item: Item, path: String, message: String, facts: Facts) {
+        let classes = classify(kind, &facts);
         self.changes.push(Change {
             kind,
             item,
             path,
             message,
-            breaking: rule.breaking,
-            reason: rule.reason,
+            direction: facts.direction,
+            wire: classes.wire,
+            source: classes.source,
         });
     }
 
@@ -190,7 +249,7 @@ impl Walk<'_> {
                     format!("{subject} no longer derives {traits}: {}.", change.why),
                 )
             };
-            self.push(kind, item, path.to_owned(), message, None);
+            self.push(kind, item, path.to_owned(), message, Facts::default());
         }
     }
 
@@ -215,14 +274,14 @@ impl Walk<'_> {
                     Item::Command,
                     path.clone(),
                     format!("Command `{path}` was removed."),
-                    None,
+                    Facts::default(),
                 ),
                 (None, _) => self.push(
                     ChangeKind::CommandAdded,
                     Item::Command,
                     path.clone(),
                     format!("Command `{path}` was added."),
-                    None,
+                    Facts::default(),
                 ),
             }
         }
@@ -236,14 +295,14 @@ impl Walk<'_> {
                     Item::Event,
                     path.clone(),
                     format!("Event `{path}` was removed."),
-                    None,
+                    Facts::default(),
                 ),
                 (None, _) => self.push(
                     ChangeKind::EventAdded,
                     Item::Event,
                     path.clone(),
                     format!("Event `{path}` was added."),
-                    None,
+                    Facts::default(),
                 ),
             }
         }
@@ -259,14 +318,14 @@ impl Walk<'_> {
                     Item::Type,
                     old.id.to_string(),
                     format!("Type `{}` was removed.", old.id),
-                    None,
+                    Facts::default(),
                 ),
                 (None, Some(new)) => self.push(
                     ChangeKind::TypeAdded,
                     Item::Type,
                     new.id.to_string(),
                     format!("Type `{}` was added.", new.id),
-                    None,
+                    Facts::default(),
                 ),
                 (None, None) => {}
             }
@@ -275,6 +334,7 @@ impl Walk<'_> {
 
     fn type_def(&mut self, old: &TypeDef, new: &TypeDef) {
         let path = old.id.to_string();
+        let direction = self.uses.direction(&old.id);
         self.flags(
             &old.meta,
             &new.meta,
@@ -284,11 +344,13 @@ impl Walk<'_> {
         );
         match (&old.kind, &new.kind) {
             (TypeKind::Enum(old_values), TypeKind::Enum(new_values)) => {
-                self.enum_values(old_values, new_values, &path, &format!("enum `{path}`"));
+                let what = format!("enum `{path}`");
+                self.enum_values(old_values, new_values, &path, &what, direction);
             }
             (TypeKind::Object(old_fields), TypeKind::Object(new_fields)) => {
                 let owner = Owner {
                     container: Container::Object,
+                    direction,
                     item: Item::Type,
                     what: format!("type `{path}`"),
                     path,
@@ -306,19 +368,24 @@ impl Walk<'_> {
                     boxed: new_boxed,
                 },
             ) => {
-                if !self.same_ty(old_ty, new_ty, &path) {
+                if !self.same_ty(old_ty, new_ty, &path, direction) {
                     let message = format!(
                         "Type `{path}` changed from {} to {}.",
                         self.old.describe(old_ty),
                         self.new.describe(new_ty)
                     );
-                    self.push(ChangeKind::TypeChanged, Item::Type, path, message, None);
+                    let facts = self.type_change(old_ty, new_ty, direction);
+                    self.push(ChangeKind::TypeChanged, Item::Type, path, message, facts);
                 } else if old_boxed != new_boxed {
                     let message = format!(
                         "Type `{path}` is {} boxed.",
                         if *new_boxed { "now" } else { "no longer" }
                     );
-                    self.push(ChangeKind::BoxingChanged, Item::Type, path, message, None);
+                    let facts = Facts {
+                        direction: Some(direction),
+                        ..Facts::default()
+                    };
+                    self.push(ChangeKind::BoxingChanged, Item::Type, path, message, facts);
                 }
             }
             (old_kind, new_kind) => {
@@ -327,7 +394,9 @@ impl Walk<'_> {
                     kind_name(old_kind),
                     kind_name(new_kind)
                 );
-                self.push(ChangeKind::TypeChanged, Item::Type, path, message, None);
+                let ty = Ty::Named(old.id.clone());
+                let facts = self.type_change(&ty, &ty, direction);
+                self.push(ChangeKind::TypeChanged, Item::Type, path, message, facts);
             }
         }
         let subject = format!("`{}` (type `{}`)", rust_type(&old.id), old.id);
@@ -351,6 +420,7 @@ impl Walk<'_> {
         );
         let params = Owner {
             container: Container::Params,
+            direction: Direction::Sent,
             item: Item::Command,
             path: format!("{path}.parameters"),
             what: format!("the parameters of command `{path}`"),
@@ -359,6 +429,7 @@ impl Walk<'_> {
         self.struct_fields(&old.params, &new.params, &params);
         let returns = Owner {
             container: Container::Returns,
+            direction: Direction::Received,
             item: Item::Command,
             path: format!("{path}.returns"),
             what: format!("the result of command `{path}`"),
@@ -388,11 +459,12 @@ impl Walk<'_> {
                 Item::Event,
                 path.clone(),
                 message,
-                None,
+                Facts::default(),
             );
         }
         let owner = Owner {
             container: Container::Event,
+            direction: Direction::Received,
             item: Item::Event,
             path: format!("{path}.parameters"),
             what: format!("event `{path}`"),
@@ -417,7 +489,6 @@ impl Walk<'_> {
     }
 
     fn fields(&mut self, old: &[Field], new: &[Field], owner: &Owner) {
-        let container = Some(owner.container);
         if matches!(owner.container, Container::Params | Container::Object) {
             self.argument_order(old, new, owner);
         }
@@ -425,12 +496,15 @@ impl Walk<'_> {
             let path = format!("{}.{name}", owner.path);
             match (old, new) {
                 (Some(old), Some(new)) => self.field(old, new, path, owner),
-                (Some(_), None) => self.push(
+                (Some(old), None) => self.push(
                     ChangeKind::FieldRemoved,
                     Item::Field,
                     path,
                     format!("Field `{name}` was removed from {}.", owner.what),
-                    container,
+                    Facts {
+                        was_required: !old.optional,
+                        ..owner.facts()
+                    },
                 ),
                 (None, Some(new)) => {
                     let (kind, adjective) = if new.optional {
@@ -440,7 +514,7 @@ impl Walk<'_> {
                     };
                     let message =
                         format!("{adjective} field `{name}` was added to {}.", owner.what);
-                    self.push(kind, Item::Field, path, message, container);
+                    self.push(kind, Item::Field, path, message, owner.facts());
                 }
                 (None, None) => {}
             }
@@ -476,13 +550,12 @@ impl Walk<'_> {
                 owner.item,
                 owner.path.clone(),
                 message,
-                Some(owner.container),
+                owner.facts(),
             );
         }
     }
 
     fn field(&mut self, old: &Field, new: &Field, path: String, owner: &Owner) {
-        let container = Some(owner.container);
         let subject = format!("Field `{}` of {}", old.name, owner.what);
         self.flags(&old.meta, &new.meta, Item::Field, &path, &subject);
         if old.optional != new.optional {
@@ -492,9 +565,9 @@ impl Walk<'_> {
                 (ChangeKind::FieldBecameRequired, "required")
             };
             let message = format!("{subject} became {state}.");
-            self.push(kind, Item::Field, path.clone(), message, container);
+            self.push(kind, Item::Field, path.clone(), message, owner.facts());
         }
-        if !self.same_ty(&old.ty, &new.ty, &path) {
+        if !self.same_ty(&old.ty, &new.ty, &path, owner.direction) {
             let message = format!(
                 "The type of field `{}` of {} changed from {} to {}.",
                 old.name,
@@ -502,13 +575,11 @@ impl Walk<'_> {
                 self.old.describe(&old.ty),
                 self.new.describe(&new.ty)
             );
-            self.push(
-                ChangeKind::TypeChanged,
-                Item::Field,
-                path,
-                message,
-                container,
-            );
+            let facts = Facts {
+                container: Some(owner.container),
+                ..self.type_change(&old.ty, &new.ty, owner.direction)
+            };
+            self.push(ChangeKind::TypeChanged, Item::Field, path, message, facts);
         } else if old.boxed != new.boxed {
             let message = format!(
                 "{subject} is {} boxed.",
@@ -519,16 +590,26 @@ impl Walk<'_> {
                 Item::Field,
                 path,
                 message,
-                container,
+                owner.facts(),
             );
         }
     }
 
+    /// The facts of a change of type from `old` to `new`, for values that travel `direction`.
+    fn type_change(&self, old: &Ty, new: &Ty, direction: Direction) -> Facts {
+        Facts {
+            direction: Some(direction),
+            fit: fit(&self.old, old, &self.new, new),
+            ..Facts::default()
+        }
+    }
+
     /// Whether two types give the same Rust type. An inline enum or object is compared by its
-    /// contents, whose changes are reported under `path`.
-    fn same_ty(&mut self, old: &Ty, new: &Ty, path: &str) -> bool {
+    /// contents, whose changes are reported under `path`; its values travel `direction`, as
+    /// those of the field that holds it.
+    fn same_ty(&mut self, old: &Ty, new: &Ty, path: &str, direction: Direction) -> bool {
         match (old, new) {
-            (Ty::Array(old), Ty::Array(new)) => self.same_ty(old, new, path),
+            (Ty::Array(old), Ty::Array(new)) => self.same_ty(old, new, path, direction),
             (Ty::Named(old_id), Ty::Named(new_id)) if old_id == new_id => {
                 match (self.old.lifted(old_id), self.new.lifted(new_id)) {
                     (None, None) => true,
@@ -536,12 +617,13 @@ impl Walk<'_> {
                         let what = match (&old.kind, &new.kind) {
                             (TypeKind::Enum(old_values), TypeKind::Enum(new_values)) => {
                                 let what = format!("the inline enum of `{path}`");
-                                self.enum_values(old_values, new_values, path, &what);
+                                self.enum_values(old_values, new_values, path, &what, direction);
                                 what
                             }
                             (TypeKind::Object(old_fields), TypeKind::Object(new_fields)) => {
                                 let owner = Owner {
                                     container: Container::Object,
+                                    direction,
                                     item: Item::Field,
                                     path: path.to_owned(),
                                     what: format!("the inline object of `{path}`"),
@@ -571,7 +653,14 @@ impl Walk<'_> {
         }
     }
 
-    fn enum_values(&mut self, old: &[String], new: &[String], path: &str, what: &str) {
+    fn enum_values(
+        &mut self,
+        old: &[String],
+        new: &[String],
+        path: &str,
+        what: &str,
+        direction: Direction,
+    ) {
         let (mut old_set, mut new_set) = (BTreeSet::new(), BTreeSet::new());
         old_set.extend(old.iter().map(String::as_str));
         new_set.extend(new.iter().map(String::as_str));
@@ -587,12 +676,16 @@ impl Walk<'_> {
                 ),
                 _ => continue,
             };
+            let facts = Facts {
+                direction: Some(direction),
+                ..Facts::default()
+            };
             self.push(
                 kind,
                 Item::EnumValue,
                 format!("{path}.{value}"),
                 message,
-                None,
+                facts,
             );
         }
     }
@@ -624,7 +717,18 @@ impl Walk<'_> {
             } else {
                 (no_longer, format!("{subject} is no longer {flag}."))
             };
-            self.push(kind, item, path.to_owned(), message, None);
+            self.push(kind, item, path.to_owned(), message, Facts::default());
+        }
+    }
+}
+
+impl Owner {
+    /// The facts of a change to one of the struct's fields.
+    fn facts(&self) -> Facts {
+        Facts {
+            container: Some(self.container),
+            direction: Some(self.direction),
+            ..Facts::default()
         }
     }
 }

@@ -182,7 +182,7 @@ fn ty_clause(
         Ty::String => format!("{described} (`String`)"),
         Ty::Any => format!("{described} (`serde_json::Value`)"),
         Ty::Map => format!("{described} (a JSON map)"),
-        Ty::Binary => format!("{described} (`Binary`, which holds a `String`)"),
+        Ty::Binary => format!("{described} (`Binary`, which holds a `Vec<u8>`)"),
         Ty::Integer | Ty::Boolean => described,
     }
 }

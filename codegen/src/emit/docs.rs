@@ -32,6 +32,18 @@ pub fn item_docs(code: &mut Code, meta: &Meta, extra: &[String]) {
     }
 }
 
+/// Where the protocol reference documents every domain, type, command and event.
+pub const REFERENCE: &str = "https://chromedevtools.github.io/devtools-protocol/tot/";
+
+/// `name` in code, linked to its page in the protocol reference: the domain's page, or the
+/// item's place on it (`anchor`: `type-FrameId`, `method-navigate`, `event-loadEventFired`).
+pub fn reference(name: &str, domain: &str, anchor: Option<&str>) -> String {
+    match anchor {
+        Some(anchor) => format!("[`{name}`]({REFERENCE}{domain}/#{anchor})"),
+        None => format!("[`{name}`]({REFERENCE}{domain}/)"),
+    }
+}
+
 /// A `///` line for every line of `text`. A line holding a carriage return, which a doc
 /// comment cannot, is written `#[doc = ".."]` instead (rustdoc reads both the same).
 pub fn doc_lines(code: &mut Code, text: &str) {

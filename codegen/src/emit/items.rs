@@ -119,7 +119,12 @@ impl Ctx<'_> {
         let method = format!("{}.{}", domain.name, command.name);
         let params = naming::params(&command.name);
         let returns = naming::returns(&command.name);
-        let mut extra = vec![format!("Protocol method: `{method}`.")];
+        let link = docs::reference(
+            &method,
+            &domain.name,
+            Some(&format!("method-{}", command.name)),
+        );
+        let mut extra = vec![format!("Protocol method: {link}.")];
         if let Some(redirect) = &command.redirect {
             extra.push(format!("The `{redirect}` domain carries this command out."));
         }
@@ -136,7 +141,7 @@ impl Ctx<'_> {
             description: None,
             ..command.meta.clone()
         };
-        docs::item_docs(code, &returns_meta, &[format!("What `{method}` returns.")]);
+        docs::item_docs(code, &returns_meta, &[format!("What {link} returns.")]);
         self.struct_item(
             code,
             &domain.name,
@@ -154,7 +159,12 @@ impl Ctx<'_> {
     /// `XEvent`; its `Event` impl comes with its domain's `events!` call.
     pub fn event(&self, code: &mut Code, domain: &Domain, event: &Event) {
         let method = format!("{}.{}", domain.name, event.name);
-        docs::item_docs(code, &event.meta, &[format!("Protocol event: `{method}`.")]);
+        let link = docs::reference(
+            &method,
+            &domain.name,
+            Some(&format!("event-{}", event.name)),
+        );
+        docs::item_docs(code, &event.meta, &[format!("Protocol event: {link}.")]);
         self.struct_item(
             code,
             &domain.name,

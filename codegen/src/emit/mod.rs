@@ -202,7 +202,10 @@ fn shadowed_std_names(domain: &Domain, shadowed: &mut Vec<TypeId>) {
 
 impl Ctx<'_> {
     fn domain_module(&self, code: &mut Code, domain: &Domain) {
-        let mut extra = vec![format!("Protocol domain: `{}`.", domain.name)];
+        let mut extra = vec![format!(
+            "Protocol domain: {}.",
+            docs::reference(&domain.name, &domain.name, None)
+        )];
         if !domain.selected {
             extra.push(
                 "Only what was selected, and the types it uses, is generated here.".to_owned(),

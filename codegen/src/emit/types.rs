@@ -10,8 +10,18 @@ use crate::naming;
 impl Ctx<'_> {
     pub fn type_def(&self, code: &mut Code, domain: &Domain, ty: &TypeDef) {
         let extra = match &ty.lifted_from {
-            Some(path) => format!("The type of the protocol field `{path}`."),
-            None => format!("Protocol type: `{}`.", ty.id),
+            Some(path) => format!(
+                "The type of the protocol field `{path}` ({}).",
+                docs::reference(&ty.id.domain, &ty.id.domain, None)
+            ),
+            None => format!(
+                "Protocol type: {}.",
+                docs::reference(
+                    &ty.id.to_string(),
+                    &ty.id.domain,
+                    Some(&format!("type-{}", ty.id.name))
+                )
+            ),
         };
         docs::item_docs(code, &ty.meta, &[extra]);
         let name = naming::type_name(&ty.id.name);

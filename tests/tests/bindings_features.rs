@@ -1,0 +1,150 @@
+//! `cdp-bindings` as a user gets it from the registry: a crate outside the workspace
+//! (`[patch.crates-io]` path dependencies standing in for the registry) that asks for the
+//! `page`, `network` and `runtime` features and sets no variable builds from the protocol the
+//! packages ship, with no fetch, and encodes real requests. A feature whose domain the protocol
+//! in use lacks, and a relative `CDP_BINDINGS_PROTOCOL`, stop the build with a message that says
+//! what to do.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// The published packages the crate reaches, by the folder that holds each.
+const PATCHED: &[(&str, &str)] = &[
+    ("cdp-bindings", "generated"),
+    ("cdp-codegen", "codegen"),
+    ("cdp-runtime", "runtime"),
+    ("cdp-schemas", "protocol"),
+];
+
+const MAIN: &str = r#"use cdp_bindings::cdp_runtime::encode_request;
+use cdp_bindings::{page, runtime};
+
+fn main() {
+    let navigate = page::NavigateParams::new("https://example.com/".to_owned())
+        .transition_type(page::TransitionType::Typed);
+    println!("{}", encode_request(1, None, &navigate));
+    let evaluate = runtime::EvaluateParams::new("1 + 1".to_owned()).return_by_value(true);
+    println!("{}", encode_request(2, Some("S1"), &evaluate));
+    // Page's types from other domains come along; Network's own items too, with its feature.
+    let _: Option<cdp_bindings::network::EnableParams> = None;
+    let _: Option<cdp_bindings::dom::BackendNodeId> = None;
+}
+"#;
+
+fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("tests/ is inside the workspace")
+        .to_owned()
+}
+
+/// A crate in `target/NAME` that depends on cdp-bindings with `features`, without its
+/// default features.
+fn user_crate(name: &str, features: &[&str]) -> PathBuf {
+    let root = workspace();
+    let dir = root.join("target").join(name);
+    std::fs::create_dir_all(dir.join("src")).unwrap();
+    let features: Vec<String> = features.iter().map(|f| format!("{f:?}")).collect();
+    let mut manifest = format!(
+        "[package]\nname = \"{name}\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n\
+         [dependencies]\ncdp-bindings = {{ version = \"0.1\", default-features = false, features = [{}] }}\n\n\
+         [patch.crates-io]\n",
+        features.join(", ")
+    );
+    for (package, folder) in PATCHED {
+        manifest.push_str(&format!(
+            "{package} = {{ path = {:?} }}\n",
+            root.join(folder).display().to_string()
+        ));
+    }
+    // Its own workspace: it lives under this one's target/, and must not join it.
+    manifest.push_str("\n[workspace]\n");
+    std::fs::write(dir.join("Cargo.toml"), manifest).unwrap();
+    std::fs::write(dir.join("src/main.rs"), MAIN).unwrap();
+    // The versions this workspace builds with, so that the build needs nothing new.
+    std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock")).unwrap();
+    dir
+}
+
+/// `cargo build --offline` of the crate in `dir`, with `CDP_BINDINGS_PROTOCOL` set to
+/// `protocol` or unset.
+fn build(dir: &Path, protocol: Option<&str>) -> Output {
+    let mut command = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
+    command
+        .args(["build", "--offline", "--message-format", "short"])
+        .current_dir(dir)
+        .env("CARGO_TARGET_DIR", dir.join("target"))
+        .env_remove("RUSTFLAGS")
+        .env_remove("CDP_BINDINGS_PROTOCOL");
+    if let Some(protocol) = protocol {
+        command.env("CDP_BINDINGS_PROTOCOL", protocol);
+    }
+    command.output().expect("cargo runs")
+}
+
+#[test]
+fn page_network_and_runtime_build_from_the_shipped_protocol_and_encode_requests() {
+    let dir = user_crate("bindings-features", &["page", "network", "runtime"]);
+    let output = build(&dir, None);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        output.status.success(),
+        "the crate does not build:\n{stderr}"
+    );
+    assert!(
+        !stderr.lines().any(|line| line.contains("warning")),
+        "the crate builds with warnings:\n{stderr}"
+    );
+    let run = Command::new(dir.join("target/debug/bindings-features"))
+        .output()
+        .expect("the crate's binary runs");
+    assert_eq!(
+        String::from_utf8_lossy(&run.stdout),
+        concat!(
+            r#"{"id":1,"method":"Page.navigate","params":{"url":"https://example.com/","transitionType":"typed"}}"#,
+            "\n",
+            r#"{"id":2,"method":"Runtime.evaluate","params":{"expression":"1 + 1","returnByValue":true},"sessionId":"S1"}"#,
+            "\n"
+        )
+    );
+
+    // A protocol without Page: the feature that asks for it is named, and the build stops.
+    let background_service = workspace().join("protocol/background_service.json");
+    let output = build(&dir, Some(background_service.to_str().unwrap()));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        !output.status.success(),
+        "built without a Page domain:\n{stderr}"
+    );
+    assert!(
+        stderr.contains(&format!(
+            "error: the cdp-bindings features `page`, `runtime` name no domain of the protocol \
+             CDP_BINDINGS_PROTOCOL names ({})",
+            background_service.display()
+        )),
+        "{stderr}"
+    );
+
+    // A relative path: the error says where it would have been read, and how to say it.
+    let output = build(&dir, Some("protocol/browser.json"));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        !output.status.success(),
+        "built from a relative path:\n{stderr}"
+    );
+    let tried = workspace().join("generated/protocol/browser.json");
+    assert!(
+        stderr.contains(&format!(
+            "error: CDP_BINDINGS_PROTOCOL holds the relative path `protocol/browser.json`, which \
+             would be read as `{}`",
+            tried.display()
+        )),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(
+            r#"CDP_BINDINGS_PROTOCOL = { value = "protocol/browser.json", relative = true }"#
+        ),
+        "{stderr}"
+    );
+}
