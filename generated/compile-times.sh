@@ -1,59 +1,132 @@
 #!/usr/bin/env bash
-# How long cdp-bindings takes to compile (issue #3), against a floor measured in the same run:
+# How long cdp-bindings takes to compile (issues #3 and #21), against a floor measured in the
+# same run:
 #
-#   generated/compile-times.sh [ROUNDS]        (default 3; about 2.5 minutes a round on 2 cores)
+#   generated/compile-times.sh [ROUNDS] [--only NAME,NAME..]
+#
+# ROUNDS defaults to 3 (about 1.5 minutes a round on 2 cores; the first round also builds the
+# user crate's release dependencies). --only runs the named measurements alone (the floor is
+# always measured: every ratio needs it), e.g. `--only three,all` for issue #21's (a).
 #
 # Each round, one after the other so that a busy spell of the machine weighs on all of them:
 #
-#   floor       clean `cargo build -p cdp-runtime`: serde, serde_json and the runtime, which
-#               any serde-based bindings crate needs before its first line
-#   bs          clean `cargo build -p cdp-bindings`: the default, BackgroundService only
-#   full        clean `cargo build -p cdp-bindings --no-default-features` against the full
-#               protocol (CDP_BINDINGS_PROTOCOL), every domain
-#   script      clean build of a crate that follows the README's build.rs recipe with the
-#               embedded schema: the build script's dependency tree, the script, and the crate
-#   bs-crate    `cdp-bindings` alone again, its dependencies built: build script and crate
-#   full-crate  the same for the full protocol
-#   user        a release rebuild (after `touch`) of a small crate that decodes events of the
-#               full protocol with `Event::decode_message` and matches on a few of them
+#   floor        clean `cargo build -p cdp-runtime`: serde, serde_json and the runtime, which
+#                any serde-based bindings crate needs before its first line
+#   bs           clean `cargo build -p cdp-bindings`: the default, BackgroundService only
+#   script       clean build of a crate that follows the README's build.rs recipe (the
+#                shipped full protocol, a command, an event and the Runtime domain): the build
+#                script's dependency tree, the script, and the crate
+#   three        clean build of a crate outside the workspace that depends on cdp-bindings with
+#                the features page, network and runtime (no env var: the shipped protocol)
+#   all          the same with every domain feature of cdp-bindings on (the whole protocol)
+#   bs-crate     `cdp-bindings` alone again, its dependencies built: build script and crate
+#   three-crate  the same for `three`
+#   all-crate    the same for `all`
+#   user         a release rebuild (after `touch`) of a small crate that decodes events of the
+#                full protocol (every domain feature) with `Event::decode_message` and matches
+#                on a few of them
 #
-# It prints each one's median, min and max over the rounds, the ratios to the floor, and the
-# lines of generated code. Clean builds use their own target directories under
-# target/compile-times/, removed at each round. The full protocol is the pinned devtools-protocol
-# npm package (protocol/npm-package.sh fetches it when it is missing).
+# `three` and `all` are what a user of cdp-bindings pays: outside the workspace, so none of its
+# profile settings apply (cdp-bindings gets the dev profile's full debug info, where the
+# workspace gives it line tables only), except `incremental = false` for cdp-bindings, which is
+# what cargo does for a registry dependency anyway (a path dependency is built incrementally).
+#
+# It prints a table: each one's median, min and max over the rounds, and its ratio to the
+# floor, the median (min, max) of the per-round ratios (each round's time over that round's
+# floor); then the lines of generated code. Clean builds use their own target directories
+# under target/compile-times/, removed at each round; the crates outside the workspace start
+# from copies of the workspace's Cargo.lock (the same versions) and are fetched before timing.
 set -euo pipefail
 
-rounds="${1:-3}"
-case "$rounds" in
-    '' | *[!0-9]* | 0)
-        echo "usage: $0 [ROUNDS]  (ROUNDS: a positive number)" >&2
-        exit 2
-        ;;
-esac
+usage() {
+    echo "usage: $0 [ROUNDS] [--only NAME,NAME..]  (ROUNDS: a positive number)" >&2
+    exit 2
+}
+all_names="floor bs script three all bs-crate three-crate all-crate user"
+rounds=3
+only=""
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --only)
+            [ $# -ge 2 ] || usage
+            only="$2"
+            shift 2
+            ;;
+        '' | *[!0-9]* | 0) usage ;;
+        *)
+            rounds="$1"
+            shift
+            ;;
+    esac
+done
+names="floor"
+if [ -n "$only" ]; then
+    for name in ${only//,/ }; do
+        case " $all_names " in
+            *" $name "*) ;;
+            *)
+                echo "error: no measurement named '$name' (of: $all_names)" >&2
+                exit 2
+                ;;
+        esac
+    done
+    for name in $all_names; do
+        case ",$only," in *",$name,"*) [ "$name" = floor ] || names="$names $name" ;; esac
+    done
+else
+    names="$all_names"
+fi
+wanted() { case " $names " in *" $1 "*) return 0 ;; *) return 1 ;; esac; }
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(dirname "$here")"
-package="$("$root/protocol/npm-package.sh")"
-full="$package/json/browser_protocol.json:$package/json/js_protocol.json"
 work="$root/target/compile-times"
 mkdir -p "$work"
-export CARGO_TERM_COLOR=never
+export CARGO_TERM_COLOR=never LC_ALL=C
+# Each build says where its target directory is, and cdp-bindings builds from the protocol
+# it ships, whatever the environment says.
+unset CARGO_TARGET_DIR CDP_BINDINGS_PROTOCOL
 
-# The user crate: decodes stdin's lines, prints a line per message.
-user="$work/user"
-mkdir -p "$user/src"
-cat >"$user/Cargo.toml" <<EOF
+# Every domain feature of cdp-bindings, as a TOML list.
+every_domain="$(sed -n '/^# BEGIN domain features/,/^# END domain features/ s/^\([a-z0-9_]*\) = \[\]$/"\1"/p' \
+    "$here/Cargo.toml" | paste -sd, - | sed 's/,/, /g')"
+if [ -z "$every_domain" ]; then
+    echo "error: no domain features found in generated/Cargo.toml" >&2
+    exit 1
+fi
+
+# crate DIR NAME DEPENDENCY-LINE [TOML..]: the Cargo.toml of a crate outside the workspace.
+crate() {
+    local dir=$1 name=$2 dependency=$3
+    shift 3
+    mkdir -p "$dir/src"
+    {
+        cat <<EOF
 [package]
-name = "cdp-compile-times-user"
+name = "$name"
 version = "0.0.0"
 edition = "2021"
 publish = false
 
-[dependencies]
-cdp-bindings = { path = "$root/generated", default-features = false }
-
+# Generated by generated/compile-times.sh.
 [workspace]
+
+[dependencies]
+$dependency
 EOF
+        for extra in "$@"; do printf '\n%s\n' "$extra"; done
+    } >"$dir/Cargo.toml"
+    # The workspace's versions (cargo drops what the crate does not use).
+    if [ ! -f "$dir/Cargo.lock" ]; then cp "$root/Cargo.lock" "$dir/Cargo.lock"; fi
+}
+registry_like='# As a registry dependency is built (a path dependency would be built incrementally).
+[profile.dev.package.cdp-bindings]
+incremental = false'
+
+# The user crate: decodes stdin's lines, prints a line per message.
+user="$work/user"
+crate "$user" cdp-compile-times-user \
+    "cdp-bindings = { path = \"$root/generated\", default-features = false, features = [$every_domain] }"
 cat >"$user/src/main.rs" <<'EOF'
 use std::io::BufRead;
 
@@ -84,27 +157,35 @@ fn main() {
 }
 EOF
 
-# The README's build.rs recipe, on the embedded schema.
-script="$work/script"
-mkdir -p "$script/src"
-cat >"$script/Cargo.toml" <<EOF
-[package]
-name = "cdp-compile-times-script"
-version = "0.0.0"
-edition = "2021"
-publish = false
-
-[dependencies]
-cdp-runtime = { path = "$root/runtime" }
-
-[build-dependencies]
-cdp-codegen = { path = "$root/codegen" }
-
-[workspace]
+# Issue #21 (a): cdp-bindings as a user's dependency, three domains and every domain.
+three="$work/three"
+crate "$three" cdp-compile-times-three \
+    "cdp-bindings = { path = \"$root/generated\", default-features = false, features = [\"page\", \"network\", \"runtime\"] }" \
+    "$registry_like"
+cat >"$three/src/lib.rs" <<'EOF'
+pub use cdp_bindings::{network, page, runtime, Event};
 EOF
+every="$work/all"
+crate "$every" cdp-compile-times-all \
+    "cdp-bindings = { path = \"$root/generated\", default-features = false, features = [$every_domain] }" \
+    "$registry_like"
+cat >"$every/src/lib.rs" <<'EOF'
+pub use cdp_bindings::Event;
+EOF
+
+# The README's build.rs recipe.
+script="$work/script"
+crate "$script" cdp-compile-times-script "cdp-runtime = { path = \"$root/runtime\" }" \
+    "[build-dependencies]
+cdp-codegen = { path = \"$root/codegen\" }"
 cat >"$script/build.rs" <<'EOF'
 fn main() -> Result<(), cdp_codegen::Error> {
-    cdp_codegen::Config::new().generate()?;
+    cdp_codegen::Config::new()
+        .full_protocol()
+        .command("Page.navigate")
+        .event("Page.loadEventFired")
+        .domain("Runtime")
+        .generate()?;
     Ok(())
 }
 EOF
@@ -112,69 +193,121 @@ cat >"$script/src/lib.rs" <<'EOF'
 include!(concat!(env!("OUT_DIR"), "/cdp.rs"));
 EOF
 
-# Seconds that `cargo ARGS` takes, with its output kept in $work/last.log.
+# Downloads are not timed.
+for dir in "$user" "$three" "$every" "$script"; do
+    (cd "$dir" && cargo fetch --quiet)
+done
+(cd "$root" && cargo fetch --quiet)
+
+# Seconds that the command takes, with its output kept in $work/last.log.
 timed() {
     local started ended
-    started=$(date +%s.%N)
+    started=$EPOCHREALTIME
     if ! "$@" >"$work/last.log" 2>&1; then
         echo "failed: $*" >&2
         cat "$work/last.log" >&2
         exit 1
     fi
-    ended=$(date +%s.%N)
-    awk -v a="$started" -v b="$ended" 'BEGIN { printf "%.2f", b - a }' 
+    ended=$EPOCHREALTIME
+    awk -v a="$started" -v b="$ended" 'BEGIN { printf "%.2f", b - a }'
 }
 
+# times[NAME]: " SECONDS" per round, in round order.
 declare -A times
 record() {
     times[$1]="${times[$1]:-} $2"
-    printf '  %-11s %6.1f s\n' "$1" "$2"
+    printf '  %-12s %6.1f s\n' "$1" "$2"
+}
+
+# in_dir DIR CMD..: CMD run in DIR.
+in_dir() {
+    local dir=$1
+    shift
+    (cd "$dir" && "$@")
 }
 
 cd "$root"
 for round in $(seq "$rounds"); do
     echo "round $round of $rounds"
-    rm -rf "$work/floor" "$work/bs" "$work/full" "$script/target"
+    rm -rf "$work/floor" "$work/bs" "$script/target" "$three/target" "$every/target"
     record floor "$(timed env CARGO_TARGET_DIR="$work/floor" cargo build -p cdp-runtime)"
-    record bs "$(timed env CARGO_TARGET_DIR="$work/bs" cargo build -p cdp-bindings)"
-    record script "$(cd "$script" && timed cargo build)"
-    record full "$(timed env CARGO_TARGET_DIR="$work/full" CDP_BINDINGS_PROTOCOL="$full" \
-        cargo build -p cdp-bindings --no-default-features)"
-    cargo clean -q -p cdp-bindings --target-dir "$work/bs"
-    record bs-crate "$(timed env CARGO_TARGET_DIR="$work/bs" cargo build -p cdp-bindings)"
-    cargo clean -q -p cdp-bindings --target-dir "$work/full"
-    record full-crate "$(timed env CARGO_TARGET_DIR="$work/full" CDP_BINDINGS_PROTOCOL="$full" \
-        cargo build -p cdp-bindings --no-default-features)"
-    # The user crate's dependencies are built once; only its own rebuild is timed.
-    (cd "$user" && CDP_BINDINGS_PROTOCOL="$full" cargo build -q --release)
-    touch "$user/src/main.rs"
-    record user "$(cd "$user" && timed env CDP_BINDINGS_PROTOCOL="$full" cargo build --release)"
+    if wanted bs || wanted bs-crate; then
+        record bs "$(timed env CARGO_TARGET_DIR="$work/bs" cargo build -p cdp-bindings)"
+    fi
+    if wanted script; then record script "$(timed in_dir "$script" cargo build)"; fi
+    if wanted three || wanted three-crate; then record three "$(timed in_dir "$three" cargo build)"; fi
+    if wanted all || wanted all-crate; then record all "$(timed in_dir "$every" cargo build)"; fi
+    if wanted bs-crate; then
+        cargo clean -q -p cdp-bindings --target-dir "$work/bs"
+        record bs-crate "$(timed env CARGO_TARGET_DIR="$work/bs" cargo build -p cdp-bindings)"
+    fi
+    if wanted three-crate; then
+        (cd "$three" && cargo clean -q -p cdp-bindings)
+        record three-crate "$(timed in_dir "$three" cargo build)"
+    fi
+    if wanted all-crate; then
+        (cd "$every" && cargo clean -q -p cdp-bindings)
+        record all-crate "$(timed in_dir "$every" cargo build)"
+    fi
+    if wanted user; then
+        # The user crate's dependencies are built once; only its own rebuild is timed.
+        (cd "$user" && cargo build -q --release)
+        touch "$user/src/main.rs"
+        record user "$(timed in_dir "$user" cargo build --release)"
+    fi
 done
 
-# The user crate works: every message of the real session decodes.
-decoded="$("$user/target/release/cdp-compile-times-user" <"$root/tests/fixtures/chromium_mix.jsonl")"
-if grep -q '^error' <<<"$decoded"; then
-    echo "the user crate failed to decode:" >&2
-    grep '^error' <<<"$decoded" >&2
-    exit 1
+if wanted user; then
+    # The user crate works: every message of the real session decodes.
+    decoded="$("$user/target/release/cdp-compile-times-user" <"$root/tests/fixtures/chromium_mix.jsonl")"
+    if grep -q '^error' <<<"$decoded"; then
+        echo "the user crate failed to decode:" >&2
+        grep '^error' <<<"$decoded" >&2
+        exit 1
+    fi
 fi
 
+# lines TARGET-DIR: the lines of the bindings cdp-bindings generated there.
 lines() {
     local file
-    file="$(ls -t "$work/$1"/debug/build/cdp-bindings-*/out/*.rs | head -n 1)"
-    wc -l <"$file"
+    file="$(ls -t "$1"/debug/build/cdp-bindings-*/out/*.rs 2>/dev/null | head -n 1)"
+    if [ -n "$file" ]; then wc -l <"$file" | tr -d ' '; else echo '?'; fi
 }
 
+# The floor of each round, for the per-round ratios.
+read -ra floors <<<"${times[floor]}"
 echo
-echo "over $rounds round(s), seconds (median, min, max), and the median's ratio to the floor:"
-floor_median=""
-for name in floor bs script full bs-crate full-crate user; do
-    read -r median min max < <(tr ' ' '\n' <<<"${times[$name]}" | grep . | sort -g |
-        awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)], v[1], v[NR] }')
-    [ "$name" = floor ] && floor_median="$median"
-    ratio="$(awk -v a="$median" -v b="$floor_median" 'BEGIN { printf "%.2f", a / b }')"
-    printf '  %-11s median %6.1f  min %6.1f  max %6.1f   %5sx floor\n' \
-        "$name" "$median" "$min" "$max" "$ratio"
+echo "over $rounds round(s): seconds (median, min, max), and the ratio to the floor (a clean"
+echo "build of cdp-runtime in the same round): median (min, max) of the per-round ratios"
+printf '  %-12s %8s %8s %8s   %-24s  %s\n' build median min max "to the floor" what
+for name in $all_names; do
+    [ -n "${times[$name]:-}" ] || continue
+    read -ra values <<<"${times[$name]}"
+    read -r median min max < <(printf '%s\n' "${values[@]}" | sort -g |
+        awk '{ v[NR] = $1 } END { print (v[int((NR + 1) / 2)] + v[int(NR / 2) + 1]) / 2, v[1], v[NR] }')
+    read -r rmedian rmin rmax < <(for i in "${!values[@]}"; do
+        awk -v a="${values[$i]}" -v b="${floors[$i]}" 'BEGIN { printf "%.4f\n", a / b }'
+    done | sort -g | awk '{ v[NR] = $1 } END { print (v[int((NR + 1) / 2)] + v[int(NR / 2) + 1]) / 2, v[1], v[NR] }')
+    case "$name" in
+        floor) what="cdp-runtime from clean" ;;
+        bs) what="cdp-bindings, BackgroundService (default), from clean" ;;
+        script) what="the README's build.rs recipe, from clean" ;;
+        three) what="user crate, cdp-bindings features page, network, runtime, from clean" ;;
+        all) what="user crate, every domain feature of cdp-bindings, from clean" ;;
+        bs-crate) what="BackgroundService, cdp-bindings alone (build script + crate)" ;;
+        three-crate) what="page, network, runtime: cdp-bindings alone" ;;
+        all-crate) what="every domain: cdp-bindings alone" ;;
+        user) what="release rebuild of a crate decoding full-protocol events" ;;
+    esac
+    printf '  %-12s %8.1f %8.1f %8.1f   %5.2fx (%5.2f, %5.2f)   %s\n' \
+        "$name" "$median" "$min" "$max" "$rmedian" "$rmin" "$rmax" "$what"
 done
-echo "generated lines: BackgroundService $(lines bs), full protocol $(lines full)"
-echo "the user crate decoded $(wc -l <<<"$decoded") messages of tests/fixtures/chromium_mix.jsonl"
+echo
+generated=""
+if [ -n "${times[bs]:-}" ]; then generated="$generated, BackgroundService $(lines "$work/bs")"; fi
+if [ -n "${times[three]:-}" ]; then generated="$generated, page+network+runtime $(lines "$three/target")"; fi
+if [ -n "${times[all]:-}" ]; then generated="$generated, every domain $(lines "$every/target")"; fi
+if [ -n "$generated" ]; then echo "generated lines: ${generated#, }"; fi
+if wanted user; then
+    echo "the user crate decoded $(wc -l <<<"$decoded") messages of tests/fixtures/chromium_mix.jsonl"
+fi

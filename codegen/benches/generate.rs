@@ -147,6 +147,7 @@ fn main() {
         );
         return;
     }
+    let dir = dir.canonicalize().unwrap_or(dir);
     let package = bench(
         &format!("package: {} (with descriptions)", dir.display()),
         cdp_codegen::Config::new()

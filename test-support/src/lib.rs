@@ -5,11 +5,15 @@
 //!   background sync scenario the transports and the recorder run.
 //! - A site whose service worker exercises every background service ([`ServiceSite`]).
 //! - The `devtools-protocol` npm package at the pinned version ([`devtools_protocol`]).
+//! - Finding Node.js or skipping ([`node`]), and a Node.js process with its inspector on
+//!   ([`NodeInspector`]).
 
 mod browser;
+mod node;
 mod protocol_package;
 mod service_site;
 
 pub use browser::*;
+pub use node::{node, NodeInspector, NODE_ENV};
 pub use protocol_package::{devtools_protocol, DEVTOOLS_PROTOCOL_VERSION};
 pub use service_site::ServiceSite;

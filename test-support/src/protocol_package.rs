@@ -7,8 +7,9 @@ pub const DEVTOOLS_PROTOCOL_VERSION: &str = include_str!("../../protocol/PINNED"
 
 /// The unpacked `devtools-protocol` npm package at `version` (the directory holding `json/`
 /// and `pdl/`), fetched once by [`cdp_codegen_cli::fetch::npm_into`] and cached under the
-/// workspace's `target/devtools-protocol/<version>/package/`, where `protocol/npm-package.sh`
-/// and the build scripts look for it too.
+/// workspace's `target/devtools-protocol/<version>/package/` (where
+/// `cargo bench -p cdp-codegen --bench generate` looks for it too). For the tests that need
+/// Chromium's schema as published, descriptions included; the facts ship in `cdp-schemas`.
 ///
 /// Returns `None` when it cannot be fetched (no npm, no network) after printing
 /// `SKIPPED: <why>`, so the calling test can return; with the `CI` variable set it panics

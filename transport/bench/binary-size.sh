@@ -13,10 +13,9 @@
 # The two programs are generated here, each a crate with its own `[workspace]` and target
 # directory under target/binary-size/ (of this bench: $CARGO_TARGET_DIR when set):
 #
-#   ours           cdp-bindings (path, default-features = false) built against the pinned full
-#                  protocol (CDP_BINDINGS_PROTOCOL = browser_protocol.json:js_protocol.json of
-#                  protocol/npm-package.sh, as generated/compile-times.sh does), so every domain
-#                  is generated; each stdin line goes through `Event::decode_message`
+#   ours           cdp-bindings (path, default-features = false) with every domain feature on,
+#                  from the full protocol cdp-schemas ships (no env var, nothing fetched), so
+#                  every domain is generated; each stdin line goes through `Event::decode_message`
 #   chromiumoxide  chromiumoxide_cdp and chromiumoxide_types =0.9.1 (what chromiumoxide 0.9.1
 #                  uses) and serde_json; each stdin line goes through
 #                  `serde_json::from_str::<Message<CdpEventMessage>>`, which is how
@@ -50,8 +49,15 @@ while [ $# -gt 0 ]; do
     esac
 done
 
-package="$("$root/protocol/npm-package.sh")"
-full="$package/json/browser_protocol.json:$package/json/js_protocol.json"
+# Every domain feature of cdp-bindings, as a TOML list.
+every_domain="$(sed -n '/^# BEGIN domain features/,/^# END domain features/ s/^\([a-z0-9_]*\) = \[\]$/"\1"/p' \
+    "$root/generated/Cargo.toml" | paste -sd, - | sed 's/,/, /g')"
+if [ -z "$every_domain" ]; then
+    echo "error: no domain features found in generated/Cargo.toml" >&2
+    exit 1
+fi
+# The shipped protocol, whatever the environment says.
+unset CDP_BINDINGS_PROTOCOL
 mix="$root/tests/fixtures/chromium_mix.jsonl"
 if [ ! -f "$mix" ]; then
     echo "error: ${mix#"$root/"} is missing" >&2
@@ -95,7 +101,7 @@ publish = false
 [workspace]
 
 [dependencies]
-cdp-bindings = { path = "$root/generated", default-features = false }
+cdp-bindings = { path = "$root/generated", default-features = false, features = [$every_domain] }
 $profile_toml
 EOF
 write "$ours/src/main.rs" <<'EOF'
@@ -223,7 +229,7 @@ echo "profile: $profile_name"
 echo "work directory: $work"
 (cd "$ours" && cargo fetch --quiet)
 (cd "$theirs" && cargo fetch --quiet)
-build "$ours" CDP_BINDINGS_PROTOCOL="$full"
+build "$ours"
 build "$theirs"
 
 declare -A unstripped stripped counts
