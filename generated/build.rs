@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 const PROTOCOL_ENV: &str = "CDP_BINDINGS_PROTOCOL";
 
 /// Features of this crate that do not name a domain.
-const OTHER_FEATURES: &[&str] = &["DEFAULT"];
+const OTHER_FEATURES: &[&str] = &["DEFAULT", "NODE20"];
 
 fn main() {
     if let Err(message) = run() {
@@ -43,6 +43,9 @@ fn run() -> Result<(), String> {
             )
         }
     };
+    if std::env::var_os("CARGO_FEATURE_NODE20").is_some() {
+        config.patch_text(cdp_schemas::NODE_20_PATCH_NAME, cdp_schemas::NODE_20_PATCH);
+    }
     let model = config.model().map_err(|err| err.to_string())?;
     let mut claimed: Vec<String> = Vec::new();
     for domain in &model.domains {

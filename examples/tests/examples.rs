@@ -234,6 +234,57 @@ fn background_sync_prints_the_registration_of_the_pages_sync() {
     );
 }
 
+/// A script with one hot function, whose name the profile must give.
+const HOT_SCRIPT: &str = "\
+function burnCpuForTheProfile(n) {
+  let x = 0;
+  for (let i = 0; i < n; i++) x += Math.sqrt(i) * Math.sin(i);
+  return x;
+}
+let total = 0;
+for (let round = 0; round < 30; round++) total += burnCpuForTheProfile(1e6);
+console.log(Number.isFinite(total));
+";
+
+#[test]
+fn node_profile_prints_the_hottest_function_of_the_script_first() {
+    if support::node("node_profile_prints_the_hottest_function_of_the_script_first").is_none() {
+        return;
+    }
+    let script = std::env::temp_dir().join(format!(
+        "{}.js",
+        support::unique_tag("cdp-examples-node-profile")
+    ));
+    std::fs::write(&script, HOT_SCRIPT).expect("write the script");
+    let run = run("node_profile", &[script.to_str().expect("UTF-8 path")]);
+    let _ = std::fs::remove_file(&script);
+    run.assert(run.status.success(), "node_profile failed");
+    let lines = run.lines();
+    // The script's own output, then the table: the hot function first, where it is.
+    run.assert(
+        lines.first() == Some(&"true"),
+        "the script did not run to its end",
+    );
+    run.assert(
+        lines.get(1) == Some(&"   self ms  share  function"),
+        "no table header",
+    );
+    let hottest = lines.get(2).copied().unwrap_or_default();
+    run.assert(
+        hottest.contains(&format!(
+            "burnCpuForTheProfile  file://{}:1",
+            script.display()
+        )),
+        "the first function is not the script's hot one",
+    );
+    let share: f64 = hottest
+        .split_whitespace()
+        .nth(1)
+        .and_then(|share| share.trim_end_matches('%').parse().ok())
+        .unwrap_or_default();
+    run.assert(share > 50.0, "the hot function has less than half the time");
+}
+
 #[test]
 fn bad_arguments_print_the_usage_and_exit_with_status_2() {
     for (name, args) in [
@@ -243,6 +294,8 @@ fn bad_arguments_print_the_usage_and_exit_with_status_2() {
             "background_sync",
             &["http://127.0.0.1/", "--duration", "soon"][..],
         ),
+        ("node_profile", &[][..]),
+        ("node_profile", &["--for", "soon", "app.js"][..]),
     ] {
         let run = run(name, args);
         run.assert(run.status.code() == Some(2), &format!("{name} {args:?}"));

@@ -23,6 +23,10 @@
 //!
 #![doc = include_str!("../features.md")]
 //!
+//! And one more: `node20` makes the bindings read what the inspector of Node.js 20 sends (its
+//! V8 predates a field the shipped protocol requires in `Debugger.scriptParsed`); see
+//! `cdp_schemas::NODE_20_PATCH`.
+//!
 //! # Another protocol: `CDP_BINDINGS_PROTOCOL`
 //!
 //! The shipped protocol is the `devtools-protocol` npm package at a pinned version, as facts:

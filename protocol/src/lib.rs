@@ -36,3 +36,13 @@ pub const FULL_PROTOCOL_NAME: &str = "full_protocol.json";
 
 /// The `devtools-protocol` npm version [`FULL_PROTOCOL`] was written from (`protocol/PINNED`).
 pub const PINNED_VERSION: &str = include_str!("../PINNED").trim_ascii();
+
+/// A schema patch (the format of `cdp_codegen::patch`) that makes the shipped protocol read what
+/// the inspector of Node.js 20 (V8 11.3) sends: it makes optional the `buildId` that later V8
+/// versions added to `Debugger.scriptParsed` and `Debugger.scriptFailedToParse`. Apply it with
+/// `Config::patch_text(NODE_20_PATCH_NAME, NODE_20_PATCH)` (cdp-codegen's `patch` feature), or
+/// turn on the `node20` feature of `cdp-bindings`.
+pub const NODE_20_PATCH: &str = include_str!("../patches/node20.json");
+
+/// The file name [`NODE_20_PATCH`] goes by in diagnostics and generated headers.
+pub const NODE_20_PATCH_NAME: &str = "node20.json";

@@ -683,7 +683,15 @@ impl Recorder<'_> {
     /// Turns recording and observing off again and closes the page, within
     /// [`CLEANUP_TIMEOUT`] in all. A browser that stopped answering (a call was given up at
     /// the stop) is not asked anything more.
+    ///
+    /// A command that used up what was left of the budget fails the clean-up with a timeout
+    /// that names the budget, and the command it was waiting for.
     fn clean_up(&mut self) -> Result<(), Error> {
+        self.clean_up_within_budget()
+            .map_err(|err| over_budget(err, CLEANUP_TIMEOUT))
+    }
+
+    fn clean_up_within_budget(&mut self) -> Result<(), Error> {
         let Some(page) = self.page.take() else {
             return Ok(());
         };
@@ -715,6 +723,21 @@ impl Recorder<'_> {
             left(),
         )?;
         Ok(())
+    }
+}
+
+/// The clean-up's error: a command that timed out ran out of the clean-up's `budget`, which is
+/// what the timeout names; the command's own wait was only the budget's rest.
+fn over_budget(err: Error, budget: Duration) -> Error {
+    match err {
+        Error::Timeout { waiting_for, .. } => Error::Timeout {
+            waiting_for: format!(
+                "the clean-up after recording (its budget, for all its commands): \
+                 {waiting_for} did not come"
+            ),
+            after: budget,
+        },
+        err => err,
     }
 }
 
@@ -790,6 +813,32 @@ mod tests {
             ]
         );
         assert_eq!(permissions_for(&[ServiceName::Unknown("x".into())]), []);
+    }
+
+    #[test]
+    fn a_clean_up_that_times_out_names_its_budget() {
+        let err = over_budget(
+            Error::Timeout {
+                waiting_for: "the response to `Target.closeTarget` (id 9)".into(),
+                after: Duration::from_millis(925),
+            },
+            Duration::from_secs(5),
+        );
+        assert_eq!(
+            err.to_string(),
+            "timed out after 5s waiting for the clean-up after recording (its budget, for all \
+             its commands): the response to `Target.closeTarget` (id 9) did not come"
+        );
+        let err = over_budget(
+            Error::Closed {
+                reason: "the browser closed the pipe".into(),
+            },
+            Duration::from_secs(5),
+        );
+        assert_eq!(
+            err.to_string(),
+            "the connection is closed: the browser closed the pipe"
+        );
     }
 
     #[test]

@@ -19,7 +19,11 @@ pub fn node(test: &str) -> Option<PathBuf> {
     if let Some(path) = std::env::var_os(NODE_ENV).filter(|path| !path.is_empty()) {
         let path = PathBuf::from(path);
         // NODE names a binary that is not there: a broken setup, never a skip.
-        assert!(path.is_file(), "{test}: {NODE_ENV}={} does not exist", path.display());
+        assert!(
+            path.is_file(),
+            "{test}: {NODE_ENV}={} does not exist",
+            path.display()
+        );
         return Some(path);
     }
     let found = std::env::var_os("PATH").and_then(|paths| {
@@ -28,7 +32,10 @@ pub fn node(test: &str) -> Option<PathBuf> {
             .find(|candidate| candidate.is_file())
     });
     if found.is_none() {
-        assert!(!in_ci(), "{test}: CI=true but no node on PATH (set {NODE_ENV}=/path)");
+        assert!(
+            !in_ci(),
+            "{test}: CI=true but no node on PATH (set {NODE_ENV}=/path)"
+        );
         skipped(test, "node not found (set NODE=/path or install Node.js)");
     }
     found

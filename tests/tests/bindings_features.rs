@@ -40,7 +40,7 @@ fn workspace() -> PathBuf {
 
 /// A crate in `target/NAME` that depends on cdp-bindings with `features`, without its
 /// default features.
-fn user_crate(name: &str, features: &[&str]) -> PathBuf {
+fn user_crate(name: &str, features: &[&str], main: &str) -> PathBuf {
     let root = workspace();
     let dir = root.join("target").join(name);
     std::fs::create_dir_all(dir.join("src")).unwrap();
@@ -60,7 +60,7 @@ fn user_crate(name: &str, features: &[&str]) -> PathBuf {
     // Its own workspace: it lives under this one's target/, and must not join it.
     manifest.push_str("\n[workspace]\n");
     std::fs::write(dir.join("Cargo.toml"), manifest).unwrap();
-    std::fs::write(dir.join("src/main.rs"), MAIN).unwrap();
+    std::fs::write(dir.join("src/main.rs"), main).unwrap();
     // The versions this workspace builds with, so that the build needs nothing new.
     std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock")).unwrap();
     dir
@@ -84,7 +84,7 @@ fn build(dir: &Path, protocol: Option<&str>) -> Output {
 
 #[test]
 fn page_network_and_runtime_build_from_the_shipped_protocol_and_encode_requests() {
-    let dir = user_crate("bindings-features", &["page", "network", "runtime"]);
+    let dir = user_crate("bindings-features", &["page", "network", "runtime"], MAIN);
     let output = build(&dir, None);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
@@ -146,5 +146,40 @@ fn page_network_and_runtime_build_from_the_shipped_protocol_and_encode_requests(
             r#"CDP_BINDINGS_PROTOCOL = { value = "protocol/browser.json", relative = true }"#
         ),
         "{stderr}"
+    );
+}
+
+/// What Node.js 20's inspector sends (V8 11.3): `Debugger.scriptParsed` without the `buildId`
+/// that the shipped protocol requires.
+const NODE_MAIN: &str = r##"use cdp_bindings::cdp_runtime::Message;
+use cdp_bindings::{debugger, Event};
+
+fn main() {
+    let text = r#"{"method":"Debugger.scriptParsed","params":{"scriptId":"7","url":"node:internal/main","startLine":0,"startColumn":0,"endLine":9,"endColumn":1,"executionContextId":1,"hash":"3f2a","isLiveEdit":false,"sourceMapURL":"","hasSourceURL":false,"isModule":false,"length":310,"scriptLanguage":"JavaScript","embedderName":"node:internal/main"}}"#;
+    match Event::decode_message(text) {
+        Ok(Message::Event { event: Event::Debugger(debugger::Event::ScriptParsed(event)), .. }) => {
+            let build_id: Option<String> = event.build_id;
+            println!("{} {:?}", event.url, build_id);
+        }
+        other => println!("not decoded: {other:?}"),
+    }
+}
+"##;
+
+#[test]
+fn the_node20_feature_reads_what_node_20_sends() {
+    let dir = user_crate("bindings-node20", &["debugger", "node20"], NODE_MAIN);
+    let output = build(&dir, None);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        output.status.success(),
+        "the crate does not build:\n{stderr}"
+    );
+    let run = Command::new(dir.join("target/debug/bindings-node20"))
+        .output()
+        .expect("the crate's binary runs");
+    assert_eq!(
+        String::from_utf8_lossy(&run.stdout),
+        "node:internal/main None\n"
     );
 }

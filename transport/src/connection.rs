@@ -14,15 +14,24 @@ use cdp_runtime::{Command, EventOf, EventSet};
 use crate::error::Error;
 #[cfg(any(feature = "pipe", feature = "websocket"))]
 use crate::launch::LaunchOptions;
-use crate::launch::{BrowserProcess, KillHandle};
+use crate::launch::{BrowserProcess, CleanupHandle, KillHandle};
 use crate::page::Page;
-use crate::protocol::target::{AttachToTargetParams, CreateTargetParams};
+use crate::protocol::target::{
+    AttachToTargetParams, CreateTargetParams, GetTargetsParams, SetDiscoverTargetsParams, TargetId,
+};
 use crate::queue::{Queue, RecvError, DEFAULT_CAPACITY};
 use crate::router::{self, Filter, Shared};
+use crate::session::Session;
 use crate::subscription::Subscription;
+use crate::targets::Targets;
 use crate::Transport;
 
-/// How long a [`Connection`] waits for an answer unless told otherwise.
+/// How long a [`Connection`] waits for an answer unless told otherwise: **30 seconds**.
+///
+/// It is also how long a page's navigation may take ([`Page::goto`]), unless
+/// [`GotoOptions::timeout`](crate::GotoOptions::timeout) says otherwise, and how long each
+/// page opened afterwards waits for its answers.
+/// [`Connection::set_timeout`] changes it for one connection.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// How long [`Connection::close`] lets the browser shut down by itself before killing it.
@@ -188,8 +197,19 @@ impl<E: EventSet + Clone + Send + 'static> Connection<E> {
         Self::with_browser(transport, browser)
     }
 
-    /// Connects over WebSocket to a running browser: `ws://HOST:PORT/devtools/browser/..`, or
-    /// `http://HOST:PORT`, resolved through `/json/version`.
+    /// Connects over WebSocket to a running DevTools endpoint, given as:
+    ///
+    /// - `http://HOST:PORT`, a browser's HTTP endpoint (`--remote-debugging-port`): its
+    ///   `/json/version` names the browser's WebSocket;
+    /// - `http://HOST:PORT`, a single-target HTTP endpoint (Node.js's `--inspect`), whose
+    ///   `/json/version` names no WebSocket: the one target `/json/list` names (several are an
+    ///   [`Error::Endpoint`] that lists them);
+    /// - `ws://..`, any WebSocket address (a browser's, a page's, Node.js's), used as given.
+    ///
+    /// See [`resolve_endpoint`](crate::resolve_endpoint). The connection sends nothing of its
+    /// own: it works with endpoints that have no `Browser` or `Target` domain (Node.js has
+    /// `Runtime`, `Debugger`, `Profiler` and `HeapProfiler`), and [`close`](Self::close) only
+    /// closes the WebSocket. Page and target helpers need the browser's domains.
     #[cfg(feature = "websocket")]
     pub fn connect(endpoint: &str) -> Result<Self, Error> {
         let transport = crate::websocket::WebSocketTransport::connect(endpoint, DEFAULT_TIMEOUT)?;
@@ -361,22 +381,53 @@ impl<E: EventSet + Clone + Send + 'static> Connection<E> {
     /// Opens a new page on `about:blank` and attaches a flattened session to it
     /// (`Target.createTarget`, then `Target.attachToTarget` with `flatten: true`).
     ///
-    /// Set up its domains on [`Page::id`] (its session) before navigating, or use
+    /// Set up its domains on its session ([`Session::call`]) before navigating, or use
     /// [`Page::goto`], so that no early event is missed.
     pub fn new_page(&self) -> Result<Page<E>, Error> {
         let target_id = self
             .call(&CreateTargetParams::new("about:blank"))?
             .target_id;
+        Ok(Page::new(self.attach(&target_id)?))
+    }
+
+    /// Attaches a flattened session to the target `target_id`: a page, a frame in a process
+    /// of its own, a worker, a service worker (`Target.attachToTarget` with `flatten: true`).
+    /// Target ids come from [`targets`](Connection::targets), or from the bindings' own
+    /// `TargetId` through [`Newtype::convert`](cdp_runtime::Newtype::convert).
+    ///
+    /// The session has the connection's timeout and event capacity. To attach to a page's
+    /// children as they start, so that none of their events is missed, use
+    /// [`Session::auto_attach`].
+    pub fn attach(&self, target_id: &TargetId) -> Result<Session<E>, Error> {
         let session_id = self
             .call(&AttachToTargetParams::new(target_id.clone()).flatten(true))?
             .session_id;
-        Ok(Page::new(
+        Ok(Session::new(
             Arc::clone(&self.shared),
-            target_id,
+            target_id.clone(),
             session_id,
+            None,
             self.timeout,
             self.capacity,
         ))
+    }
+
+    /// The browser's targets as they are created, change and go, starting with those there
+    /// already (`Target.setDiscoverTargets`, and `Target.getTargets` for those there). See
+    /// [`Targets`].
+    ///
+    /// Fails with [`Error::Protocol`] on an endpoint without a `Target` domain (Node.js).
+    pub fn targets(&self) -> Result<Targets, Error> {
+        let queue = Queue::new(self.capacity);
+        self.shared.watch(Box::new(Filter {
+            queue: Arc::clone(&queue),
+            session_id: None,
+        }));
+        // Subscribed first: no target created from now on is missed.
+        let targets = Targets::new(queue);
+        self.call(&SetDiscoverTargetsParams::new(true))?;
+        let there = self.call(&GetTargetsParams::new())?.target_infos;
+        Ok(targets.there_already(there))
     }
 
     /// Closes the connection. When it launched the browser, asks it to close
@@ -385,30 +436,40 @@ impl<E: EventSet + Clone + Send + 'static> Connection<E> {
     ///
     /// Returns how the browser exited: `None` when the connection did not launch it (or its
     /// status is unknown). A browser that closed by itself exited with a status of its own; one
-    /// that had to be killed shows SIGKILL. Calls and subscriptions still open end with
-    /// [`Error::Closed`].
+    /// that had to be killed shows SIGKILL.
+    ///
+    /// Calls still waiting for their answers (on this connection's pages, from other threads)
+    /// and subscriptions still open end at once, before the browser is asked to close, with
+    /// [`Error::Closed`] ("the connection was closed"): none waits for the browser's shutdown.
     pub fn close(self) -> Result<Option<ExitStatus>, Error> {
         let browser = router::lock(&self.shared.browser).take();
-        let status = match browser {
+        self.shared.shut_down(Error::Closed {
+            reason: "the connection was closed".into(),
+        });
+        match browser {
             None => Ok(None),
             Some(mut browser) => {
                 // The browser may be gone already; it is killed below in any case.
-                let asked = self.shared.send(
-                    None,
-                    &crate::protocol::browser::CloseParams::new(),
-                    CLOSE_GRACE,
-                    Box::new(|_| {}),
-                );
+                let asked = self
+                    .shared
+                    .send_unanswered(&crate::protocol::browser::CloseParams::new(), CLOSE_GRACE);
                 if asked.is_ok() {
                     browser.wait_for_exit(CLOSE_GRACE);
                 }
                 browser.close()
             }
-        };
-        self.shared.shut_down(Error::Closed {
-            reason: "the connection was closed".into(),
-        });
-        status
+        }
+    }
+
+    /// A handle for a signal handler: it kills the browser this connection launched and
+    /// removes its temporary profile, from any thread, even while the connection is in use.
+    /// See [`CleanupHandle`], which shows its use with the `ctrlc` crate.
+    pub fn cleanup_handle(&self) -> CleanupHandle {
+        CleanupHandle::new(
+            router::lock(&self.shared.browser)
+                .as_ref()
+                .map(BrowserProcess::kill_handle),
+        )
     }
 }
 

@@ -1,5 +1,5 @@
-//! Endpoint discovery: what a browser's DevTools HTTP server (`--remote-debugging-port`) says
-//! at `/json/version` and `/json/protocol`.
+//! Endpoint discovery: what a DevTools HTTP server (a browser's `--remote-debugging-port`,
+//! Node.js's `--inspect`) says at `/json/version`, `/json/list` and `/json/protocol`.
 //!
 //! Just enough HTTP/1.1 for that: plain TCP, `Connection: close`, a body sized by
 //! `Content-Length`, chunked, or read to the end. Every request is bounded in time (the
@@ -33,6 +33,9 @@ pub const MAX_VERSION_BODY: usize = 1 << 20;
 
 /// The largest `/json/protocol` body read, in bytes; Chromium's is about 1.6 MB.
 pub const MAX_PROTOCOL_BODY: usize = 64 << 20;
+
+/// The largest `/json/list` body read, in bytes: about 600 bytes a target.
+pub const MAX_LIST_BODY: usize = 16 << 20;
 
 /// The most bytes of status line and headers read (also the longest chunk-size line).
 const MAX_HEAD: usize = 64 * 1024;
@@ -238,6 +241,29 @@ impl Client {
         }
     }
 
+    /// `/json/list`: the targets the server offers, each with its own WebSocket address. A
+    /// browser lists its pages (and other targets); Node.js lists its one process.
+    pub fn list(&self) -> Result<Vec<ListedTarget>, DiscoveryError> {
+        const PATH: &str = "/json/list";
+        let text = self.get_text(PATH, MAX_LIST_BODY)?;
+        let failed = |reason: String| DiscoveryError::Failed {
+            url: self.endpoint.url(PATH),
+            reason,
+        };
+        match serde_json::from_str(&text) {
+            Ok(Value::Array(items)) => items
+                .into_iter()
+                .enumerate()
+                .map(|(index, item)| match item {
+                    Value::Object(fields) => Ok(ListedTarget { fields }),
+                    _ => Err(failed(format!("item {index} is not a JSON object"))),
+                })
+                .collect(),
+            Ok(_) => Err(failed("the answer is not a JSON array".into())),
+            Err(err) => Err(failed(format!("the answer is not JSON: {err}"))),
+        }
+    }
+
     /// The text of `/json/protocol`: the protocol schema the browser speaks, about 1.6 MB of
     /// JSON. It is not parsed here.
     pub fn protocol(&self) -> Result<String, DiscoveryError> {
@@ -329,6 +355,46 @@ impl Version {
             url: self.url.clone(),
             reason: format!("the answer has no string `{name}`"),
         })
+    }
+}
+
+/// One target of `/json/list`, e.g. Node.js's `{"type": "node", "title": "script.js",
+/// "webSocketDebuggerUrl": "ws://127.0.0.1:9229/0f2c..", ..}`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ListedTarget {
+    fields: Map<String, Value>,
+}
+
+impl ListedTarget {
+    /// `id`, the target's id.
+    pub fn id(&self) -> Option<&str> {
+        self.field("id")
+    }
+
+    /// `type`, e.g. `page`, `service_worker` or `node`.
+    pub fn target_type(&self) -> Option<&str> {
+        self.field("type")
+    }
+
+    /// `title`.
+    pub fn title(&self) -> Option<&str> {
+        self.field("title")
+    }
+
+    /// `url`: the page's address, or the script's.
+    pub fn url(&self) -> Option<&str> {
+        self.field("url")
+    }
+
+    /// `webSocketDebuggerUrl`, the target's own WebSocket; a server may leave it out (of a
+    /// target a client is attached to already, say).
+    pub fn web_socket_debugger_url(&self) -> Option<&str> {
+        self.field("webSocketDebuggerUrl")
+    }
+
+    /// Any string field.
+    pub fn field(&self, name: &str) -> Option<&str> {
+        self.fields.get(name).and_then(Value::as_str)
     }
 }
 
@@ -839,6 +905,43 @@ mod tests {
             started.elapsed()
         );
         assert!(matches!(err, DiscoveryError::Timeout { .. }), "{err:?}");
+    }
+
+    fn answer(body: &str) -> Vec<u8> {
+        format!(
+            "HTTP/1.1 200 OK\r\nContent-Length: {}\r\n\r\n{body}",
+            body.len()
+        )
+        .into_bytes()
+    }
+
+    #[test]
+    fn list_reads_each_target_and_refuses_what_is_not_a_list_of_objects() {
+        let body = r#"[{"id": "7a", "type": "node", "title": "app.js", "url": "file:///app.js",
+            "webSocketDebuggerUrl": "ws://127.0.0.1:9229/7a"}, {"id": "7b", "type": "page"}]"#;
+        let targets = Client::new(serve(answer(body), b""), Duration::from_secs(5))
+            .list()
+            .unwrap();
+        assert_eq!(targets.len(), 2);
+        assert_eq!(targets[0].id(), Some("7a"));
+        assert_eq!(targets[0].target_type(), Some("node"));
+        assert_eq!(targets[0].title(), Some("app.js"));
+        assert_eq!(targets[0].url(), Some("file:///app.js"));
+        assert_eq!(
+            targets[0].web_socket_debugger_url(),
+            Some("ws://127.0.0.1:9229/7a")
+        );
+        assert_eq!(targets[1].web_socket_debugger_url(), None);
+        for (body, expected) in [
+            (r#"{"id": 1}"#, "the answer is not a JSON array"),
+            (r#"[{"id": "a"}, 3]"#, "item 1 is not a JSON object"),
+            ("[", "the answer is not JSON"),
+        ] {
+            let err = Client::new(serve(answer(body), b""), Duration::from_secs(5))
+                .list()
+                .unwrap_err();
+            assert!(reason(err).contains(expected), "{body}");
+        }
     }
 
     #[test]

@@ -132,6 +132,25 @@ pub enum Error {
         /// decode.
         reason: String,
     },
+    /// A session ended because its target went away: it was detached (closed, navigated out
+    /// of its process, detached by a client) or it crashed. Calls waiting on the session, and
+    /// its subscriptions, end with this error; later calls on it fail with it at once. The
+    /// connection and its other sessions go on. A crashed page's target may still be there:
+    /// [`Connection::attach`](crate::Connection::attach) to it again for a new session.
+    SessionEnded {
+        /// The session that ended.
+        session_id: String,
+        /// Its target, when the connection saw it attach.
+        target_id: Option<String>,
+        /// Why it ended.
+        reason: SessionEnd,
+    },
+    /// Options that cannot go together, or a value out of range, e.g. a quality for a PNG
+    /// screenshot ([`ScreenshotOptions`](crate::ScreenshotOptions)). Nothing was sent.
+    InvalidOptions {
+        /// What is wrong, and what would do.
+        reason: String,
+    },
     /// A WebSocket protocol error.
     #[cfg(feature = "websocket")]
     WebSocket {
@@ -152,6 +171,46 @@ pub enum StartupFailure {
     StderrClosed,
     /// It did not print the address within this time.
     TimedOut(Duration),
+}
+
+/// Why a session ended: [`Error::SessionEnded`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum SessionEnd {
+    /// The target was detached from its session (`Target.detachedFromTarget`, or
+    /// `Inspector.detached` with its reason, e.g. `target_closed`).
+    Detached {
+        /// The reason the browser gave, if it gave one.
+        reason: Option<String>,
+    },
+    /// The target crashed (`Inspector.targetCrashed` on the session, or
+    /// `Target.targetCrashed`, which says how).
+    Crashed {
+        /// How the target's process ended, e.g. `crashed` or `killed`, when the browser said.
+        status: Option<String>,
+        /// The process's exit code or signal, when the browser said.
+        error_code: Option<i64>,
+    },
+}
+
+impl fmt::Display for SessionEnd {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SessionEnd::Detached { reason: None } => f.write_str("the target was detached"),
+            SessionEnd::Detached {
+                reason: Some(reason),
+            } => write!(f, "the target was detached ({reason})"),
+            SessionEnd::Crashed { status, error_code } => {
+                f.write_str("the target crashed")?;
+                match (status, error_code) {
+                    (Some(status), Some(code)) => write!(f, " ({status}, code {code})"),
+                    (Some(status), None) => write!(f, " ({status})"),
+                    (None, Some(code)) => write!(f, " (code {code})"),
+                    (None, None) => Ok(()),
+                }
+            }
+        }
+    }
 }
 
 impl fmt::Display for StartupFailure {
@@ -205,6 +264,14 @@ impl Error {
         matches!(self, Error::Closed { .. } | Error::BrowserExited { .. })
     }
 
+    /// Why a session ended, when that is what this is ([`Error::SessionEnded`]).
+    pub fn session_end(&self) -> Option<&SessionEnd> {
+        match self {
+            Error::SessionEnded { reason, .. } => Some(reason),
+            _ => None,
+        }
+    }
+
     /// Whether this reports one bad message from the browser ([`Error::Decode`],
     /// [`Error::UnexpectedResponse`]), after which the connection stays usable: a program
     /// reading events can log it and read on.
@@ -249,6 +316,18 @@ impl Error {
             },
             Error::Evaluation { expression, reason } => Error::Evaluation {
                 expression: expression.clone(),
+                reason: reason.clone(),
+            },
+            Error::InvalidOptions { reason } => Error::InvalidOptions {
+                reason: reason.clone(),
+            },
+            Error::SessionEnded {
+                session_id,
+                target_id,
+                reason,
+            } => Error::SessionEnded {
+                session_id: session_id.clone(),
+                target_id: target_id.clone(),
                 reason: reason.clone(),
             },
             other => Error::Closed {
@@ -307,6 +386,18 @@ impl fmt::Display for Error {
             Error::Evaluation { expression, reason } => {
                 write!(f, "evaluating `{}` failed: {reason}", abridged(expression))
             }
+            Error::SessionEnded {
+                session_id,
+                target_id,
+                reason,
+            } => match target_id {
+                Some(target_id) => write!(
+                    f,
+                    "the session {session_id} of target {target_id} ended: {reason}"
+                ),
+                None => write!(f, "the session {session_id} ended: {reason}"),
+            },
+            Error::InvalidOptions { reason } => write!(f, "invalid options: {reason}"),
             #[cfg(feature = "websocket")]
             Error::WebSocket { url, source } => write!(f, "WebSocket {url}: {source}"),
         }

@@ -310,6 +310,10 @@ impl StderrTail {
 /// The browser is started in a process group of its own, so that its helpers (zygotes,
 /// renderers, GPU and utility processes) can be killed with it. Chromium's crash handler
 /// detaches into its own session and exits by itself once the browser is gone.
+///
+/// On Linux the browser also dies when this process ends, however it ends (SIGKILL from the
+/// kernel, a parent-death signal), and its helpers with it; a temporary profile is then left
+/// behind, unless a signal handler removes it: see [`CleanupHandle`].
 #[derive(Debug)]
 pub struct BrowserProcess {
     child: Child,
@@ -371,6 +375,59 @@ impl KillHandle {
             // for a moment, which `remove_tree` retries.
             let _ = remove_tree(profile);
         }
+    }
+}
+
+/// What a program's signal handler needs so that an interrupted program leaves nothing behind:
+/// from [`Connection::cleanup_handle`](crate::Connection::cleanup_handle) (or the async
+/// connection's).
+///
+/// A program ended by Ctrl-C (SIGINT) or SIGTERM runs no destructors, so the connection cannot
+/// remove the browser's temporary profile. On Linux the browser dies with the program anyway
+/// (it gets SIGKILL when the program ends: a parent-death signal), but the profile stays;
+/// elsewhere both stay. One line in `main` deals with both, with the `ctrlc` crate (its
+/// `termination` feature covers SIGTERM and SIGHUP too):
+///
+/// ```no_run
+/// # #[cfg(feature = "pipe")]
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// use cdp_runtime::UnknownEvent;
+/// use cdp_transport::{Connection, LaunchOptions};
+///
+/// let connection = Connection::<UnknownEvent>::launch(&LaunchOptions::new())?;
+/// ctrlc::set_handler({ let cleanup = connection.cleanup_handle(); move || cleanup.exit(130) })?;
+/// # Ok(())
+/// # }
+/// # #[cfg(not(feature = "pipe"))]
+/// # fn main() {}
+/// ```
+///
+/// For a connection that launched no browser, it only exits.
+#[derive(Debug, Clone)]
+pub struct CleanupHandle {
+    browser: Option<KillHandle>,
+}
+
+impl CleanupHandle {
+    pub(crate) fn new(browser: Option<KillHandle>) -> Self {
+        CleanupHandle { browser }
+    }
+
+    /// Kills the browser the connection launched, with every process of its group, and
+    /// removes its temporary profile (see [`KillHandle::kill_and_remove_profile`]). Best
+    /// effort, for a program on its way out; the connection's calls then fail as the
+    /// browser's end.
+    pub fn clean_up(&self) {
+        if let Some(browser) = &self.browser {
+            browser.kill_and_remove_profile();
+        }
+    }
+
+    /// [`clean_up`](Self::clean_up), then ends the process with `code`
+    /// ([`std::process::exit`]): 130 is what shells report for a program ended by SIGINT.
+    pub fn exit(&self, code: i32) -> ! {
+        self.clean_up();
+        std::process::exit(code)
     }
 }
 
@@ -444,7 +501,14 @@ impl BrowserProcess {
             // A group of its own, so that the browser's helpers can be killed with it.
             .process_group(0);
         configure(&mut command);
-        let mut child = command.spawn().map_err(|source| match source.kind() {
+        #[cfg(target_os = "linux")]
+        let spawned = {
+            die_with_parent(&mut command);
+            spawn_from_launcher(command)
+        };
+        #[cfg(not(target_os = "linux"))]
+        let spawned = command.spawn();
+        let mut child = spawned.map_err(|source| match source.kind() {
             io::ErrorKind::NotFound => Error::NoSuchBinary {
                 path: binary.clone(),
             },
@@ -716,6 +780,78 @@ fn temporary_profile() -> Result<TempDir, Error> {
     Ok(temp_dir)
 }
 
+/// Makes the launched browser die with this process: SIGKILL from the kernel when its parent
+/// ends (`PR_SET_PDEATHSIG`), for a browser that would not exit by itself when its pipe closes.
+/// It runs in a process group of its own, so the signals a terminal sends to ours never reach
+/// it.
+///
+/// The kernel ties the signal to the thread that forked the child, not to the process: the
+/// browser is therefore forked by [`spawn_from_launcher`], whose thread lasts as long as the
+/// process, and not by the caller's, which may end first (a tokio blocking thread does).
+#[cfg(target_os = "linux")]
+fn die_with_parent(command: &mut Command) {
+    let parent = libc::pid_t::try_from(std::process::id()).ok();
+    // SAFETY: the closure runs in the child between fork and exec, where only
+    // async-signal-safe calls are allowed: it makes two system calls, `prctl` and `getppid`,
+    // and builds its error without allocating. `PR_SET_PDEATHSIG` takes the signal as its
+    // second argument, and ignores the other three (given as 0, as the manual asks). A parent
+    // that died before the call has made the child an orphan, whose `getppid` is no longer
+    // ours: then the signal never comes, and the child does not start.
+    unsafe {
+        command.pre_exec(move || {
+            if libc::prctl(
+                libc::PR_SET_PDEATHSIG,
+                libc::SIGKILL as libc::c_ulong,
+                0,
+                0,
+                0,
+            ) != 0
+            {
+                return Err(io::Error::last_os_error());
+            }
+            if parent.is_some_and(|parent| libc::getppid() != parent) {
+                return Err(io::Error::from_raw_os_error(libc::ESRCH));
+            }
+            Ok(())
+        });
+    }
+}
+
+/// A command for the launcher thread to spawn, and where the child goes.
+#[cfg(target_os = "linux")]
+type Launch = (Command, SyncSender<io::Result<Child>>);
+
+/// Spawns `command` from the launcher thread: one thread, started by the first launch, that
+/// lasts as long as the process, so that the parent-death signal of [`die_with_parent`] comes
+/// when the process ends, and only then.
+#[cfg(target_os = "linux")]
+fn spawn_from_launcher(command: Command) -> io::Result<Child> {
+    // Never dropped: the thread waits for the next launch until the process ends.
+    static LAUNCHER: Mutex<Option<mpsc::Sender<Launch>>> = Mutex::new(None);
+    let stopped = || io::Error::other("the cdp-transport launcher thread has stopped");
+    let launcher = {
+        let mut launcher = lock(&LAUNCHER);
+        match &*launcher {
+            Some(launcher) => launcher.clone(),
+            None => {
+                let (sender, launches) = mpsc::channel::<Launch>();
+                std::thread::Builder::new()
+                    .name("cdp-transport launcher".into())
+                    .spawn(move || {
+                        for (mut command, child) in launches {
+                            // The launch may have been given up; its child is dropped then.
+                            let _ = child.send(command.spawn());
+                        }
+                    })?;
+                launcher.insert(sender).clone()
+            }
+        }
+    };
+    let (child, spawned) = mpsc::sync_channel(1);
+    launcher.send((command, child)).map_err(|_| stopped())?;
+    spawned.recv().map_err(|_| stopped())?
+}
+
 /// Sends SIGKILL to the process group `pid` leads.
 fn kill_group(pid: u32) {
     let Ok(pid) = libc::pid_t::try_from(pid) else {
@@ -913,6 +1049,46 @@ mod tests {
             std::thread::sleep(Duration::from_millis(10));
         }
         assert!(!group_exists(pid));
+    }
+
+    #[test]
+    #[cfg(target_os = "linux")]
+    fn a_browser_launched_from_a_thread_that_ends_outlives_the_thread() {
+        // The parent-death signal follows the thread that forked: were it this short-lived
+        // one, the browser would get SIGKILL as soon as the thread ends.
+        let mut browser = std::thread::spawn(|| fake_browser("exec sleep 30"))
+            .join()
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(500));
+        assert_eq!(
+            browser.poll_exit(),
+            None,
+            "the browser died with its thread"
+        );
+        let status = browser.kill().unwrap();
+        assert_eq!(
+            std::os::unix::process::ExitStatusExt::signal(&status),
+            Some(libc::SIGKILL)
+        );
+    }
+
+    #[test]
+    #[cfg(target_os = "linux")]
+    fn a_cleanup_handle_kills_the_browser_and_removes_its_profile() {
+        let mut browser = fake_browser("exec sleep 30");
+        let profile = browser.user_data_dir().to_owned();
+        let cleanup = CleanupHandle::new(Some(browser.kill_handle()));
+        std::thread::spawn(move || cleanup.clean_up())
+            .join()
+            .unwrap();
+        assert!(!profile.exists());
+        let status = browser.wait_for_exit(Duration::from_secs(5)).unwrap();
+        assert_eq!(
+            std::os::unix::process::ExitStatusExt::signal(&status),
+            Some(libc::SIGKILL)
+        );
+        // Without a browser, there is nothing to do.
+        CleanupHandle::new(None).clean_up();
     }
 
     /// How often `--no-sandbox` is in the launch's arguments for a process that runs as root

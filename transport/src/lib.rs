@@ -7,15 +7,26 @@
 //!   SIGPIPE (Rust programs do) must, or a write to a browser that has gone kills it: see
 //!   [`PipeTransport`].
 //! - **websocket** (feature `websocket`, [`Connection::connect`]): connects to a running
-//!   browser, given `ws://127.0.0.1:PORT/devtools/browser/..` or `http://127.0.0.1:PORT`
-//!   (resolved through `/json/version`); [`Connection::launch_websocket`] launches one with
-//!   `--remote-debugging-port=0` first.
+//!   DevTools endpoint: a browser's `http://127.0.0.1:PORT` (resolved through
+//!   `/json/version`), a single-target one such as Node.js's `--inspect` (through
+//!   `/json/list`), or any `ws://` address as given; [`Connection::launch_websocket`]
+//!   launches a browser with `--remote-debugging-port=0` first. The connection sends nothing
+//!   of its own, so endpoints without `Browser` or `Target` domains work too.
 //! - **tokio** (feature `tokio`): the same, async: [`tokio::Connection`], [`tokio::Page`] and
 //!   [`tokio::EventStream`].
 //!
-//! `pipe` and `websocket` are the default features; `tokio` is off by default. The transport
+//! `pipe` is the default feature, and builds no proc-macro crate; `websocket` and `tokio` are
+//! off by default (`transport/build-cost.sh` measures what each costs to build). The transport
 //! works with any bindings cdp-codegen generates (`cdp-bindings`, or a build script's): a
 //! connection is typed by their root `Event`. Unix only.
+//!
+//! **Sessions.** [`Connection::attach`] gives a [`Session`] on any target: calls, subscriptions
+//! and timeouts of its own. [`Session::auto_attach`] gives a session's children as they start
+//! ([`Attached`], paused until resumed so that none of their events is missed): cross-site
+//! iframes in their own process, dedicated and service workers. [`Connection::targets`] reports
+//! targets as they are created, change, crash and go. When a target is detached or crashes,
+//! its session's calls and subscriptions end with [`Error::SessionEnded`], which says why. A
+//! [`Page`] is a session plus page verbs.
 //!
 //! [`LaunchOptions`] has defaults for headless use on a closed network and a fresh temporary
 //! profile ([`TempDir`]); [`BrowserProcess`] makes sure no browser process outlives the
@@ -58,20 +69,32 @@
 //! ```
 
 #![deny(missing_docs)]
+// These docs link to the items of every feature. docs.rs and CI build them with all features,
+// where every link is checked; with fewer, the links to what is left out cannot resolve.
+#![cfg_attr(
+    not(all(feature = "pipe", feature = "websocket", feature = "tokio")),
+    allow(rustdoc::broken_intra_doc_links)
+)]
 
 #[cfg(not(unix))]
 compile_error!("cdp-transport supports Unix only");
 
+mod capture;
 mod connection;
 pub mod discovery;
 mod error;
 mod launch;
+mod navigation;
 mod page;
 #[cfg(feature = "pipe")]
 mod pipe;
 mod queue;
+mod reply;
 mod router;
+mod session;
+mod sessions;
 mod subscription;
+mod targets;
 #[cfg(feature = "tokio")]
 pub mod tokio;
 /// The commands, events and types the transport uses (`Browser`, `Target`, `Page`, `Runtime`,
@@ -91,17 +114,22 @@ mod websocket;
 
 use std::time::Duration;
 
+pub use capture::{Clip, ImageFormat, ScreenshotOptions};
 pub use connection::{BrowserInfo, Connection, SessionEvent, DEFAULT_TIMEOUT};
-pub use error::{Error, StartupFailure};
+pub use error::{Error, SessionEnd, StartupFailure};
 pub use launch::{
-    find_browser, BrowserProcess, KillHandle, LaunchOptions, Sandbox, BINARY_ENV, BINARY_NAMES,
-    DEFAULT_ARGS, DEFAULT_STARTUP_TIMEOUT,
+    find_browser, BrowserProcess, CleanupHandle, KillHandle, LaunchOptions, Sandbox, BINARY_ENV,
+    BINARY_NAMES, DEFAULT_ARGS, DEFAULT_STARTUP_TIMEOUT,
 };
+pub use navigation::{GotoOptions, WaitUntil};
 pub use page::Page;
 #[cfg(feature = "pipe")]
 pub use pipe::PipeTransport;
 pub use queue::{RecvError, DEFAULT_CAPACITY};
+pub use reply::Reply;
+pub use session::{Attached, AutoAttach, Session};
 pub use subscription::{Iter, Subscription};
+pub use targets::{TargetEvent, Targets};
 pub use temp_dir::TempDir;
 #[cfg(feature = "websocket")]
 pub use websocket::{resolve_endpoint, WebSocketTransport};

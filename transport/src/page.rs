@@ -1,41 +1,40 @@
-//! [`Page`]: a page opened by a [`Connection`](crate::Connection), driven on its own session:
-//! navigate and wait for that navigation, take a screenshot, evaluate an expression, close.
+//! [`Page`]: a page opened by a [`Connection`](crate::Connection), driven on its own
+//! [`Session`]: navigate and wait for that navigation, take a screenshot, evaluate an
+//! expression, close.
 //!
-//! What a page does is written once here, for the blocking [`Page`] and the async one alike:
-//! the commands it sends and how it reads the events that tell a navigation's outcome.
+//! What a page does is written once, for the blocking [`Page`] and the async one alike: here
+//! the evaluation of script, in `navigation.rs` how a navigation reads the events that tell
+//! its outcome ([`GotoOptions`]), in `capture.rs` how a screenshot is asked for
+//! ([`ScreenshotOptions`]).
 
 use std::fmt;
+use std::ops::{Deref, DerefMut};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
-use cdp_runtime::{Command, EventOf, EventSet};
+use cdp_runtime::EventSet;
 use serde::de::DeserializeOwned;
 
-use crate::connection::{call, subscribe_to};
+use crate::capture::{ImageData, ScreenshotOptions};
+use crate::connection::call;
 use crate::error::Error;
-use crate::protocol::{inspector, page, runtime, target};
-use crate::queue::{Queue, RecvError};
-use crate::router::{Filter, Shared};
-use crate::subscription::Subscription;
-use crate::SessionEvent;
-
-/// How many of the transport's own events a navigation keeps unread: a page sends a handful
-/// per navigation.
-const WATCH_CAPACITY: usize = 256;
+use crate::navigation::{GotoOptions, Navigation, PageIds};
+use crate::protocol::{network, page, runtime, target};
+use crate::session::Session;
 
 /// A page with a flattened session attached to it, from
-/// [`Connection::new_page`](crate::Connection::new_page).
+/// [`Connection::new_page`](crate::Connection::new_page): a [`Session`] plus page verbs.
+///
+/// It dereferences to its [`Session`]: [`id`](Session::id), [`call`](Session::call),
+/// [`subscribe`](Session::subscribe), [`auto_attach`](Session::auto_attach) (its frames and
+/// workers) and the rest are the session's. When the page crashes or is closed, its session
+/// ends ([`Error::SessionEnded`]).
 ///
 /// It uses the transport's own generated commands (`cdp_transport::protocol`), whatever
 /// bindings the connection decodes events with. Dropping it leaves the page open; the
 /// connection's end closes it with the browser.
 pub struct Page<E> {
-    shared: Arc<Shared<E>>,
-    target_id: target::TargetId,
-    session_id: target::SessionId,
-    timeout: Duration,
-    capacity: usize,
+    session: Session<E>,
     /// Whether `Page.enable` and lifecycle events were turned on for `goto`.
     lifecycle: AtomicBool,
 }
@@ -49,80 +48,107 @@ impl<E> fmt::Debug for Page<E> {
     }
 }
 
+impl<E> Deref for Page<E> {
+    type Target = Session<E>;
+
+    fn deref(&self) -> &Session<E> {
+        &self.session
+    }
+}
+
+impl<E> DerefMut for Page<E> {
+    fn deref_mut(&mut self) -> &mut Session<E> {
+        &mut self.session
+    }
+}
+
 impl<E: EventSet + Clone + Send + 'static> Page<E> {
-    pub(crate) fn new(
-        shared: Arc<Shared<E>>,
-        target_id: target::TargetId,
-        session_id: target::SessionId,
-        timeout: Duration,
-        capacity: usize,
-    ) -> Self {
+    pub(crate) fn new(session: Session<E>) -> Self {
         Page {
-            shared,
-            target_id,
-            session_id,
-            timeout,
-            capacity,
+            session,
             lifecycle: AtomicBool::new(false),
         }
     }
 
-    /// The page's session id, as [`Connection::call_on`](crate::Connection::call_on) takes it.
-    pub fn id(&self) -> &str {
-        &self.session_id.0
-    }
-
-    /// The page (its target).
-    pub fn target_id(&self) -> &target::TargetId {
-        &self.target_id
-    }
-
-    /// The page's session.
-    pub fn session_id(&self) -> &target::SessionId {
-        &self.session_id
-    }
-
-    /// Sends a command on the page's session and waits for its typed answer.
-    pub fn call<C: Command>(&self, params: &C) -> Result<C::Response, Error> {
-        call(&self.shared, Some(self.id()), params, self.timeout)
-    }
-
-    /// The events of type `T` on the page's session. See [`Subscription`].
-    pub fn subscribe<T>(&self) -> Subscription<T>
-    where
-        T: EventOf<E> + Clone + Send + 'static,
-    {
-        subscribe_to(&self.shared, Some(self.id().to_owned()), self.capacity)
+    /// The page's session (a page dereferences to it, too).
+    pub fn session(&self) -> &Session<E> {
+        &self.session
     }
 
     /// Navigates the page to `url` and waits until that navigation has loaded (its `load`
     /// lifecycle event, matched by the navigation's loader: never an earlier navigation's
-    /// event). A navigation within the document (a fragment) returns at once.
+    /// event), within the page's timeout. A navigation within the document (a fragment)
+    /// returns at once. [`goto_with`](Page::goto_with) takes a timeout of its own, and waits
+    /// for other moments.
     ///
     /// Fails with [`Error::Navigation`] when the browser cannot load the URL
     /// (`net::ERR_CONNECTION_REFUSED`), or the page crashes or goes away while it loads, and
-    /// with [`Error::Timeout`] after the connection's timeout.
+    /// with [`Error::Timeout`] after the page's timeout.
     pub fn goto(&self, url: &str) -> Result<(), Error> {
+        self.goto_with(url, &GotoOptions::new())
+    }
+
+    /// Navigates the page to `url` and waits as `options` say: for `load`,
+    /// `DOMContentLoaded`, or the network to be idle ([`WaitUntil`](crate::WaitUntil)), within
+    /// the options' timeout, which bounds the whole navigation, its commands included.
+    ///
+    /// ```no_run
+    /// # #[cfg(feature = "pipe")]
+    /// # fn main() -> Result<(), cdp_transport::Error> {
+    /// use std::time::Duration;
+    /// use cdp_transport::protocol::Event;
+    /// use cdp_transport::{Connection, GotoOptions, LaunchOptions, WaitUntil};
+    ///
+    /// let connection = Connection::<Event>::launch(&LaunchOptions::new())?;
+    /// let page = connection.new_page()?;
+    /// let options = GotoOptions::new()
+    ///     .wait_until(WaitUntil::NetworkIdle(Duration::from_millis(500)))
+    ///     .timeout(Duration::from_secs(10));
+    /// page.goto_with("http://127.0.0.1:8000/", &options)?;
+    /// # Ok(())
+    /// # }
+    /// # #[cfg(not(feature = "pipe"))]
+    /// # fn main() {}
+    /// ```
+    ///
+    /// Fails with [`Error::Navigation`] when the browser cannot load the URL (naming the URL
+    /// and the browser's reason, e.g. `net::ERR_NAME_NOT_RESOLVED`), or the page crashes or
+    /// goes away while it loads, and with [`Error::Timeout`] when the timeout passes first
+    /// (saying what it waited for; for network idle, a request still in flight). A navigation
+    /// that timed out goes on in the browser.
+    pub fn goto_with(&self, url: &str, options: &GotoOptions) -> Result<(), Error> {
+        // Before any command, so that no event of this navigation is missed.
+        let mut navigation = Navigation::start(&self.shared, self, url, options, self.timeout());
         if !self.lifecycle.swap(true, Ordering::Relaxed) {
             let on = self
-                .call(&page::EnableParams::new())
-                .and_then(|_| self.call(&page::SetLifecycleEventsEnabledParams::new(true)));
+                .call_with(&page::EnableParams::new(), navigation.left())
+                .and_then(|_| {
+                    self.call_with(
+                        &page::SetLifecycleEventsEnabledParams::new(true),
+                        navigation.left(),
+                    )
+                });
             if let Err(err) = on {
                 self.lifecycle.store(false, Ordering::Relaxed);
-                return Err(err);
+                return Err(navigation.failed_command(err));
             }
         }
-        let deadline = Instant::now() + self.timeout;
-        // Before the command, so that no event of this navigation is missed.
-        let watch = Watch::start(&self.shared, self, url);
-        let navigated = self.call(&page::NavigateParams::new(url))?;
-        let Some(loader) = watch.loader(navigated)? else {
+        if navigation.watches_network() {
+            self.call_with(&network::EnableParams::new(), navigation.left())
+                .map_err(|err| navigation.failed_command(err))?;
+        }
+        let navigated = self.call_with(&page::NavigateParams::new(url), navigation.left());
+        if !navigation.navigated(navigated)? {
             return Ok(());
-        };
+        }
         loop {
-            let left = deadline.saturating_duration_since(Instant::now());
-            let event = watch.queue.recv(Some(left));
-            if let Some(outcome) = watch.outcome(&loader, event, self.timeout) {
+            let now = Instant::now();
+            if let Some(outcome) = navigation.check(now) {
+                return outcome;
+            }
+            let wait = navigation.wake_at().saturating_duration_since(now);
+            let event = navigation.queue().recv(Some(wait));
+            if let Some(outcome) = navigation.feed(event, Instant::now()) {
                 return outcome;
             }
         }
@@ -130,10 +156,27 @@ impl<E: EventSet + Clone + Send + 'static> Page<E> {
 
     /// A PNG image of the page's viewport (`Page.captureScreenshot`).
     pub fn screenshot(&self) -> Result<Vec<u8>, Error> {
-        Ok(self
-            .call(&page::CaptureScreenshotParams::new())?
+        self.screenshot_with(&ScreenshotOptions::new())
+    }
+
+    /// An image of the page as `options` say: PNG, JPEG or WebP, of the viewport, of the full
+    /// page (its size from `Page.getLayoutMetrics`, captured beyond the viewport) or of a
+    /// clip.
+    ///
+    /// Fails with [`Error::InvalidOptions`], sending nothing, for options that cannot go
+    /// together (see [`ScreenshotOptions`]).
+    pub fn screenshot_with(&self, options: &ScreenshotOptions) -> Result<Vec<u8>, Error> {
+        options.check()?;
+        let content = match options.full_page {
+            true => Some(
+                self.call(&page::GetLayoutMetricsParams::new())?
+                    .css_content_size,
+            ),
+            false => None,
+        };
+        self.call(&options.params(content.as_ref()))?
             .data
-            .into())
+            .into_image()
     }
 
     /// Evaluates `expression` in the page (awaiting it when it is a promise) and decodes its
@@ -155,108 +198,6 @@ impl<E: EventSet + Clone + Send + 'static> Page<E> {
         )
         .map(drop)
     }
-}
-
-/// The watch over one navigation: the transport's own events of the page, from before the
-/// navigation is sent.
-pub(crate) struct Watch {
-    pub(crate) queue: Arc<Queue<SessionEvent<crate::protocol::Event>>>,
-    url: String,
-    target_id: String,
-    session_id: String,
-}
-
-impl Watch {
-    pub(crate) fn start<E: EventSet + Send + 'static, P: PageIds>(
-        shared: &Shared<E>,
-        page: &P,
-        url: &str,
-    ) -> Watch {
-        let queue = Queue::new(WATCH_CAPACITY);
-        // Every session: a page's end is told on the browser's (`Target.detachedFromTarget`).
-        shared.watch(Box::new(Filter {
-            queue: Arc::clone(&queue),
-            session_id: None,
-        }));
-        Watch {
-            queue,
-            url: url.to_owned(),
-            target_id: page.target().0.clone(),
-            session_id: page.session().0.clone(),
-        }
-    }
-
-    fn failed(&self, reason: impl Into<String>) -> Error {
-        Error::Navigation {
-            url: self.url.clone(),
-            reason: reason.into(),
-        }
-    }
-
-    /// The loader whose `load` ends the navigation; `None` for a navigation within the
-    /// document, which is over already.
-    pub(crate) fn loader(&self, navigated: page::NavigateReturns) -> Result<Option<String>, Error> {
-        if let Some(reason) = navigated.error_text.filter(|text| !text.is_empty()) {
-            return Err(self.failed(reason));
-        }
-        Ok(navigated.loader_id.map(|loader| loader.0))
-    }
-
-    /// What one received event says of the navigation: `None` while it goes on.
-    pub(crate) fn outcome(
-        &self,
-        loader: &str,
-        received: Result<SessionEvent<crate::protocol::Event>, RecvError>,
-        timeout: Duration,
-    ) -> Option<Result<(), Error>> {
-        use crate::protocol::Event;
-        let event = match received {
-            Ok(event) => event,
-            // Lifecycle events are few; a lag costs those of other pages.
-            Err(RecvError::Lagged { .. } | RecvError::BadMessage(_)) => return None,
-            Err(RecvError::Ended(err)) => return Some(Err(err)),
-            Err(RecvError::Timeout(_)) => {
-                return Some(Err(Error::Timeout {
-                    waiting_for: format!("{} to load", self.url),
-                    after: timeout,
-                }))
-            }
-        };
-        let ours = event.session_id.as_deref() == Some(self.session_id.as_str());
-        match &event.event {
-            Event::Page(page::Event::LifecycleEvent(step))
-                if ours && step.loader_id.0 == loader && step.name == "load" =>
-            {
-                Some(Ok(()))
-            }
-            Event::Inspector(inspector::Event::TargetCrashed(_)) if ours => {
-                Some(Err(self.failed("the page crashed")))
-            }
-            Event::Inspector(inspector::Event::Detached(detached)) if ours => Some(Err(
-                self.failed(format!("the page was detached: {}", detached.reason))
-            )),
-            Event::Target(target::Event::DetachedFromTarget(detached))
-                if detached.session_id.0 == self.session_id =>
-            {
-                Some(Err(self.failed("the page was closed")))
-            }
-            Event::Target(target::Event::TargetCrashed(crashed))
-                if crashed.target_id.0 == self.target_id =>
-            {
-                Some(Err(self.failed(format!(
-                    "the page crashed ({}, code {})",
-                    crashed.status, crashed.error_code
-                ))))
-            }
-            _ => None,
-        }
-    }
-}
-
-/// The ids a navigation's watch needs of a page, blocking or async.
-pub(crate) trait PageIds {
-    fn target(&self) -> &target::TargetId;
-    fn session(&self) -> &target::SessionId;
 }
 
 impl<E> PageIds for Page<E> {

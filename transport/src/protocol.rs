@@ -6,7 +6,7 @@ pub const PROTOCOL_VERSION: &str = "1.3";
 /// Only what was selected, and the types it uses, is generated here.
 #[allow(clippy::module_inception)]
 pub mod browser {
-    use ::cdp_runtime::codegen as __cdp;
+    use ::cdp_runtime::__private as __cdp;
     /// **Experimental:** may change or disappear in any Chromium release.
     ///
     /// Protocol type: [`Browser.BrowserContextID`](https://chromedevtools.github.io/devtools-protocol/tot/Browser/#type-BrowserContextID).
@@ -14,20 +14,20 @@ pub mod browser {
     pub struct BrowserContextId(pub String);
     __cdp::newtype!(BrowserContextId: String, unwrap, str);
     /// Protocol method: [`Browser.close`](https://chromedevtools.github.io/devtools-protocol/tot/Browser/#method-close).
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Copy, Default)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct CloseParams {}
     __cdp::object!(CloseParams "the params of `Browser.close`" {} new {});
     /// What [`Browser.close`](https://chromedevtools.github.io/devtools-protocol/tot/Browser/#method-close) returns.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Copy, Default)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct CloseReturns {}
     __cdp::object!(CloseReturns "the result of `Browser.close`" {});
     __cdp::command!(CloseParams -> CloseReturns "Browser.close");
     /// Protocol method: [`Browser.getVersion`](https://chromedevtools.github.io/devtools-protocol/tot/Browser/#method-getVersion).
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Copy, Default)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct GetVersionParams {}
     __cdp::object!(GetVersionParams "the params of `Browser.getVersion`" {} new {});
     /// What [`Browser.getVersion`](https://chromedevtools.github.io/devtools-protocol/tot/Browser/#method-getVersion) returns.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct GetVersionReturns {
         /// Protocol field `protocolVersion`.
         pub protocol_version: String,
@@ -49,6 +49,36 @@ pub mod browser {
     });
     __cdp::command!(GetVersionParams -> GetVersionReturns "Browser.getVersion");
 }
+/// Protocol domain: [`DOM`](https://chromedevtools.github.io/devtools-protocol/tot/DOM/).
+///
+/// Only what was selected, and the types it uses, is generated here.
+#[allow(clippy::module_inception)]
+pub mod dom {
+    use ::cdp_runtime::__private as __cdp;
+    /// Protocol type: [`DOM.Rect`](https://chromedevtools.github.io/devtools-protocol/tot/DOM/#type-Rect).
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct Rect {
+        /// Protocol field `x`.
+        pub x: f64,
+        /// Protocol field `y`.
+        pub y: f64,
+        /// Protocol field `width`.
+        pub width: f64,
+        /// Protocol field `height`.
+        pub height: f64,
+    }
+    __cdp::object!(Rect "an object: `DOM.Rect`" {
+        req x "x",
+        req y "y",
+        req width "width",
+        req height "height",
+    } new {
+        x: f64,
+        y: f64,
+        width: f64,
+        height: f64,
+    });
+}
 /// **Experimental:** may change or disappear in any Chromium release.
 ///
 /// Protocol domain: [`Inspector`](https://chromedevtools.github.io/devtools-protocol/tot/Inspector/).
@@ -56,9 +86,9 @@ pub mod browser {
 /// Only what was selected, and the types it uses, is generated here.
 #[allow(clippy::module_inception, clippy::large_enum_variant)]
 pub mod inspector {
-    use ::cdp_runtime::codegen as __cdp;
+    use ::cdp_runtime::__private as __cdp;
     /// Protocol event: [`Inspector.detached`](https://chromedevtools.github.io/devtools-protocol/tot/Inspector/#event-detached).
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct DetachedEvent {
         /// Protocol field `reason`.
         pub reason: String,
@@ -67,7 +97,7 @@ pub mod inspector {
         req reason "reason",
     });
     /// Protocol event: [`Inspector.targetCrashed`](https://chromedevtools.github.io/devtools-protocol/tot/Inspector/#event-targetCrashed).
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Copy, Default)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct TargetCrashedEvent {}
     __cdp::object!(TargetCrashedEvent "the params of `Inspector.targetCrashed`" {});
     __cdp::events!(Inspector "Inspector." {
@@ -80,7 +110,7 @@ pub mod inspector {
 /// Only what was selected, and the types it uses, is generated here.
 #[allow(clippy::module_inception)]
 pub mod network {
-    use ::cdp_runtime::codegen as __cdp;
+    use ::cdp_runtime::__private as __cdp;
     /// Protocol type: [`Network.LoaderId`](https://chromedevtools.github.io/devtools-protocol/tot/Network/#type-LoaderId).
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct LoaderId(pub String);
@@ -89,18 +119,59 @@ pub mod network {
     #[derive(Debug, Clone, PartialEq, Copy)]
     pub struct MonotonicTime(pub f64);
     __cdp::newtype!(MonotonicTime: f64, unwrap);
+    /// Protocol method: [`Network.enable`](https://chromedevtools.github.io/devtools-protocol/tot/Network/#method-enable).
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct EnableParams {
+        /// **Experimental:** may change or disappear in any Chromium release.
+        ///
+        /// Protocol field `maxTotalBufferSize`.
+        pub max_total_buffer_size: Option<i64>,
+        /// **Experimental:** may change or disappear in any Chromium release.
+        ///
+        /// Protocol field `maxResourceBufferSize`.
+        pub max_resource_buffer_size: Option<i64>,
+        /// Protocol field `maxPostDataSize`.
+        pub max_post_data_size: Option<i64>,
+        /// **Experimental:** may change or disappear in any Chromium release.
+        ///
+        /// Protocol field `reportDirectSocketTraffic`.
+        pub report_direct_socket_traffic: Option<bool>,
+        /// **Experimental:** may change or disappear in any Chromium release.
+        ///
+        /// Protocol field `enableDurableMessages`.
+        pub enable_durable_messages: Option<bool>,
+    }
+    __cdp::object!(EnableParams "the params of `Network.enable`" {
+        opt max_total_buffer_size "maxTotalBufferSize",
+        opt max_resource_buffer_size "maxResourceBufferSize",
+        opt max_post_data_size "maxPostDataSize",
+        opt report_direct_socket_traffic "reportDirectSocketTraffic",
+        opt enable_durable_messages "enableDurableMessages",
+    } new {} set {
+        max_total_buffer_size "maxTotalBufferSize": i64,
+        max_resource_buffer_size "maxResourceBufferSize": i64,
+        max_post_data_size "maxPostDataSize": i64,
+        report_direct_socket_traffic "reportDirectSocketTraffic": bool,
+        enable_durable_messages "enableDurableMessages": bool,
+    });
+    /// What [`Network.enable`](https://chromedevtools.github.io/devtools-protocol/tot/Network/#method-enable) returns.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct EnableReturns {}
+    __cdp::object!(EnableReturns "the result of `Network.enable`" {});
+    __cdp::command!(EnableParams -> EnableReturns "Network.enable");
 }
 /// Protocol domain: [`Page`](https://chromedevtools.github.io/devtools-protocol/tot/Page/).
 ///
 /// Only what was selected, and the types it uses, is generated here.
 #[allow(
     clippy::module_inception,
+    deprecated,
     clippy::large_enum_variant,
     clippy::enum_variant_names,
     clippy::wrong_self_convention
 )]
 pub mod page {
-    use ::cdp_runtime::codegen as __cdp;
+    use ::cdp_runtime::__private as __cdp;
     /// Protocol type: [`Page.FrameId`](https://chromedevtools.github.io/devtools-protocol/tot/Page/#type-FrameId).
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct FrameId(pub String);
@@ -153,8 +224,71 @@ pub mod page {
         KeywordGenerated "keyword_generated",
         Other "other",
     });
+    /// Protocol type: [`Page.LayoutViewport`](https://chromedevtools.github.io/devtools-protocol/tot/Page/#type-LayoutViewport).
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct LayoutViewport {
+        /// Protocol field `pageX`.
+        pub page_x: i64,
+        /// Protocol field `pageY`.
+        pub page_y: i64,
+        /// Protocol field `clientWidth`.
+        pub client_width: i64,
+        /// Protocol field `clientHeight`.
+        pub client_height: i64,
+    }
+    __cdp::object!(LayoutViewport "an object: `Page.LayoutViewport`" {
+        req page_x "pageX",
+        req page_y "pageY",
+        req client_width "clientWidth",
+        req client_height "clientHeight",
+    } new {
+        page_x: i64,
+        page_y: i64,
+        client_width: i64,
+        client_height: i64,
+    });
+    /// Protocol type: [`Page.VisualViewport`](https://chromedevtools.github.io/devtools-protocol/tot/Page/#type-VisualViewport).
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct VisualViewport {
+        /// Protocol field `offsetX`.
+        pub offset_x: f64,
+        /// Protocol field `offsetY`.
+        pub offset_y: f64,
+        /// Protocol field `pageX`.
+        pub page_x: f64,
+        /// Protocol field `pageY`.
+        pub page_y: f64,
+        /// Protocol field `clientWidth`.
+        pub client_width: f64,
+        /// Protocol field `clientHeight`.
+        pub client_height: f64,
+        /// Protocol field `scale`.
+        pub scale: f64,
+        /// Protocol field `zoom`.
+        pub zoom: Option<f64>,
+    }
+    __cdp::object!(VisualViewport "an object: `Page.VisualViewport`" {
+        req offset_x "offsetX",
+        req offset_y "offsetY",
+        req page_x "pageX",
+        req page_y "pageY",
+        req client_width "clientWidth",
+        req client_height "clientHeight",
+        req scale "scale",
+        opt zoom "zoom",
+    } new {
+        offset_x: f64,
+        offset_y: f64,
+        page_x: f64,
+        page_y: f64,
+        client_width: f64,
+        client_height: f64,
+        scale: f64,
+    } set {
+        zoom "zoom": f64,
+    });
     /// Protocol type: [`Page.Viewport`](https://chromedevtools.github.io/devtools-protocol/tot/Page/#type-Viewport).
-    #[derive(Debug, Clone, PartialEq, Copy)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct Viewport {
         /// Protocol field `x`.
         pub x: f64,
@@ -271,7 +405,7 @@ pub mod page {
         optimize_for_speed "optimizeForSpeed": bool,
     });
     /// What [`Page.captureScreenshot`](https://chromedevtools.github.io/devtools-protocol/tot/Page/#method-captureScreenshot) returns.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct CaptureScreenshotReturns {
         /// Protocol field `data`.
         pub data: String,
@@ -281,7 +415,7 @@ pub mod page {
     });
     __cdp::command!(CaptureScreenshotParams -> CaptureScreenshotReturns "Page.captureScreenshot");
     /// Protocol method: [`Page.enable`](https://chromedevtools.github.io/devtools-protocol/tot/Page/#method-enable).
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Copy, Default)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct EnableParams {
         /// **Experimental:** may change or disappear in any Chromium release.
         ///
@@ -294,12 +428,50 @@ pub mod page {
         enable_file_chooser_opened_event "enableFileChooserOpenedEvent": bool,
     });
     /// What [`Page.enable`](https://chromedevtools.github.io/devtools-protocol/tot/Page/#method-enable) returns.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Copy, Default)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct EnableReturns {}
     __cdp::object!(EnableReturns "the result of `Page.enable`" {});
     __cdp::command!(EnableParams -> EnableReturns "Page.enable");
+    /// Protocol method: [`Page.getLayoutMetrics`](https://chromedevtools.github.io/devtools-protocol/tot/Page/#method-getLayoutMetrics).
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct GetLayoutMetricsParams {}
+    __cdp::object!(GetLayoutMetricsParams "the params of `Page.getLayoutMetrics`" {} new {});
+    /// What [`Page.getLayoutMetrics`](https://chromedevtools.github.io/devtools-protocol/tot/Page/#method-getLayoutMetrics) returns.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct GetLayoutMetricsReturns {
+        /// **Deprecated** in the protocol.
+        ///
+        /// Protocol field `layoutViewport`.
+        #[deprecated]
+        pub layout_viewport: LayoutViewport,
+        /// **Deprecated** in the protocol.
+        ///
+        /// Protocol field `visualViewport`.
+        #[deprecated]
+        pub visual_viewport: VisualViewport,
+        /// **Deprecated** in the protocol.
+        ///
+        /// Protocol field `contentSize`.
+        #[deprecated]
+        pub content_size: super::dom::Rect,
+        /// Protocol field `cssLayoutViewport`.
+        pub css_layout_viewport: LayoutViewport,
+        /// Protocol field `cssVisualViewport`.
+        pub css_visual_viewport: VisualViewport,
+        /// Protocol field `cssContentSize`.
+        pub css_content_size: super::dom::Rect,
+    }
+    __cdp::object!(GetLayoutMetricsReturns "the result of `Page.getLayoutMetrics`" {
+        req layout_viewport "layoutViewport",
+        req visual_viewport "visualViewport",
+        req content_size "contentSize",
+        req css_layout_viewport "cssLayoutViewport",
+        req css_visual_viewport "cssVisualViewport",
+        req css_content_size "cssContentSize",
+    });
+    __cdp::command!(GetLayoutMetricsParams -> GetLayoutMetricsReturns "Page.getLayoutMetrics");
     /// Protocol method: [`Page.navigate`](https://chromedevtools.github.io/devtools-protocol/tot/Page/#method-navigate).
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct NavigateParams {
         /// Protocol field `url`.
         pub url: String,
@@ -329,7 +501,7 @@ pub mod page {
         referrer_policy "referrerPolicy": ReferrerPolicy,
     });
     /// What [`Page.navigate`](https://chromedevtools.github.io/devtools-protocol/tot/Page/#method-navigate) returns.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct NavigateReturns {
         /// Protocol field `frameId`.
         pub frame_id: FrameId,
@@ -350,7 +522,7 @@ pub mod page {
     });
     __cdp::command!(NavigateParams -> NavigateReturns "Page.navigate");
     /// Protocol method: [`Page.setLifecycleEventsEnabled`](https://chromedevtools.github.io/devtools-protocol/tot/Page/#method-setLifecycleEventsEnabled).
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Copy)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct SetLifecycleEventsEnabledParams {
         /// Protocol field `enabled`.
         pub enabled: bool,
@@ -361,23 +533,23 @@ pub mod page {
         enabled: bool,
     });
     /// What [`Page.setLifecycleEventsEnabled`](https://chromedevtools.github.io/devtools-protocol/tot/Page/#method-setLifecycleEventsEnabled) returns.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Copy, Default)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct SetLifecycleEventsEnabledReturns {}
     __cdp::object!(SetLifecycleEventsEnabledReturns "the result of `Page.setLifecycleEventsEnabled`" {});
     __cdp::command!(SetLifecycleEventsEnabledParams -> SetLifecycleEventsEnabledReturns "Page.setLifecycleEventsEnabled");
     /// Protocol method: [`Page.close`](https://chromedevtools.github.io/devtools-protocol/tot/Page/#method-close).
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Copy, Default)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct CloseParams {}
     __cdp::object!(CloseParams "the params of `Page.close`" {} new {});
     /// What [`Page.close`](https://chromedevtools.github.io/devtools-protocol/tot/Page/#method-close) returns.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Copy, Default)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct CloseReturns {}
     __cdp::object!(CloseReturns "the result of `Page.close`" {});
     __cdp::command!(CloseParams -> CloseReturns "Page.close");
     /// **Experimental:** may change or disappear in any Chromium release.
     ///
     /// Protocol event: [`Page.frameStartedLoading`](https://chromedevtools.github.io/devtools-protocol/tot/Page/#event-frameStartedLoading).
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct FrameStartedLoadingEvent {
         /// Protocol field `frameId`.
         pub frame_id: FrameId,
@@ -388,7 +560,7 @@ pub mod page {
     /// **Experimental:** may change or disappear in any Chromium release.
     ///
     /// Protocol event: [`Page.frameStoppedLoading`](https://chromedevtools.github.io/devtools-protocol/tot/Page/#event-frameStoppedLoading).
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct FrameStoppedLoadingEvent {
         /// Protocol field `frameId`.
         pub frame_id: FrameId,
@@ -415,7 +587,7 @@ pub mod page {
         req timestamp "timestamp",
     });
     /// Protocol event: [`Page.loadEventFired`](https://chromedevtools.github.io/devtools-protocol/tot/Page/#event-loadEventFired).
-    #[derive(Debug, Clone, PartialEq, Copy)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct LoadEventFiredEvent {
         /// Protocol field `timestamp`.
         pub timestamp: super::network::MonotonicTime,
@@ -435,7 +607,7 @@ pub mod page {
 /// Only what was selected, and the types it uses, is generated here.
 #[allow(clippy::module_inception)]
 pub mod runtime {
-    use ::cdp_runtime::codegen as __cdp;
+    use ::cdp_runtime::__private as __cdp;
     /// Protocol type: [`Runtime.ScriptId`](https://chromedevtools.github.io/devtools-protocol/tot/Runtime/#type-ScriptId).
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct ScriptId(pub String);
@@ -755,7 +927,7 @@ pub mod runtime {
     /// **Experimental:** may change or disappear in any Chromium release.
     ///
     /// Protocol type: [`Runtime.CustomPreview`](https://chromedevtools.github.io/devtools-protocol/tot/Runtime/#type-CustomPreview).
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct CustomPreview {
         /// Protocol field `header`.
         pub header: String,
@@ -773,7 +945,7 @@ pub mod runtime {
     /// **Experimental:** may change or disappear in any Chromium release.
     ///
     /// Protocol type: [`Runtime.ObjectPreview`](https://chromedevtools.github.io/devtools-protocol/tot/Runtime/#type-ObjectPreview).
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct ObjectPreview {
         /// Protocol field `type`.
         pub r#type: ObjectPreviewType,
@@ -912,7 +1084,7 @@ pub mod runtime {
     /// **Experimental:** may change or disappear in any Chromium release.
     ///
     /// Protocol type: [`Runtime.PropertyPreview`](https://chromedevtools.github.io/devtools-protocol/tot/Runtime/#type-PropertyPreview).
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct PropertyPreview {
         /// Protocol field `name`.
         pub name: String,
@@ -1050,7 +1222,7 @@ pub mod runtime {
     /// **Experimental:** may change or disappear in any Chromium release.
     ///
     /// Protocol type: [`Runtime.EntryPreview`](https://chromedevtools.github.io/devtools-protocol/tot/Runtime/#type-EntryPreview).
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct EntryPreview {
         /// Protocol field `key`.
         pub key: Option<ObjectPreview>,
@@ -1126,7 +1298,7 @@ pub mod runtime {
     pub struct TimeDelta(pub f64);
     __cdp::newtype!(TimeDelta: f64, unwrap);
     /// Protocol type: [`Runtime.CallFrame`](https://chromedevtools.github.io/devtools-protocol/tot/Runtime/#type-CallFrame).
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct CallFrame {
         /// Protocol field `functionName`.
         pub function_name: String,
@@ -1153,7 +1325,7 @@ pub mod runtime {
         column_number: i64,
     });
     /// Protocol type: [`Runtime.StackTrace`](https://chromedevtools.github.io/devtools-protocol/tot/Runtime/#type-StackTrace).
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct StackTrace {
         /// Protocol field `description`.
         pub description: Option<String>,
@@ -1187,7 +1359,7 @@ pub mod runtime {
     /// **Experimental:** may change or disappear in any Chromium release.
     ///
     /// Protocol type: [`Runtime.StackTraceId`](https://chromedevtools.github.io/devtools-protocol/tot/Runtime/#type-StackTraceId).
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct StackTraceId {
         /// Protocol field `id`.
         pub id: String,
@@ -1203,11 +1375,11 @@ pub mod runtime {
         debugger_id "debuggerId": UniqueDebuggerId,
     });
     /// Protocol method: [`Runtime.enable`](https://chromedevtools.github.io/devtools-protocol/tot/Runtime/#method-enable).
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Copy, Default)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct EnableParams {}
     __cdp::object!(EnableParams "the params of `Runtime.enable`" {} new {});
     /// What [`Runtime.enable`](https://chromedevtools.github.io/devtools-protocol/tot/Runtime/#method-enable) returns.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Copy, Default)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct EnableReturns {}
     __cdp::object!(EnableReturns "the result of `Runtime.enable`" {});
     __cdp::command!(EnableParams -> EnableReturns "Runtime.enable");
@@ -1313,11 +1485,11 @@ pub mod runtime {
     });
     __cdp::command!(EvaluateParams -> EvaluateReturns "Runtime.evaluate");
     /// Protocol method: [`Runtime.runIfWaitingForDebugger`](https://chromedevtools.github.io/devtools-protocol/tot/Runtime/#method-runIfWaitingForDebugger).
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Copy, Default)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct RunIfWaitingForDebuggerParams {}
     __cdp::object!(RunIfWaitingForDebuggerParams "the params of `Runtime.runIfWaitingForDebugger`" {} new {});
     /// What [`Runtime.runIfWaitingForDebugger`](https://chromedevtools.github.io/devtools-protocol/tot/Runtime/#method-runIfWaitingForDebugger) returns.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Copy, Default)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct RunIfWaitingForDebuggerReturns {}
     __cdp::object!(RunIfWaitingForDebuggerReturns "the result of `Runtime.runIfWaitingForDebugger`" {});
     __cdp::command!(RunIfWaitingForDebuggerParams -> RunIfWaitingForDebuggerReturns "Runtime.runIfWaitingForDebugger");
@@ -1327,7 +1499,7 @@ pub mod runtime {
 /// Only what was selected, and the types it uses, is generated here.
 #[allow(clippy::module_inception, deprecated, clippy::large_enum_variant)]
 pub mod target {
-    use ::cdp_runtime::codegen as __cdp;
+    use ::cdp_runtime::__private as __cdp;
     /// Protocol type: [`Target.TargetID`](https://chromedevtools.github.io/devtools-protocol/tot/Target/#type-TargetID).
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct TargetId(pub String);
@@ -1413,7 +1585,7 @@ pub mod target {
     /// **Experimental:** may change or disappear in any Chromium release.
     ///
     /// Protocol type: [`Target.FilterEntry`](https://chromedevtools.github.io/devtools-protocol/tot/Target/#type-FilterEntry).
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct FilterEntry {
         /// Protocol field `exclude`.
         pub exclude: Option<bool>,
@@ -1430,7 +1602,7 @@ pub mod target {
     /// **Experimental:** may change or disappear in any Chromium release.
     ///
     /// Protocol type: [`Target.TargetFilter`](https://chromedevtools.github.io/devtools-protocol/tot/Target/#type-TargetFilter).
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct TargetFilter(pub Vec<FilterEntry>);
     __cdp::newtype!(TargetFilter: Vec<FilterEntry>, unwrap);
     /// **Experimental:** may change or disappear in any Chromium release.
@@ -1457,7 +1629,7 @@ pub mod target {
         Fullscreen "fullscreen",
     });
     /// Protocol method: [`Target.attachToTarget`](https://chromedevtools.github.io/devtools-protocol/tot/Target/#method-attachToTarget).
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct AttachToTargetParams {
         /// Protocol field `targetId`.
         pub target_id: TargetId,
@@ -1473,7 +1645,7 @@ pub mod target {
         flatten "flatten": bool,
     });
     /// What [`Target.attachToTarget`](https://chromedevtools.github.io/devtools-protocol/tot/Target/#method-attachToTarget) returns.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct AttachToTargetReturns {
         /// Protocol field `sessionId`.
         pub session_id: SessionId,
@@ -1483,7 +1655,7 @@ pub mod target {
     });
     __cdp::command!(AttachToTargetParams -> AttachToTargetReturns "Target.attachToTarget");
     /// Protocol method: [`Target.closeTarget`](https://chromedevtools.github.io/devtools-protocol/tot/Target/#method-closeTarget).
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct CloseTargetParams {
         /// Protocol field `targetId`.
         pub target_id: TargetId,
@@ -1494,7 +1666,7 @@ pub mod target {
         target_id: TargetId,
     });
     /// What [`Target.closeTarget`](https://chromedevtools.github.io/devtools-protocol/tot/Target/#method-closeTarget) returns.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Copy)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct CloseTargetReturns {
         /// **Deprecated** in the protocol.
         ///
@@ -1507,7 +1679,7 @@ pub mod target {
     });
     __cdp::command!(CloseTargetParams -> CloseTargetReturns "Target.closeTarget");
     /// Protocol method: [`Target.createTarget`](https://chromedevtools.github.io/devtools-protocol/tot/Target/#method-createTarget).
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct CreateTargetParams {
         /// Protocol field `url`.
         pub url: String,
@@ -1581,7 +1753,7 @@ pub mod target {
         focus "focus": bool,
     });
     /// What [`Target.createTarget`](https://chromedevtools.github.io/devtools-protocol/tot/Target/#method-createTarget) returns.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct CreateTargetReturns {
         /// Protocol field `targetId`.
         pub target_id: TargetId,
@@ -1591,7 +1763,7 @@ pub mod target {
     });
     __cdp::command!(CreateTargetParams -> CreateTargetReturns "Target.createTarget");
     /// Protocol method: [`Target.detachFromTarget`](https://chromedevtools.github.io/devtools-protocol/tot/Target/#method-detachFromTarget).
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct DetachFromTargetParams {
         /// Protocol field `sessionId`.
         pub session_id: Option<SessionId>,
@@ -1610,12 +1782,12 @@ pub mod target {
         target_id "targetId": TargetId,
     });
     /// What [`Target.detachFromTarget`](https://chromedevtools.github.io/devtools-protocol/tot/Target/#method-detachFromTarget) returns.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Copy, Default)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct DetachFromTargetReturns {}
     __cdp::object!(DetachFromTargetReturns "the result of `Target.detachFromTarget`" {});
     __cdp::command!(DetachFromTargetParams -> DetachFromTargetReturns "Target.detachFromTarget");
     /// Protocol method: [`Target.getTargets`](https://chromedevtools.github.io/devtools-protocol/tot/Target/#method-getTargets).
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct GetTargetsParams {
         /// **Experimental:** may change or disappear in any Chromium release.
         ///
@@ -1638,7 +1810,7 @@ pub mod target {
     });
     __cdp::command!(GetTargetsParams -> GetTargetsReturns "Target.getTargets");
     /// Protocol method: [`Target.setAutoAttach`](https://chromedevtools.github.io/devtools-protocol/tot/Target/#method-setAutoAttach).
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct SetAutoAttachParams {
         /// Protocol field `autoAttach`.
         pub auto_attach: bool,
@@ -1666,12 +1838,12 @@ pub mod target {
         filter "filter": TargetFilter,
     });
     /// What [`Target.setAutoAttach`](https://chromedevtools.github.io/devtools-protocol/tot/Target/#method-setAutoAttach) returns.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Copy, Default)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct SetAutoAttachReturns {}
     __cdp::object!(SetAutoAttachReturns "the result of `Target.setAutoAttach`" {});
     __cdp::command!(SetAutoAttachParams -> SetAutoAttachReturns "Target.setAutoAttach");
     /// Protocol method: [`Target.setDiscoverTargets`](https://chromedevtools.github.io/devtools-protocol/tot/Target/#method-setDiscoverTargets).
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct SetDiscoverTargetsParams {
         /// Protocol field `discover`.
         pub discover: bool,
@@ -1689,7 +1861,7 @@ pub mod target {
         filter "filter": TargetFilter,
     });
     /// What [`Target.setDiscoverTargets`](https://chromedevtools.github.io/devtools-protocol/tot/Target/#method-setDiscoverTargets) returns.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Copy, Default)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct SetDiscoverTargetsReturns {}
     __cdp::object!(SetDiscoverTargetsReturns "the result of `Target.setDiscoverTargets`" {});
     __cdp::command!(SetDiscoverTargetsParams -> SetDiscoverTargetsReturns "Target.setDiscoverTargets");
@@ -1713,7 +1885,7 @@ pub mod target {
     /// **Experimental:** may change or disappear in any Chromium release.
     ///
     /// Protocol event: [`Target.detachedFromTarget`](https://chromedevtools.github.io/devtools-protocol/tot/Target/#event-detachedFromTarget).
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct DetachedFromTargetEvent {
         /// Protocol field `sessionId`.
         pub session_id: SessionId,
@@ -1737,7 +1909,7 @@ pub mod target {
         req target_info "targetInfo",
     });
     /// Protocol event: [`Target.targetDestroyed`](https://chromedevtools.github.io/devtools-protocol/tot/Target/#event-targetDestroyed).
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct TargetDestroyedEvent {
         /// Protocol field `targetId`.
         pub target_id: TargetId,
@@ -1746,7 +1918,7 @@ pub mod target {
         req target_id "targetId",
     });
     /// Protocol event: [`Target.targetCrashed`](https://chromedevtools.github.io/devtools-protocol/tot/Target/#event-targetCrashed).
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct TargetCrashedEvent {
         /// Protocol field `targetId`.
         pub target_id: TargetId,
@@ -1817,14 +1989,14 @@ impl ::cdp_runtime::EventSet for Event {
         params: D,
     ) -> ::std::result::Result<Self, D::Error>
     where
-        D: ::cdp_runtime::codegen::serde::Deserializer<'de>,
+        D: ::cdp_runtime::__private::serde::Deserializer<'de>,
     {
         let (domain, name) = method.split_once('.').unwrap_or((method, ""));
         match domain {
             "Inspector" => {
                 match name {
                     "detached" => {
-                        <inspector::DetachedEvent as ::cdp_runtime::codegen::serde::Deserialize>::deserialize(
+                        <inspector::DetachedEvent as ::cdp_runtime::__private::serde::Deserialize>::deserialize(
                                 params,
                             )
                             .map(|event| Self::Inspector(
@@ -1832,20 +2004,20 @@ impl ::cdp_runtime::EventSet for Event {
                             ))
                     }
                     "targetCrashed" => {
-                        <inspector::TargetCrashedEvent as ::cdp_runtime::codegen::serde::Deserialize>::deserialize(
+                        <inspector::TargetCrashedEvent as ::cdp_runtime::__private::serde::Deserialize>::deserialize(
                                 params,
                             )
                             .map(|event| Self::Inspector(
                                 inspector::Event::TargetCrashed(event),
                             ))
                     }
-                    _ => ::cdp_runtime::codegen::unknown_event(method, params),
+                    _ => ::cdp_runtime::__private::unknown_event(method, params),
                 }
             }
             "Page" => {
                 match name {
                     "frameStartedLoading" => {
-                        <page::FrameStartedLoadingEvent as ::cdp_runtime::codegen::serde::Deserialize>::deserialize(
+                        <page::FrameStartedLoadingEvent as ::cdp_runtime::__private::serde::Deserialize>::deserialize(
                                 params,
                             )
                             .map(|event| Self::Page(
@@ -1853,7 +2025,7 @@ impl ::cdp_runtime::EventSet for Event {
                             ))
                     }
                     "frameStoppedLoading" => {
-                        <page::FrameStoppedLoadingEvent as ::cdp_runtime::codegen::serde::Deserialize>::deserialize(
+                        <page::FrameStoppedLoadingEvent as ::cdp_runtime::__private::serde::Deserialize>::deserialize(
                                 params,
                             )
                             .map(|event| Self::Page(
@@ -1861,24 +2033,24 @@ impl ::cdp_runtime::EventSet for Event {
                             ))
                     }
                     "lifecycleEvent" => {
-                        <page::LifecycleEventEvent as ::cdp_runtime::codegen::serde::Deserialize>::deserialize(
+                        <page::LifecycleEventEvent as ::cdp_runtime::__private::serde::Deserialize>::deserialize(
                                 params,
                             )
                             .map(|event| Self::Page(page::Event::LifecycleEvent(event)))
                     }
                     "loadEventFired" => {
-                        <page::LoadEventFiredEvent as ::cdp_runtime::codegen::serde::Deserialize>::deserialize(
+                        <page::LoadEventFiredEvent as ::cdp_runtime::__private::serde::Deserialize>::deserialize(
                                 params,
                             )
                             .map(|event| Self::Page(page::Event::LoadEventFired(event)))
                     }
-                    _ => ::cdp_runtime::codegen::unknown_event(method, params),
+                    _ => ::cdp_runtime::__private::unknown_event(method, params),
                 }
             }
             "Target" => {
                 match name {
                     "attachedToTarget" => {
-                        <target::AttachedToTargetEvent as ::cdp_runtime::codegen::serde::Deserialize>::deserialize(
+                        <target::AttachedToTargetEvent as ::cdp_runtime::__private::serde::Deserialize>::deserialize(
                                 params,
                             )
                             .map(|event| Self::Target(
@@ -1888,7 +2060,7 @@ impl ::cdp_runtime::EventSet for Event {
                             ))
                     }
                     "detachedFromTarget" => {
-                        <target::DetachedFromTargetEvent as ::cdp_runtime::codegen::serde::Deserialize>::deserialize(
+                        <target::DetachedFromTargetEvent as ::cdp_runtime::__private::serde::Deserialize>::deserialize(
                                 params,
                             )
                             .map(|event| Self::Target(
@@ -1896,7 +2068,7 @@ impl ::cdp_runtime::EventSet for Event {
                             ))
                     }
                     "targetCreated" => {
-                        <target::TargetCreatedEvent as ::cdp_runtime::codegen::serde::Deserialize>::deserialize(
+                        <target::TargetCreatedEvent as ::cdp_runtime::__private::serde::Deserialize>::deserialize(
                                 params,
                             )
                             .map(|event| Self::Target(
@@ -1904,7 +2076,7 @@ impl ::cdp_runtime::EventSet for Event {
                             ))
                     }
                     "targetDestroyed" => {
-                        <target::TargetDestroyedEvent as ::cdp_runtime::codegen::serde::Deserialize>::deserialize(
+                        <target::TargetDestroyedEvent as ::cdp_runtime::__private::serde::Deserialize>::deserialize(
                                 params,
                             )
                             .map(|event| Self::Target(
@@ -1912,7 +2084,7 @@ impl ::cdp_runtime::EventSet for Event {
                             ))
                     }
                     "targetCrashed" => {
-                        <target::TargetCrashedEvent as ::cdp_runtime::codegen::serde::Deserialize>::deserialize(
+                        <target::TargetCrashedEvent as ::cdp_runtime::__private::serde::Deserialize>::deserialize(
                                 params,
                             )
                             .map(|event| Self::Target(
@@ -1920,7 +2092,7 @@ impl ::cdp_runtime::EventSet for Event {
                             ))
                     }
                     "targetInfoChanged" => {
-                        <target::TargetInfoChangedEvent as ::cdp_runtime::codegen::serde::Deserialize>::deserialize(
+                        <target::TargetInfoChangedEvent as ::cdp_runtime::__private::serde::Deserialize>::deserialize(
                                 params,
                             )
                             .map(|event| Self::Target(
@@ -1929,10 +2101,10 @@ impl ::cdp_runtime::EventSet for Event {
                                 ),
                             ))
                     }
-                    _ => ::cdp_runtime::codegen::unknown_event(method, params),
+                    _ => ::cdp_runtime::__private::unknown_event(method, params),
                 }
             }
-            _ => ::cdp_runtime::codegen::unknown_event(method, params),
+            _ => ::cdp_runtime::__private::unknown_event(method, params),
         }
     }
     fn method(&self) -> &str {

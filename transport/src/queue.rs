@@ -24,8 +24,9 @@ pub enum RecvError {
         /// How many events were dropped since the last one received.
         missed: u64,
     },
-    /// The connection ended: the browser died, closed the connection, or it was closed. Every
-    /// later receive says so again.
+    /// The connection ended: the browser died, closed the connection, or it was closed; or,
+    /// for a subscription on one session, that session ended ([`Error::SessionEnded`]: its
+    /// target was detached or crashed). Every later receive says so again.
     Ended(Error),
     /// A message for this subscription that could not be used: an event of its kind that
     /// could not be decoded ([`Error::Decode`], which keeps the raw message), or, for a
@@ -43,6 +44,8 @@ impl fmt::Display for RecvError {
                 f,
                 "the subscriber fell behind and missed {missed} event(s), the oldest"
             ),
+            // The error names the session.
+            RecvError::Ended(err @ Error::SessionEnded { .. }) => err.fmt(f),
             RecvError::Ended(err) => write!(f, "the connection ended: {err}"),
             RecvError::BadMessage(err) => write!(f, "a message could not be used: {err}"),
             RecvError::Timeout(after) => write!(f, "no event within {after:?}"),
@@ -112,6 +115,23 @@ impl<T> Queue<T> {
         state.items.push_back(item);
         self.wake(state);
         true
+    }
+
+    /// Adds an item unless the queue is full; a full queue keeps what it holds, and counts
+    /// the item as missed. For items that must not be dropped unseen, such as a target paused
+    /// until someone resumes it: the caller deals with an item that was not kept.
+    pub(crate) fn push_unless_full(&self, item: T) -> Pushed {
+        let mut state = self.lock();
+        if !state.subscribed {
+            return Pushed::Gone;
+        }
+        if state.items.len() >= state.capacity {
+            state.missed += 1;
+            return Pushed::Full;
+        }
+        state.items.push_back(Ok(item));
+        self.wake(state);
+        Pushed::Kept
     }
 
     /// Ends the queue: once its items are taken, every receive returns `error`.
@@ -199,10 +219,30 @@ impl<T> Queue<T> {
 
     /// The subscriber has gone: items are no longer kept.
     pub(crate) fn unsubscribe(&self) {
+        // Dropped outside the lock: an item's drop may take other locks.
+        drop(self.unsubscribe_and_take());
+    }
+
+    /// The subscriber has gone: items are no longer kept, and those it never took are
+    /// returned.
+    pub(crate) fn unsubscribe_and_take(&self) -> Vec<T> {
         let mut state = self.lock();
         state.subscribed = false;
-        state.items.clear();
+        let items = std::mem::take(&mut state.items);
+        drop(state);
+        items.into_iter().filter_map(Result::ok).collect()
     }
+}
+
+/// What [`Queue::push_unless_full`] did with an item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Pushed {
+    /// The queue holds it.
+    Kept,
+    /// The queue was full: the item was not kept, and is counted as missed.
+    Full,
+    /// The subscriber has gone.
+    Gone,
 }
 
 #[cfg(test)]
@@ -261,6 +301,21 @@ mod tests {
         });
         assert_eq!(queue.recv(Some(Duration::from_secs(5))).unwrap(), 42);
         thread.join().unwrap();
+    }
+
+    #[test]
+    fn a_full_queue_keeps_what_it_holds_when_asked_and_counts_the_refused_item() {
+        let queue = Queue::new(2);
+        assert_eq!(queue.push_unless_full(1), Pushed::Kept);
+        assert_eq!(queue.push_unless_full(2), Pushed::Kept);
+        assert_eq!(queue.push_unless_full(3), Pushed::Full);
+        assert!(matches!(
+            queue.recv(Some(Duration::ZERO)),
+            Err(RecvError::Lagged { missed: 1 })
+        ));
+        assert_eq!(queue.recv(Some(Duration::ZERO)).unwrap(), 1);
+        assert_eq!(queue.unsubscribe_and_take(), [2]);
+        assert_eq!(queue.push_unless_full(4), Pushed::Gone);
     }
 
     #[test]

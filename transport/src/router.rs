@@ -19,6 +19,7 @@ use crate::error::Error;
 use crate::launch::BrowserProcess;
 use crate::protocol;
 use crate::queue::Queue;
+use crate::sessions::{Sessions, SESSION_EVENTS};
 use crate::{ReceiveHalf, SendHalf, SessionEvent};
 
 /// How long the reader waits for a message before it looks whether it is to stop.
@@ -35,13 +36,21 @@ const EXIT_GRACE: Duration = Duration::from_secs(2);
 const MAX_REMEMBERED: usize = 1024;
 
 /// The events the transport itself watches for, whatever bindings the connection decodes
-/// with: a page's navigations and its end.
+/// with: a page's navigations, its requests (for a navigation that waits for the network to
+/// be idle) and its end.
 const WATCHED: &[&str] = &[
     "Page.lifecycleEvent",
+    "Network.requestWillBeSent",
+    "Network.loadingFinished",
+    "Network.loadingFailed",
     "Target.detachedFromTarget",
     "Target.targetCrashed",
     "Inspector.detached",
     "Inspector.targetCrashed",
+    // For `Connection::targets`.
+    "Target.targetCreated",
+    "Target.targetInfoChanged",
+    "Target.targetDestroyed",
 ];
 
 /// What is called with the answer to a request, or with why none will come.
@@ -54,8 +63,12 @@ pub(crate) trait Subscriber<E>: Send {
     /// Offers a message that could not be used, with its method and session when known;
     /// returns `false` once the subscriber has gone.
     fn offer_bad(&self, session_id: Option<&str>, method: Option<&str>, error: &Error) -> bool;
-    /// Ends the subscription with the connection's end.
+    /// Ends the subscription with the connection's end, or its session's.
     fn end(&self, error: &Error);
+    /// The one session the subscriber listens to, if it listens to one: it ends with it.
+    fn session_id(&self) -> Option<&str> {
+        None
+    }
 }
 
 /// A subscription to the events of type `T`, on one session or on all.
@@ -100,24 +113,30 @@ where
     fn end(&self, error: &Error) {
         self.queue.end(error.duplicate());
     }
+
+    fn session_id(&self) -> Option<&str> {
+        self.session_id.as_deref()
+    }
 }
 
-struct State<E> {
-    pending: HashMap<u64, (&'static str, Completion)>,
+pub(crate) struct State<E> {
+    pub(crate) pending: HashMap<u64, (&'static str, Completion)>,
     /// Requests whose answers nobody waits for any more.
     forgotten: BTreeSet<u64>,
     /// Requests answered lately, to tell a second answer from one to an id never sent.
     answered: BTreeSet<u64>,
-    subscribers: Vec<Box<dyn Subscriber<E>>>,
+    pub(crate) subscribers: Vec<Box<dyn Subscriber<E>>>,
     /// The transport's own subscribers, to the events it watches ([`WATCHED`]).
     watchers: Vec<Box<dyn Subscriber<protocol::Event>>>,
     /// Why the connection ended, once it has.
-    ended: Option<Error>,
+    pub(crate) ended: Option<Error>,
+    /// The sessions the connection knows of (see `sessions.rs`).
+    pub(crate) sessions: Sessions,
 }
 
 /// What the blocking and async connections share.
 pub(crate) struct Shared<E> {
-    state: Mutex<State<E>>,
+    pub(crate) state: Mutex<State<E>>,
     sender: Mutex<Box<dyn SendHalf>>,
     /// The browser the connection launched, if it did: errors say how it exited, and dropping
     /// the last handle kills it.
@@ -152,6 +171,7 @@ impl<E: EventSet + Send + 'static> Shared<E> {
                 subscribers: Vec::new(),
                 watchers: Vec::new(),
                 ended: None,
+                sessions: Sessions::default(),
             }),
             sender: Mutex::new(sender),
             browser: Mutex::new(browser),
@@ -172,8 +192,11 @@ impl<E: EventSet + Send + 'static> Shared<E> {
     /// Registers `subscriber`, unless the connection has ended: then it is ended at once.
     pub(crate) fn subscribe(&self, subscriber: Box<dyn Subscriber<E>>) {
         let mut state = lock(&self.state);
-        match &state.ended {
-            Some(err) => subscriber.end(err),
+        let session_ended = subscriber
+            .session_id()
+            .and_then(|session| state.sessions.ended(session));
+        match session_ended.or_else(|| state.ended.as_ref().map(Error::duplicate)) {
+            Some(err) => subscriber.end(&err),
             None => state.subscribers.push(subscriber),
         }
     }
@@ -206,6 +229,16 @@ impl<E: EventSet + Send + 'static> Shared<E> {
             let mut state = lock(&self.state);
             if let Some(err) = &state.ended {
                 return Err(err.duplicate());
+            }
+            if let Some(session) = session_id {
+                // A call on a session that ended fails at once, with the reason.
+                if let Some(err) = state.sessions.ended(session) {
+                    return Err(err);
+                }
+                let State {
+                    pending, sessions, ..
+                } = &mut *state;
+                sessions.sent(session, id, |id| pending.contains_key(id));
             }
             state.pending.insert(id, (C::METHOD, done));
         }
@@ -244,6 +277,24 @@ impl<E: EventSet + Send + 'static> Shared<E> {
         }
     }
 
+    /// Sends a command whose answer nobody waits for, even once the connection has ended:
+    /// `Browser.close`, when [`close`](crate::Connection::close) has ended every call already.
+    pub(crate) fn send_unanswered<C: Command>(
+        &self,
+        params: &C,
+        timeout: Duration,
+    ) -> Result<(), Error> {
+        let id = self.next_id.fetch_add(1, Ordering::Relaxed);
+        let text =
+            cdp_runtime::try_encode_request(id, None, params).map_err(|source| Error::Encode {
+                method: C::METHOD,
+                source,
+            })?;
+        // Its answer, should the reader still see it, is expected and dropped.
+        remember(&mut lock(&self.state).forgotten, id);
+        lock(&self.sender).send(&text, timeout)
+    }
+
     /// Stops the reader; every request and subscription ends with `error`.
     pub(crate) fn shut_down(&self, error: Error) {
         self.stop.store(true, Ordering::Relaxed);
@@ -280,6 +331,7 @@ impl<E: EventSet + Send + 'static> Shared<E> {
             Ok(Message::Response(response)) => self.answer(response, text),
             Ok(Message::Event { session_id, event }) => {
                 let watched = WATCHED.contains(&event.method());
+                let tracked = SESSION_EVENTS.contains(&event.method());
                 let mut state = lock(&self.state);
                 let session = session_id.as_deref();
                 state
@@ -294,23 +346,41 @@ impl<E: EventSet + Send + 'static> Shared<E> {
                             .retain(|watcher| watcher.offer(session, &event));
                     }
                 }
+                if tracked {
+                    drop(state);
+                    self.track(text);
+                }
             }
             Err(error) => {
-                let envelope = Envelope::probe(text);
-                let error = Error::Decode(error);
-                if let Some(id) = envelope.id {
-                    let mut state = lock(&self.state);
-                    if let Some((_, done)) = state.pending.remove(&id) {
-                        drop(state);
-                        // Its answer came, and is broken: waiting on would only time out.
-                        return done(Err(error));
-                    }
-                    // The late answer came, broken: it is reported, not dropped.
-                    state.forgotten.remove(&id);
+                // A session's start or end that these bindings cannot read counts all the same.
+                let tracked = Envelope::probe(text)
+                    .method
+                    .is_some_and(|method| SESSION_EVENTS.contains(&method.as_str()));
+                self.undecodable(text, error);
+                if tracked {
+                    self.track(text);
                 }
-                self.bad(None, envelope.method.as_deref(), &error);
             }
         }
+    }
+
+    /// A message that could not be decoded (`text`, as far as it is text): it fails at once
+    /// the call it answers, when one waits for it, with the reason; otherwise it goes to the
+    /// subscribers it concerns.
+    fn undecodable(&self, text: &str, error: cdp_runtime::DecodeError) {
+        let envelope = Envelope::probe(text);
+        let error = Error::Decode(error);
+        if let Some(id) = envelope.id {
+            let mut state = lock(&self.state);
+            if let Some((_, done)) = state.pending.remove(&id) {
+                drop(state);
+                // Its answer came, and is broken: waiting on would only time out.
+                return done(Err(error));
+            }
+            // The late answer came, broken: it is reported, not dropped.
+            state.forgotten.remove(&id);
+        }
+        self.bad(None, envelope.method.as_deref(), &error);
     }
 
     /// Hands a response to the request it answers.
@@ -379,6 +449,7 @@ impl<E> Shared<E> {
         for watcher in state.watchers.drain(..) {
             watcher.end(&error);
         }
+        state.sessions.end_all(&error);
         state.ended = Some(error.duplicate());
         drop(state);
         for (_, (_, done)) in pending {
@@ -421,10 +492,11 @@ fn read<E: EventSet + Send + 'static>(
         match received {
             Ok(None) => {}
             Ok(Some(text)) => shared.dispatch(&text),
-            // One message that is not text: undecodable, and the transport goes on.
+            // One message that is not text (kept decoded lossily): undecodable, and the
+            // transport goes on. A call it answers fails now, with the reason.
             Err(Error::Decode(error)) => {
-                let envelope = Envelope::probe(error.raw());
-                shared.bad(None, envelope.method.as_deref(), &Error::Decode(error));
+                let text = error.raw().to_owned();
+                shared.undecodable(&text, error);
             }
             Err(err) => {
                 let err = shared.explain(err);

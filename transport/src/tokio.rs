@@ -24,8 +24,8 @@
 //! # }
 //! ```
 //!
-//! `launch` needs the `pipe` feature too, `connect` and `launch_websocket` the `websocket`
-//! feature (both are on by default).
+//! `launch` needs the `pipe` feature too (on by default), `connect` and `launch_websocket` the
+//! `websocket` feature (off by default).
 //!
 //! The connection's reader is a thread of its own, as in the blocking API: the runtime's
 //! workers are never blocked waiting for the browser, and calls and streams are woken when
@@ -35,6 +35,7 @@
 
 use std::fmt;
 use std::future::poll_fn;
+use std::ops::{Deref, DerefMut};
 use std::pin::Pin;
 use std::process::ExitStatus;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -47,16 +48,22 @@ use cdp_runtime::{Command, EventOf, EventSet, Response};
 use futures_core::Stream;
 use serde::de::DeserializeOwned;
 
+use crate::capture::{ImageData, ScreenshotOptions};
 use crate::connection::{BrowserInfo, DEFAULT_TIMEOUT};
 use crate::error::Error;
-use crate::launch::BrowserProcess;
 #[cfg(any(feature = "pipe", feature = "websocket"))]
 use crate::launch::LaunchOptions;
-use crate::page::{evaluated, evaluation, PageIds, Watch};
-use crate::protocol::{page, target};
+use crate::launch::{BrowserProcess, CleanupHandle};
+use crate::navigation::{GotoOptions, Navigation, PageIds};
+use crate::page::{evaluated, evaluation};
+use crate::protocol::{network, page, target};
 use crate::queue::{Queue, RecvError, DEFAULT_CAPACITY};
 use crate::router::{self, Filter, Shared};
 use crate::{SessionEvent, Transport};
+
+mod session;
+
+pub use session::{Attached, AutoAttach, Reply, Session, Targets};
 
 /// How long [`Connection::close`] lets the browser shut down by itself before killing it.
 const CLOSE_GRACE: Duration = Duration::from_secs(5);
@@ -138,8 +145,9 @@ impl<E: EventSet + Clone + Send + 'static> Connection<E> {
         .await
     }
 
-    /// Connects over WebSocket to a running browser: `ws://HOST:PORT/devtools/browser/..`, or
-    /// `http://HOST:PORT`, resolved through `/json/version`.
+    /// Connects over WebSocket to a running DevTools endpoint: a browser's or a single
+    /// target's (Node.js's) HTTP endpoint, or any `ws://` address, as
+    /// [`crate::Connection::connect`] describes.
     #[cfg(feature = "websocket")]
     pub async fn connect(endpoint: &str) -> Result<Self, Error> {
         let endpoint = endpoint.to_owned();
@@ -247,32 +255,27 @@ impl<E: EventSet + Clone + Send + 'static> Connection<E> {
             .call(&target::CreateTargetParams::new("about:blank"))
             .await?
             .target_id;
-        let session_id = self
-            .call(&target::AttachToTargetParams::new(target_id.clone()).flatten(true))
-            .await?
-            .session_id;
         Ok(Page {
-            connection: self.clone(),
-            target_id,
-            session_id,
+            session: self.attach(&target_id).await?,
             lifecycle: AtomicBool::new(false),
         })
     }
 
     /// Closes the connection: as [`crate::Connection::close`]. Every call and stream still
-    /// open, through any clone, ends with [`Error::Closed`].
+    /// open, through any clone, page or session, ends at once, before the browser is asked to
+    /// close, with [`Error::Closed`] ("the connection was closed").
     pub async fn close(self) -> Result<Option<ExitStatus>, Error> {
         let browser = router::lock(&self.shared.browser).take();
-        let status = match browser {
+        self.shared.shut_down(Error::Closed {
+            reason: "the connection was closed".into(),
+        });
+        match browser {
             None => Ok(None),
             Some(mut browser) => {
                 // The browser may be gone already; it is killed below in any case.
-                let asked = self.shared.send(
-                    None,
-                    &crate::protocol::browser::CloseParams::new(),
-                    CLOSE_GRACE,
-                    Box::new(|_| {}),
-                );
+                let asked = self
+                    .shared
+                    .send_unanswered(&crate::protocol::browser::CloseParams::new(), CLOSE_GRACE);
                 blocking(move || {
                     if asked.is_ok() {
                         browser.wait_for_exit(CLOSE_GRACE);
@@ -281,11 +284,17 @@ impl<E: EventSet + Clone + Send + 'static> Connection<E> {
                 })
                 .await
             }
-        };
-        self.shared.shut_down(Error::Closed {
-            reason: "the connection was closed".into(),
-        });
-        status
+        }
+    }
+
+    /// A handle for a signal handler: it kills the browser this connection launched and
+    /// removes its temporary profile: as [`crate::Connection::cleanup_handle`].
+    pub fn cleanup_handle(&self) -> CleanupHandle {
+        CleanupHandle::new(
+            router::lock(&self.shared.browser)
+                .as_ref()
+                .map(BrowserProcess::kill_handle),
+        )
     }
 }
 
@@ -432,12 +441,24 @@ impl<T> fmt::Debug for EventStream<T> {
 }
 
 /// A page with a flattened session attached to it, for async code: the counterpart of
-/// [`crate::Page`].
+/// [`crate::Page`]. It dereferences to its [`Session`].
 pub struct Page<E> {
-    connection: Connection<E>,
-    target_id: target::TargetId,
-    session_id: target::SessionId,
+    session: Session<E>,
     lifecycle: AtomicBool,
+}
+
+impl<E> Deref for Page<E> {
+    type Target = Session<E>;
+
+    fn deref(&self) -> &Session<E> {
+        &self.session
+    }
+}
+
+impl<E> DerefMut for Page<E> {
+    fn deref_mut(&mut self) -> &mut Session<E> {
+        &mut self.session
+    }
 }
 
 impl<E> fmt::Debug for Page<E> {
@@ -460,67 +481,65 @@ impl<E> PageIds for Page<E> {
 }
 
 impl<E: EventSet + Clone + Send + 'static> Page<E> {
-    /// The page's session id.
-    pub fn id(&self) -> &str {
-        &self.session_id.0
+    /// The page's session (a page dereferences to it, too).
+    pub fn session(&self) -> &Session<E> {
+        &self.session
     }
 
-    /// The page (its target).
-    pub fn target_id(&self) -> &target::TargetId {
-        &self.target_id
-    }
-
-    /// The page's session.
-    pub fn session_id(&self) -> &target::SessionId {
-        &self.session_id
-    }
-
-    /// Sends a command on the page's session and waits for its typed answer.
-    pub async fn call<C: Command>(&self, params: &C) -> Result<C::Response, Error> {
-        self.connection.call_on(self.id(), params).await
-    }
-
-    /// A stream of the events of type `T` on the page's session.
-    pub fn subscribe<T>(&self) -> EventStream<T>
-    where
-        T: EventOf<E> + Clone + Send + 'static,
-    {
-        self.connection.subscribe_on(self.id())
-    }
-
-    /// Navigates the page to `url` and waits until that navigation has loaded: as
-    /// [`crate::Page::goto`].
+    /// Navigates the page to `url` and waits until that navigation has loaded, within the
+    /// page's timeout: as [`crate::Page::goto`].
     pub async fn goto(&self, url: &str) -> Result<(), Error> {
+        self.goto_with(url, &GotoOptions::new()).await
+    }
+
+    /// Navigates the page to `url` and waits as `options` say, within their timeout: as
+    /// [`crate::Page::goto_with`].
+    pub async fn goto_with(&self, url: &str, options: &GotoOptions) -> Result<(), Error> {
+        // Before any command, so that no event of this navigation is missed.
+        let mut navigation =
+            Navigation::start(&self.connection.shared, self, url, options, self.timeout());
         if !self.lifecycle.swap(true, Ordering::Relaxed) {
-            let enabled = self.call(&page::EnableParams::new()).await;
+            let enabled = self
+                .call_with(&page::EnableParams::new(), navigation.left())
+                .await;
             let on = match enabled {
                 Ok(_) => self
-                    .call(&page::SetLifecycleEventsEnabledParams::new(true))
+                    .call_with(
+                        &page::SetLifecycleEventsEnabledParams::new(true),
+                        navigation.left(),
+                    )
                     .await
                     .map(drop),
                 Err(err) => Err(err),
             };
             if let Err(err) = on {
                 self.lifecycle.store(false, Ordering::Relaxed);
-                return Err(err);
+                return Err(navigation.failed_command(err));
             }
         }
-        let timeout = self.connection.timeout;
-        let deadline = Instant::now() + timeout;
-        // Before the command, so that no event of this navigation is missed.
-        let watch = Watch::start(&self.connection.shared, self, url);
-        let navigated = self.call(&page::NavigateParams::new(url)).await?;
-        let Some(loader) = watch.loader(navigated)? else {
+        if navigation.watches_network() {
+            self.call_with(&network::EnableParams::new(), navigation.left())
+                .await
+                .map_err(|err| navigation.failed_command(err))?;
+        }
+        let navigated = self
+            .call_with(&page::NavigateParams::new(url), navigation.left())
+            .await;
+        if !navigation.navigated(navigated)? {
             return Ok(());
-        };
+        }
         loop {
-            let left = deadline.saturating_duration_since(Instant::now());
-            let event =
-                match ::tokio::time::timeout(left, poll_fn(|cx| watch.queue.poll_recv(cx))).await {
-                    Ok(event) => event,
-                    Err(_) => Err(RecvError::Timeout(timeout)),
-                };
-            if let Some(outcome) = watch.outcome(&loader, event, timeout) {
+            let now = Instant::now();
+            if let Some(outcome) = navigation.check(now) {
+                return outcome;
+            }
+            let wait = navigation.wake_at().saturating_duration_since(now);
+            let next = poll_fn(|cx| navigation.queue().poll_recv(cx));
+            // A wait that ends by the clock says nothing: `check` tells the time.
+            let Ok(event) = ::tokio::time::timeout(wait, next).await else {
+                continue;
+            };
+            if let Some(outcome) = navigation.feed(event, Instant::now()) {
                 return outcome;
             }
         }
@@ -528,11 +547,24 @@ impl<E: EventSet + Clone + Send + 'static> Page<E> {
 
     /// A PNG image of the page's viewport (`Page.captureScreenshot`).
     pub async fn screenshot(&self) -> Result<Vec<u8>, Error> {
-        Ok(self
-            .call(&page::CaptureScreenshotParams::new())
+        self.screenshot_with(&ScreenshotOptions::new()).await
+    }
+
+    /// An image of the page as `options` say: as [`crate::Page::screenshot_with`].
+    pub async fn screenshot_with(&self, options: &ScreenshotOptions) -> Result<Vec<u8>, Error> {
+        options.check()?;
+        let content = match options.full_page {
+            true => Some(
+                self.call(&page::GetLayoutMetricsParams::new())
+                    .await?
+                    .css_content_size,
+            ),
+            false => None,
+        };
+        self.call(&options.params(content.as_ref()))
             .await?
             .data
-            .into())
+            .into_image()
     }
 
     /// Evaluates `expression` in the page and decodes its value as `T`: as

@@ -34,9 +34,17 @@ pub struct WebSocketTransport {
     closes_on_drop: bool,
 }
 
-/// The WebSocket address of a browser endpoint: a `ws://HOST:PORT/devtools/browser/..` address
-/// as it is, or for `http://HOST:PORT` the `webSocketDebuggerUrl` that its `/json/version`
-/// names.
+/// The WebSocket address of a DevTools endpoint, within `timeout`:
+///
+/// - `ws://..`: any WebSocket address (a browser's `ws://HOST:PORT/devtools/browser/..`, a
+///   page's `ws://HOST:PORT/devtools/page/..`, Node.js's `ws://HOST:PORT/UUID`), used as it
+///   is given.
+/// - `http://HOST:PORT`, a browser's HTTP endpoint: the `webSocketDebuggerUrl` that its
+///   `/json/version` names, the browser's own.
+/// - `http://HOST:PORT`, a single-target HTTP endpoint, such as Node.js's `--inspect`, whose
+///   `/json/version` names no WebSocket: the `webSocketDebuggerUrl` of the one target its
+///   `/json/list` names. When it lists several, this fails with [`Error::Endpoint`] listing
+///   each target's type, title and address: connect to one of them by its `ws://` address.
 pub fn resolve_endpoint(endpoint: &str, timeout: Duration) -> Result<String, Error> {
     let endpoint_error = |reason: String| Error::Endpoint {
         url: endpoint.to_owned(),
@@ -50,10 +58,18 @@ pub fn resolve_endpoint(endpoint: &str, timeout: Duration) -> Result<String, Err
         "http" => {
             let host_port = with_port(rest.split('/').next().unwrap_or(""), 80);
             let endpoint = Endpoint::from_authority(&host_port).map_err(endpoint_error)?;
-            let discovered = Client::new(endpoint, timeout)
+            let client = Client::new(endpoint, timeout);
+            let version = client
                 .version()
-                .and_then(|version| version.web_socket_debugger_url().map(str::to_owned));
-            discovered.map_err(|err| endpoint_error(err.to_string()))
+                .map_err(|err| endpoint_error(err.to_string()))?;
+            if let Some(url) = version.field("webSocketDebuggerUrl") {
+                return Ok(url.to_owned());
+            }
+            // A server of one target (Node.js) names its WebSocket in `/json/list` only.
+            let targets = client
+                .list()
+                .map_err(|err| endpoint_error(err.to_string()))?;
+            only_target(&targets).map_err(endpoint_error)
         }
         "wss" | "https" => Err(endpoint_error(
             "TLS is not supported: use ws:// or http:// (DevTools listens on plain TCP)".into(),
@@ -62,6 +78,40 @@ pub fn resolve_endpoint(endpoint: &str, timeout: Duration) -> Result<String, Err
             "unsupported scheme {other:?}: expected ws://HOST:PORT/devtools/browser/.. or \
              http://HOST:PORT"
         ))),
+    }
+}
+
+/// The WebSocket address of the one target of `/json/list`, or why there is none to choose.
+fn only_target(targets: &[discovery::ListedTarget]) -> Result<String, String> {
+    let addresses: Vec<(&discovery::ListedTarget, &str)> = targets
+        .iter()
+        .filter_map(|target| Some((target, target.web_socket_debugger_url()?)))
+        .collect();
+    match addresses.as_slice() {
+        [(_, url)] => Ok((*url).to_owned()),
+        [] => Err(format!(
+            "/json/version names no WebSocket (`webSocketDebuggerUrl`), and /json/list names \
+             none either ({} target(s) listed, none open to a client)",
+            targets.len()
+        )),
+        several => {
+            let listed: Vec<String> = several
+                .iter()
+                .map(|(target, url)| {
+                    format!(
+                        "{} {:?}: {url}",
+                        target.target_type().unwrap_or("?"),
+                        target.title().unwrap_or_default()
+                    )
+                })
+                .collect();
+            Err(format!(
+                "/json/version names no WebSocket, and /json/list names {} targets; connect to \
+                 one of them by its ws:// address: {}",
+                several.len(),
+                listed.join("; ")
+            ))
+        }
     }
 }
 
@@ -333,6 +383,100 @@ mod tests {
     }
 
     const WAIT: Duration = Duration::from_secs(5);
+
+    /// An HTTP server on 127.0.0.1 that answers every `GET` with what `route` gives for its
+    /// path (a 404 for `None`); returns its address, `http://127.0.0.1:PORT`.
+    fn http(route: fn(&str) -> Option<String>) -> String {
+        use std::io::{BufRead, BufReader};
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let address = format!("http://{}", listener.local_addr().unwrap());
+        std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                let Ok(mut stream) = stream else { return };
+                let mut request = String::new();
+                let _ = BufReader::new(&stream).read_line(&mut request);
+                let path = request.split_whitespace().nth(1).unwrap_or_default();
+                let answer = match route(path) {
+                    Some(body) => format!(
+                        "HTTP/1.1 200 OK\r\nContent-Length: {}\r\n\r\n{body}",
+                        body.len()
+                    ),
+                    None => "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n".into(),
+                };
+                let _ = stream.write_all(answer.as_bytes());
+            }
+        });
+        address
+    }
+
+    const NODE_VERSION: &str = r#"{"Browser": "node.js/v20.20.2", "Protocol-Version": "1.1"}"#;
+
+    #[test]
+    fn an_http_endpoint_of_one_target_resolves_to_that_target() {
+        let address = http(|path| match path {
+            "/json/version" => Some(NODE_VERSION.into()),
+            "/json/list" => Some(
+                r#"[{"id": "4c", "type": "node", "title": "app.js",
+                     "webSocketDebuggerUrl": "ws://127.0.0.1:9229/4c"}]"#
+                    .into(),
+            ),
+            _ => None,
+        });
+        assert_eq!(
+            resolve_endpoint(&address, WAIT).unwrap(),
+            "ws://127.0.0.1:9229/4c"
+        );
+    }
+
+    #[test]
+    fn a_browser_endpoint_resolves_through_its_version_without_the_list() {
+        let address = http(|path| {
+            match path {
+            "/json/version" => Some(
+                r#"{"Browser": "Chrome/1", "webSocketDebuggerUrl": "ws://127.0.0.1:1/devtools/browser/b"}"#
+                    .into(),
+            ),
+            _ => None,
+        }
+        });
+        assert_eq!(
+            resolve_endpoint(&address, WAIT).unwrap(),
+            "ws://127.0.0.1:1/devtools/browser/b"
+        );
+    }
+
+    #[test]
+    fn an_http_endpoint_of_several_targets_or_none_is_an_error_that_lists_them() {
+        let several = http(|path| match path {
+            "/json/version" => Some(NODE_VERSION.into()),
+            "/json/list" => Some(
+                r#"[{"type": "node", "title": "a.js", "webSocketDebuggerUrl": "ws://h:1/a"},
+                    {"type": "node", "title": "b.js", "webSocketDebuggerUrl": "ws://h:1/b"},
+                    {"type": "node", "title": "c.js"}]"#
+                    .into(),
+            ),
+            _ => None,
+        });
+        let err = resolve_endpoint(&several, WAIT).unwrap_err().to_string();
+        assert_eq!(
+            err,
+            format!(
+                "cannot connect to {several}: /json/version names no WebSocket, and /json/list \
+                 names 2 targets; connect to one of them by its ws:// address: \
+                 node \"a.js\": ws://h:1/a; node \"b.js\": ws://h:1/b"
+            )
+        );
+        let none = http(|path| match path {
+            "/json/version" => Some(NODE_VERSION.into()),
+            "/json/list" => Some("[]".into()),
+            _ => None,
+        });
+        let err = resolve_endpoint(&none, WAIT).unwrap_err().to_string();
+        assert!(
+            err.contains("/json/list names none either (0 target(s) listed"),
+            "{err}"
+        );
+    }
 
     #[test]
     fn a_binary_message_that_is_not_utf8_is_one_bad_message_and_the_next_ones_arrive() {

@@ -24,7 +24,9 @@ use crate::recording::script;
 /// - `flood`: once the page navigates, sends `backgroundSync` events as fast as it can;
 /// - `hostile`: once the page navigates, sends [`hostile_events`];
 /// - `die`: once the page navigates, sends 3 events and exits with status 3;
-/// - `stall`: answers nothing.
+/// - `stall`: answers nothing;
+/// - `slow-cleanup`: answers the first command of the clean-up (recording turned off) after
+///   [`SLOW_CLEANUP`], and nothing after it but `Browser.close`, which it exits on.
 pub const BEHAVIOUR: &str = "CDP_RECORDER_FAKE_BROWSER";
 
 /// A file the fake browser appends the method of every command it receives to.
@@ -32,6 +34,9 @@ pub const LOG: &str = "CDP_RECORDER_FAKE_LOG";
 
 /// The page's session.
 pub const SESSION: &str = "S1";
+
+/// How long `slow-cleanup` keeps the clean-up's first command waiting.
+pub const SLOW_CLEANUP: Duration = Duration::from_secs(2);
 
 /// Not a test: the fake browser's entry point, which does nothing in a test run.
 #[test]
@@ -120,6 +125,8 @@ fn serve(behaviour: &str, input: File, output: File) -> i32 {
     });
     let mut input = BufReader::new(input);
     let mut navigated = false;
+    // For `slow-cleanup`: whether the clean-up has begun.
+    let mut cleaning_up = false;
     loop {
         let mut message = Vec::new();
         match input.read_until(0, &mut message) {
@@ -136,6 +143,20 @@ fn serve(behaviour: &str, input: File, output: File) -> i32 {
         }
         if behaviour == "stall" {
             continue;
+        }
+        if behaviour == "slow-cleanup" && navigated {
+            if method == "Browser.close" {
+                return 0;
+            }
+            if cleaning_up {
+                continue;
+            }
+            if method == "BackgroundService.setRecording"
+                && request["params"]["shouldRecord"] == Value::Bool(false)
+            {
+                cleaning_up = true;
+                std::thread::sleep(SLOW_CLEANUP);
+            }
         }
         let result = match method.as_str() {
             "Target.createTarget" => json!({ "targetId": "T1" }),

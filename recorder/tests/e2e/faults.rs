@@ -199,6 +199,33 @@ fn a_stop_while_the_browser_is_slow_ends_the_setup_at_once() {
 }
 
 #[test]
+fn a_clean_up_that_runs_out_of_its_budget_says_so() {
+    // The clean-up's first command takes 2 s of its 5 s; the next one is never answered, and
+    // times out with the 3 s left.
+    let started = Instant::now();
+    let mut recording = record("slow-cleanup", &["--duration", "1"], Start::default());
+    let status = recording.wait_within(Duration::from_secs(30));
+    let elapsed = started.elapsed();
+    let stderr = recording.stderr_text();
+    assert_eq!(status.code(), Some(1), "{stderr}");
+    let last = stderr.lines().last().unwrap_or_default();
+    assert!(
+        last.starts_with(
+            "error: timed out after 5s waiting for the clean-up after recording (its budget, \
+             for all its commands): the response to `BackgroundService.stopObserving` (id "
+        ) && last.ends_with(") did not come"),
+        "{stderr}"
+    );
+    // The budget holds for the clean-up as a whole: 1 s of recording, 5 s of clean-up.
+    assert!(
+        elapsed >= Duration::from_secs(6) - Duration::from_millis(100)
+            && elapsed < Duration::from_secs(15),
+        "it took {elapsed:?}: {stderr}"
+    );
+    recording.assert_nothing_left();
+}
+
+#[test]
 fn a_browser_that_dies_still_gets_the_summary() {
     let mut recording = record("die", &["--json"], Start::default());
     let status = recording.wait();
