@@ -203,37 +203,19 @@ fn push_indent(out: &mut String, indent: usize) {
     }
 }
 
-/// The keys a schema holds facts in: names, types, values and flags. Everything else is prose
-/// (`description`) and is left out; a key that is neither is refused, so that nothing new
-/// reaches the shipped facts unread.
-const FACT_KEYS: &[&str] = &[
-    "source",
-    "version",
-    "major",
-    "minor",
-    "domain",
-    "id",
-    "name",
-    "experimental",
-    "deprecated",
-    "optional",
-    "dependencies",
-    "redirect",
-    "$ref",
-    "type",
-    "enum",
-    "items",
-    "properties",
-    "parameters",
-    "returns",
-    "types",
-    "commands",
-    "events",
-    "domains",
-];
-
-/// The keys that hold prose, dropped from the facts.
+/// The keys that hold prose, dropped from the facts. Every other key of [`KEY_ORDER`] holds a
+/// fact (a name, a type, a value or a flag); a key that is neither is refused, so that nothing
+/// new reaches the shipped facts unread.
 const PROSE_KEYS: &[&str] = &["description"];
+
+/// The keys the facts keep.
+fn fact_keys() -> Vec<&'static str> {
+    KEY_ORDER
+        .iter()
+        .copied()
+        .filter(|key| !PROSE_KEYS.contains(key))
+        .collect()
+}
 
 /// A line of the facts file is kept to about this many characters where it can be.
 const LINE_WIDTH: usize = 100;
@@ -280,7 +262,7 @@ fn strip_prose(name: &str, value: &Value, path: &mut Vec<String>) -> Result<Valu
                 if PROSE_KEYS.contains(&key.as_str()) {
                     continue;
                 }
-                if !FACT_KEYS.contains(&key.as_str())
+                if !KEY_ORDER.contains(&key.as_str())
                     && path.first().map(String::as_str) != Some("source")
                 {
                     let at = if path.is_empty() {
@@ -294,7 +276,7 @@ fn strip_prose(name: &str, value: &Value, path: &mut Vec<String>) -> Result<Valu
                             "unknown key `{key}` at {at}: the facts writer keeps only the keys \
                              it knows to be facts ({}) and drops `description`; teach it \
                              whether this one is a fact or prose",
-                            FACT_KEYS.join(", ")
+                            fact_keys().join(", ")
                         ),
                     });
                 }
