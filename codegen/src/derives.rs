@@ -1,14 +1,16 @@
 //! Pass: which optional traits (`Eq`, `Hash`, `Copy`, `Default`) each generated type derives.
 //!
-//! Every generated type derives `Debug`, `Clone` and `PartialEq`. On top of those, a type gets
-//! `Eq` and `Hash` unless it holds a float or a JSON value, `Copy` when all it holds is `Copy`
-//! and nothing is boxed, and `Default` when it is a struct whose fields are all optional. The
-//! answer for a type depends on the types it holds, cycles included, so it is found as a fixed
-//! point over the whole model rather than type by type.
+//! Every generated type derives `Debug`, `Clone` and `PartialEq`. On top of those, a string enum
+//! gets `Eq` and `Hash`; a newtype gets `Eq` and `Hash` unless what it wraps holds a float, a
+//! JSON value or a struct, and `Copy` when what it wraps is `Copy` and not boxed; a struct gets
+//! `Default` when its fields are all optional, and never `Eq`, `Hash` or `Copy` (they cost the
+//! full protocol's crate more compile time than they are worth: DESIGN.md, 2026-12-03). The
+//! answer for a newtype depends on the types it holds, cycles included, so it is found as a
+//! fixed point over the whole model rather than type by type.
 //!
-//! The pipeline stores the answer on the model ([`Model::derives`]). [`Derives::obstacles`] is
-//! the one rule: the emitter derives what it allows, and `diff` compares what it allows in two
-//! versions and follows what it names to explain a change.
+//! The pipeline stores the answer on the model ([`Model::derives`]). [`Derives::traits`] is the
+//! one rule: the emitter derives what it gives, and `diff` compares what it gives in two
+//! versions, and follows what [`Derives::obstacles`] names to explain a change.
 
 use std::fmt;
 
@@ -96,6 +98,15 @@ pub enum Shape<'a> {
 }
 
 impl<'a> Shape<'a> {
+    /// Whether a type of this shape never derives `tr`, whatever it holds: a struct never derives
+    /// `Eq`, `Hash` or `Copy`.
+    pub fn never_derives(self, tr: Trait) -> bool {
+        matches!(
+            (self, tr),
+            (Shape::Struct(_), Trait::Eq | Trait::Hash | Trait::Copy)
+        )
+    }
+
     /// The shape of a named type.
     pub fn of(kind: &'a TypeKind) -> Shape<'a> {
         match kind {
@@ -132,9 +143,9 @@ pub enum Obstacle<'a> {
 /// Empty (no named type derives anything optional) until the pass has run.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Derives {
-    /// The named types that can derive `Eq` and `Hash`.
+    /// The named types that can derive `Eq` and `Hash` (string enums and newtypes).
     eq: TypeSet,
-    /// The named types that can derive `Copy`.
+    /// The named types that can derive `Copy` (newtypes).
     copy: TypeSet,
 }
 
@@ -170,21 +181,23 @@ pub fn analyse(model: &Model) -> Derives {
 }
 
 impl Derives {
-    /// The optional traits a type of this shape derives.
+    /// The optional traits a type of this shape derives: those it may derive
+    /// ([`Shape::never_derives`]) and that nothing in it keeps from deriving.
     pub fn traits(&self, shape: Shape<'_>) -> Traits {
         Trait::ALL
             .into_iter()
-            .filter(|tr| self.obstacle(shape, *tr).is_none())
+            .filter(|tr| !shape.never_derives(*tr) && self.obstacle(shape, *tr).is_none())
             .collect()
     }
 
-    /// What keeps a type of this shape from deriving `tr`, or `None` when it derives it.
+    /// What keeps a type of this shape from deriving `tr`, or `None` when nothing in it does
+    /// (a struct still never derives `Eq`, `Hash` or `Copy`: [`Shape::never_derives`]).
     pub fn obstacle<'a>(&self, shape: Shape<'a>, tr: Trait) -> Option<Obstacle<'a>> {
         self.obstacles(shape, tr).into_iter().next()
     }
 
-    /// Everything that keeps a type of this shape from deriving `tr`, fields in schema order;
-    /// empty when it derives it.
+    /// Everything in a type of this shape that keeps it from deriving `tr`, fields in schema
+    /// order; empty when nothing in it does (see [`Derives::obstacle`]).
     pub fn obstacles<'a>(&self, shape: Shape<'a>, tr: Trait) -> Vec<Obstacle<'a>> {
         match (shape, tr) {
             (Shape::Struct(fields), Trait::Eq | Trait::Hash) => fields
@@ -261,17 +274,16 @@ mod tests {
             eq: TypeSet::default(),
             copy: TypeSet::default(),
         };
+        // A struct derives `Default` at most, whatever its fields.
         let ints = [field("a", Ty::Integer, true), field("b", Ty::Boolean, true)];
-        assert_eq!(
-            names(derives.traits(Shape::Struct(&ints))),
-            ["Eq", "Hash", "Copy", "Default"]
-        );
+        assert_eq!(names(derives.traits(Shape::Struct(&ints))), ["Default"]);
+        for tr in [Trait::Eq, Trait::Hash, Trait::Copy] {
+            assert!(Shape::Struct(&ints).never_derives(tr));
+            assert!(derives.obstacles(Shape::Struct(&ints), tr).is_empty());
+        }
+        assert!(!Shape::Struct(&ints).never_derives(Trait::Default));
         let mixed = [field("a", Ty::Number, false), field("b", Ty::String, true)];
         assert_eq!(derives.traits(Shape::Struct(&mixed)), Traits::default());
-        assert!(matches!(
-            derives.obstacle(Shape::Struct(&mixed), Trait::Copy),
-            Some(Obstacle::Field(f)) if f.name == "b"
-        ));
         assert!(matches!(
             derives.obstacle(Shape::Struct(&mixed), Trait::Default),
             Some(Obstacle::Required(f)) if f.name == "a"
@@ -282,6 +294,35 @@ mod tests {
         };
         assert_eq!(names(derives.traits(newtype)), ["Eq", "Hash", "Copy"]);
         assert_eq!(names(derives.traits(Shape::Enum)), ["Eq", "Hash"]);
-        assert!(derives.traits(Shape::Struct(&[])).contains(Trait::Default));
+        assert_eq!(names(derives.traits(Shape::Struct(&[]))), ["Default"]);
+    }
+
+    #[test]
+    fn a_newtype_over_structs_is_not_eq_and_one_over_enums_is() {
+        let schema = r#"{"version": {"major": "1", "minor": "3"}, "domains": [{"domain": "D",
+            "types": [
+                {"id": "Entry", "type": "object", "properties": [{"name": "n", "type": "integer"}]},
+                {"id": "Kind", "type": "string", "enum": ["a", "b"]},
+                {"id": "Entries", "type": "array", "items": {"$ref": "Entry"}},
+                {"id": "Kinds", "type": "array", "items": {"$ref": "Kind"}},
+                {"id": "Count", "type": "integer"}
+            ]}]}"#;
+        let model = crate::Config::new()
+            .protocol_text("d.json", schema)
+            .model()
+            .unwrap();
+        let types = types_by_id(&model.domains);
+        let traits = |name: &str| {
+            let (_, def) = types
+                .iter()
+                .find(|(id, _)| id.name == name)
+                .expect("the type is in the model");
+            names(model.derives.traits(Shape::of(&def.kind)))
+        };
+        assert_eq!(traits("Entry"), Vec::<&str>::new());
+        assert_eq!(traits("Entries"), Vec::<&str>::new());
+        assert_eq!(traits("Kind"), ["Eq", "Hash"]);
+        assert_eq!(traits("Kinds"), ["Eq", "Hash"]);
+        assert_eq!(traits("Count"), ["Eq", "Hash", "Copy"]);
     }
 }

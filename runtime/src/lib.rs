@@ -14,7 +14,35 @@
 //! The crate does no I/O of its own: give [`Client`] the text your transport receives and send
 //! the text it returns (`cdp-transport` drives a real browser with it). Its dependencies are
 //! serde and serde_json (re-exported as [`serde_json`], for the protocol's `any` fields), and
-//! three small crates: `itoa`, `typeid` and `serde-transcode`.
+//! `itoa`. It is safe Rust (`#![forbid(unsafe_code)]`), and so is everything its macros expand
+//! to in generated code.
+//!
+//! # Generated types and serde
+//!
+//! Every generated type implements `Serialize` and `Deserialize`, for any serializer and
+//! deserializer: none reads or writes through a `serde_json::Value` first, and none needs a
+//! feature.
+//!
+//! - A struct decodes from a map (any deserializer that can hand one: serde_json's readers of a
+//!   `&str`, a `&[u8]` or an `io::Read`, `serde_json::from_value`, other self-describing
+//!   formats), in one pass, its fields in any order. A key the struct does not know is skipped
+//!   (and noted in a [`DriftReport`] when one is being made); a key sent twice keeps its last
+//!   value; an optional field that is `null` is `None`, except an optional `any` field, which
+//!   keeps it as `Some(Value::Null)`. A missing required field is an error that names it.
+//! - A struct encodes as a map of its fields in schema order, leaving out optional fields that
+//!   are `None`, and says up front how many entries it writes (a format that needs the length
+//!   of a map before its entries gets it).
+//! - A string enum is a string: a value the bindings do not know is kept in the fallback
+//!   variant, and written back unchanged. A newtype is what it wraps.
+//! - The protocol's `any` fields and objects without properties are `serde_json::Value`s and
+//!   maps, built by whatever deserializer reads them. [`UnknownEvent`] keeps an event's params
+//!   as raw JSON text ([`RawValue`]), which only serde_json's own deserializers can hand over:
+//!   the root `Event`'s [`EventSet`] impl and [`decode_message`] read it from a message's text.
+//!
+//! The fastest path is the one the protocol uses: [`decode_message`] and [`Response::decode`]
+//! read straight from the message's text with serde_json's `&str` reader (strings without
+//! escapes are borrowed while a key is matched, never copied), and [`encode_request`] writes
+//! with serde_json's writer into the request's buffer.
 //!
 //! # Features
 //!
@@ -56,11 +84,13 @@
 //! # Ok::<(), cdp_runtime::DecodeError>(())
 //! ```
 
+#![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+#[doc(hidden)]
+pub mod __private;
 mod binary;
 mod client;
-pub mod codegen;
 mod drift;
 mod error;
 mod event_of;

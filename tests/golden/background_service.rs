@@ -13,7 +13,7 @@ pub const PROTOCOL_VERSION: &str = "1.3";
     clippy::too_many_arguments
 )]
 pub mod background_service {
-    use ::cdp_runtime::codegen as __cdp;
+    use ::cdp_runtime::__private as __cdp;
     /// Names one background service. The services are independent of each other,
     /// but each is observed, recorded and cleared through the same commands.
     ///
@@ -47,7 +47,7 @@ pub mod background_service {
     /// One key and value of extra information attached to an event.
     ///
     /// Protocol type: [`BackgroundService.EventMetadata`](https://chromedevtools.github.io/devtools-protocol/tot/BackgroundService/#type-EventMetadata).
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct EventMetadata {
         /// Protocol field `key`.
         pub key: String,
@@ -105,7 +105,7 @@ pub mod background_service {
     /// Starts sending events for the given service.
     ///
     /// Protocol method: [`BackgroundService.startObserving`](https://chromedevtools.github.io/devtools-protocol/tot/BackgroundService/#method-startObserving).
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct StartObservingParams {
         /// Protocol field `service`.
         pub service: ServiceName,
@@ -116,14 +116,14 @@ pub mod background_service {
         service: ServiceName,
     });
     /// What [`BackgroundService.startObserving`](https://chromedevtools.github.io/devtools-protocol/tot/BackgroundService/#method-startObserving) returns.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Copy, Default)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct StartObservingReturns {}
     __cdp::object!(StartObservingReturns "the result of `BackgroundService.startObserving`" {});
     __cdp::command!(StartObservingParams -> StartObservingReturns "BackgroundService.startObserving");
     /// Stops sending events for the given service.
     ///
     /// Protocol method: [`BackgroundService.stopObserving`](https://chromedevtools.github.io/devtools-protocol/tot/BackgroundService/#method-stopObserving).
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct StopObservingParams {
         /// Protocol field `service`.
         pub service: ServiceName,
@@ -134,14 +134,14 @@ pub mod background_service {
         service: ServiceName,
     });
     /// What [`BackgroundService.stopObserving`](https://chromedevtools.github.io/devtools-protocol/tot/BackgroundService/#method-stopObserving) returns.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Copy, Default)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct StopObservingReturns {}
     __cdp::object!(StopObservingReturns "the result of `BackgroundService.stopObserving`" {});
     __cdp::command!(StopObservingParams -> StopObservingReturns "BackgroundService.stopObserving");
     /// Turns recording of the given service on or off.
     ///
     /// Protocol method: [`BackgroundService.setRecording`](https://chromedevtools.github.io/devtools-protocol/tot/BackgroundService/#method-setRecording).
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct SetRecordingParams {
         /// Protocol field `shouldRecord`.
         pub should_record: bool,
@@ -156,14 +156,14 @@ pub mod background_service {
         service: ServiceName,
     });
     /// What [`BackgroundService.setRecording`](https://chromedevtools.github.io/devtools-protocol/tot/BackgroundService/#method-setRecording) returns.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Copy, Default)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct SetRecordingReturns {}
     __cdp::object!(SetRecordingReturns "the result of `BackgroundService.setRecording`" {});
     __cdp::command!(SetRecordingParams -> SetRecordingReturns "BackgroundService.setRecording");
     /// Deletes every stored event of the given service.
     ///
     /// Protocol method: [`BackgroundService.clearEvents`](https://chromedevtools.github.io/devtools-protocol/tot/BackgroundService/#method-clearEvents).
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct ClearEventsParams {
         /// Protocol field `service`.
         pub service: ServiceName,
@@ -174,14 +174,14 @@ pub mod background_service {
         service: ServiceName,
     });
     /// What [`BackgroundService.clearEvents`](https://chromedevtools.github.io/devtools-protocol/tot/BackgroundService/#method-clearEvents) returns.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Copy, Default)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ClearEventsReturns {}
     __cdp::object!(ClearEventsReturns "the result of `BackgroundService.clearEvents`" {});
     __cdp::command!(ClearEventsParams -> ClearEventsReturns "BackgroundService.clearEvents");
     /// Sent when recording of a service was turned on or off.
     ///
     /// Protocol event: [`BackgroundService.recordingStateChanged`](https://chromedevtools.github.io/devtools-protocol/tot/BackgroundService/#event-recordingStateChanged).
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct RecordingStateChangedEvent {
         /// Protocol field `isRecording`.
         pub is_recording: bool,
@@ -214,7 +214,7 @@ pub mod background_service {
 /// Protocol domain: [`Network`](https://chromedevtools.github.io/devtools-protocol/tot/Network/).
 #[allow(clippy::module_inception)]
 pub mod network {
-    use ::cdp_runtime::codegen as __cdp;
+    use ::cdp_runtime::__private as __cdp;
     /// A UTC time in seconds since January 1, 1970.
     ///
     /// Protocol type: [`Network.TimeSinceEpoch`](https://chromedevtools.github.io/devtools-protocol/tot/Network/#type-TimeSinceEpoch).
@@ -229,7 +229,7 @@ pub mod network {
 /// Protocol domain: [`ServiceWorker`](https://chromedevtools.github.io/devtools-protocol/tot/ServiceWorker/).
 #[allow(clippy::module_inception)]
 pub mod service_worker {
-    use ::cdp_runtime::codegen as __cdp;
+    use ::cdp_runtime::__private as __cdp;
     /// Protocol type: [`ServiceWorker.RegistrationID`](https://chromedevtools.github.io/devtools-protocol/tot/ServiceWorker/#type-RegistrationID).
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct RegistrationId(pub String);
@@ -270,14 +270,14 @@ impl ::cdp_runtime::EventSet for Event {
         params: D,
     ) -> ::std::result::Result<Self, D::Error>
     where
-        D: ::cdp_runtime::codegen::serde::Deserializer<'de>,
+        D: ::cdp_runtime::__private::serde::Deserializer<'de>,
     {
         let (domain, name) = method.split_once('.').unwrap_or((method, ""));
         match domain {
             "BackgroundService" => {
                 match name {
                     "recordingStateChanged" => {
-                        <background_service::RecordingStateChangedEvent as ::cdp_runtime::codegen::serde::Deserialize>::deserialize(
+                        <background_service::RecordingStateChangedEvent as ::cdp_runtime::__private::serde::Deserialize>::deserialize(
                                 params,
                             )
                             .map(|event| Self::BackgroundService(
@@ -285,7 +285,7 @@ impl ::cdp_runtime::EventSet for Event {
                             ))
                     }
                     "backgroundServiceEventReceived" => {
-                        <background_service::BackgroundServiceEventReceivedEvent as ::cdp_runtime::codegen::serde::Deserialize>::deserialize(
+                        <background_service::BackgroundServiceEventReceivedEvent as ::cdp_runtime::__private::serde::Deserialize>::deserialize(
                                 params,
                             )
                             .map(|event| Self::BackgroundService(
@@ -294,10 +294,10 @@ impl ::cdp_runtime::EventSet for Event {
                                 ),
                             ))
                     }
-                    _ => ::cdp_runtime::codegen::unknown_event(method, params),
+                    _ => ::cdp_runtime::__private::unknown_event(method, params),
                 }
             }
-            _ => ::cdp_runtime::codegen::unknown_event(method, params),
+            _ => ::cdp_runtime::__private::unknown_event(method, params),
         }
     }
     fn method(&self) -> &str {

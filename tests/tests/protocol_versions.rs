@@ -674,7 +674,7 @@ mod harness;
 #[path = "roundtrip/schema.rs"]
 mod schema;
 
-use cdp_runtime::codegen::serde::{{de::DeserializeOwned, Serialize}};
+use cdp_runtime::__private::serde::{{de::DeserializeOwned, Serialize}};
 use cdp_runtime::{{decode_message, Message}};
 use protocol_versions::{module}::Event;
 
@@ -794,8 +794,8 @@ fn decode_bin_rs(decoders: &[Decoder]) -> String {
 
 use std::io::Write as _;
 
-use cdp_runtime::codegen::serde::Serialize;
-use cdp_runtime::codegen::serde_json::{{self, json, Value}};
+use cdp_runtime::__private::serde::Serialize;
+use cdp_runtime::serde_json::{{self, json, Value}};
 use cdp_runtime::{{DecodeError, DriftReport, Response, UnknownEvent}};
 
 fn main() {{
@@ -1022,7 +1022,7 @@ fn decoder_module(decoder: &Decoder) -> String {
         r#"
 /// The bindings of {title}.
 mod {module} {{
-    use cdp_runtime::codegen::serde_json::Value;
+    use cdp_runtime::serde_json::Value;
     use cdp_runtime::{{DriftReport, EventSet as _, Message}};
     use protocol_versions::{module} as p;
 

@@ -87,9 +87,9 @@ pub fn root_event(code: &mut Code, ctx: &Ctx<'_>) {
          D::Error>",
     );
     code.line("where");
-    code.line("    D: ::cdp_runtime::codegen::serde::Deserializer<'de>,");
+    code.line("    D: ::cdp_runtime::__private::serde::Deserializer<'de>,");
     code.open("{");
-    const UNKNOWN: &str = "::cdp_runtime::codegen::unknown_event(method, params)";
+    const UNKNOWN: &str = "::cdp_runtime::__private::unknown_event(method, params)";
     if domains.is_empty() {
         code.line(UNKNOWN);
     } else {
@@ -104,7 +104,7 @@ pub fn root_event(code: &mut Code, ctx: &Ctx<'_>) {
                     "event"
                 };
                 code.line(&format!(
-                    "{} => <{module}::{} as ::cdp_runtime::codegen::serde::Deserialize>::\
+                    "{} => <{module}::{} as ::cdp_runtime::__private::serde::Deserialize>::\
                      deserialize(params).map(|event| Self::{variant}({module}::Event::{}({held}))),",
                     lit(&event.name),
                     naming::event(&event.name),

@@ -1,6 +1,6 @@
 //! Stage 4: source text for the model, one unit per item kind.
 //!
-//! Each item is its definition, with docs, and one call of a macro of `cdp_runtime::codegen`
+//! Each item is its definition, with docs, and one call of a macro of `cdp_runtime::__private`
 //! (`object!`, `string_enum!`, `newtype!`, `command!`, `events!`) that expands to its impls.
 //!
 //! The text is written laid out, a line per attribute, field, statement and macro entry, with
@@ -8,7 +8,7 @@
 //! feature then lays it out as rustfmt would (`crate::format`). Identifiers come from
 //! [`naming`], which escapes keywords, and string literals from [`lit`]: the rest is fixed text.
 //!
-//! Inside a domain module, outside items are named through `__cdp` (`use ::cdp_runtime::codegen
+//! Inside a domain module, outside items are named through `__cdp` (`use ::cdp_runtime::__private
 //! as __cdp`), except the standard names the prelude gives (`String`, `Vec`, `Option`, `Box`):
 //! those are written bare unless the module defines a type of the same name, where they are
 //! written `__cdp::String` (see [`Ctx::std`]). Derive macros live in the macro namespace, which
@@ -214,7 +214,7 @@ impl Ctx<'_> {
         docs::item_docs(code, &domain.meta, &extra);
         code.line(&lints::allow_attr(self.model, domain));
         code.open(&format!("pub mod {} {{", naming::module(&domain.name)));
-        code.line("use ::cdp_runtime::codegen as __cdp;");
+        code.line("use ::cdp_runtime::__private as __cdp;");
         for ty in &domain.types {
             self.type_def(code, domain, ty);
         }

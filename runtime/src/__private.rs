@@ -1,8 +1,9 @@
-//! What generated code uses, in one stable place.
+//! What generated code uses, in one place: not public API.
 //!
-//! Generated bindings name only `::cdp_runtime::codegen::..` paths, so a crate that holds them
-//! needs no direct dependency on `serde` or `serde_json`. Nothing here is meant to be called by
-//! hand.
+//! Generated bindings name only `::cdp_runtime::__private::..` paths (as `__cdp::..`), so a crate
+//! that holds them needs no direct dependency on `serde` or `serde_json`. Nothing here is meant
+//! to be used by hand, and anything here may change in any release, as the generator that
+//! writes calls to it changes with it (the same version of `cdp-codegen` and `cdp-runtime`).
 //!
 //! Most of what each generated item needs besides its definition is written once, here: the
 //! macros of [`macros`] expand to the impls of a struct (`object!`), a string enum
@@ -10,13 +11,16 @@
 //! (`events!`), and the code they expand to calls the generic helpers below. Generated text is
 //! then mostly the definitions and their docs.
 //!
-//! Structs decode from static tables of their fields ([`Table`]), through one loop for all of
-//! them: what a struct adds to a program is its table, not a decoder of its own.
+//! Structs decode through one loop for all of them ([`read_fields`]): what a struct adds is the
+//! list of its keys and a slot per field, not a decoder of its own (see the `object` module).
+//! Everything here, and everything the macros expand to, is safe code.
 
 pub mod macros;
-mod table;
+mod object;
 
-pub use table::{deserialize_table, serialize_table, Field, FieldVt, OutVt, Table, MAX_FIELDS};
+pub use object::{
+    read_fields, serialize_fields, unset, Any, Opt, Out, Skip, Slot, Struct, StructVisitor,
+};
 
 pub use crate::{
     __command as command, __events as events, __newtype as newtype, __object as object,
@@ -163,29 +167,6 @@ impl<'de> Deserialize<'de> for FieldKey<'de> {
 
         deserializer.deserialize_identifier(KeyVisitor)
     }
-}
-
-/// The kinds of a struct field, as `object!` names them, each with the constructor of its
-/// [`Field`] entry.
-///
-/// `req`: required. `opt`: optional, left out when `None`, and `null` reads as absent. `any`: an
-/// optional `any`, whose explicit `null` is kept as `Some(Value::Null)`, so it encodes back as
-/// `null` rather than disappearing.
-pub mod req {
-    pub use super::table::required as field;
-    pub use super::table::required_out as out;
-}
-
-/// An optional field: see [`req`].
-pub mod opt {
-    pub use super::table::optional as field;
-    pub use super::table::optional_out as out;
-}
-
-/// An optional `any` field: see [`req`].
-pub mod any {
-    pub use super::table::any as field;
-    pub use super::table::any_out as out;
 }
 
 /// Skips the value of a key the struct described by `what` (`` an object: `Network.Response` ``)

@@ -4,12 +4,15 @@
 //! Inside them every path is absolute (`$crate::..`, `::core::..`): a protocol type named
 //! `Option` or `Result` in the calling module changes nothing.
 
-/// `Serialize` and `Deserialize` of a struct, its [`Table`](crate::codegen::Table), and for
-/// values users build, `new` and setters.
+/// `Serialize` and `Deserialize` of a struct, its [`Struct`](crate::__private::Struct) impl,
+/// and for values users build, `new` and setters.
 ///
-/// The struct decodes and encodes through its table (see [`Table`](crate::codegen::Table)):
-/// the fields listed must be all of the struct's, which the table checks by naming each of
-/// them in a pattern.
+/// The struct decodes through [`read_fields`](crate::__private::read_fields), one loop for all
+/// structs, and encodes through [`serialize_fields`](crate::__private::serialize_fields): what it
+/// adds is the list of its keys, a slot per field and a struct literal. Its fields must be those
+/// listed, each once, or the struct literal does not compile; and it must be a struct, as the
+/// encoder reads its fields (a union's would need `unsafe`, which nothing here has). The kind of
+/// each field is matched literally: `req`, `opt` or `any`.
 ///
 /// ```text
 /// object!(Name "what it is, for errors" {
@@ -26,62 +29,77 @@
 #[macro_export]
 macro_rules! __object {
     ($name:ident $what:literal {}) => {
-        impl $crate::codegen::serde::Serialize for $name {
+        impl $crate::__private::serde::Serialize for $name {
             fn serialize<S>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error>
             where
-                S: $crate::codegen::serde::Serializer,
+                S: $crate::__private::serde::Serializer,
             {
-                $crate::codegen::serialize_empty(serializer)
+                $crate::__private::serialize_empty(serializer)
             }
         }
-        impl<'de> $crate::codegen::serde::Deserialize<'de> for $name {
+        impl<'de> $crate::__private::serde::Deserialize<'de> for $name {
             fn deserialize<D>(deserializer: D) -> ::core::result::Result<Self, D::Error>
             where
-                D: $crate::codegen::serde::Deserializer<'de>,
+                D: $crate::__private::serde::Deserializer<'de>,
             {
-                $crate::codegen::deserialize_empty(deserializer, $what).map(|()| $name {})
+                $crate::__private::deserialize_empty(deserializer, $what).map(|()| $name {})
             }
         }
     };
     ($name:ident $what:literal { $($kind:ident $field:ident $key:literal),+ $(,)? }) => {
-        impl $crate::codegen::serde::Serialize for $name {
+        impl $crate::__private::serde::Serialize for $name {
             fn serialize<S>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error>
             where
-                S: $crate::codegen::serde::Serializer,
+                S: $crate::__private::serde::Serializer,
             {
-                $crate::codegen::serialize_table(self, serializer)
+                $crate::__private::serialize_fields(
+                    serializer,
+                    <Self as $crate::__private::Struct>::KEYS,
+                    &[$($crate::__object!(@out $kind &self.$field)),+],
+                )
             }
         }
-        impl<'de> $crate::codegen::serde::Deserialize<'de> for $name {
+        impl<'de> $crate::__private::serde::Deserialize<'de> for $name {
             fn deserialize<D>(deserializer: D) -> ::core::result::Result<Self, D::Error>
             where
-                D: $crate::codegen::serde::Deserializer<'de>,
+                D: $crate::__private::serde::Deserializer<'de>,
             {
-                $crate::codegen::deserialize_table(deserializer)
+                $crate::__private::serde::Deserializer::deserialize_map(
+                    deserializer,
+                    $crate::__private::StructVisitor::<Self>::NEW,
+                )
             }
         }
-        // SAFETY: the pattern below names every field of the struct, so that a field left out
-        // of this list does not compile; each entry takes its type from its field.
-        unsafe impl $crate::codegen::Table for $name {
+        impl $crate::__private::Struct for $name {
             const WHAT: &'static str = $what;
-            const FIELDS: &'static [$crate::codegen::Field] = {
-                fn _every_field(value: &$name) {
-                    let $name { $($field: _),+ } = value;
+            const KEYS: &'static [&'static str] = &[$($key),+];
+            fn visit<'de, A>(mut map: A) -> ::core::result::Result<Self, A::Error>
+            where
+                A: $crate::__private::serde::de::MapAccess<'de>,
+            {
+                // One tuple holds the slots, so that whatever ends the decoding early drops them
+                // all with one call.
+                let mut slots = ($($crate::__object!(@slot $kind),)+);
+                // An `if let` rather than `?`: with two thousand structs in the full protocol,
+                // the `Try` machinery of a `?` per struct costs the compiler more.
+                if let ::core::result::Result::Err(err) = {
+                    let ($(ref mut $field,)+) = slots;
+                    $crate::__private::read_fields(
+                        &mut map,
+                        $what,
+                        <Self as $crate::__private::Struct>::KEYS,
+                        &mut [$($field),+],
+                    )
+                } {
+                    return ::core::result::Result::Err(err);
                 }
-                let value = ::core::mem::MaybeUninit::<Self>::uninit();
-                let base = value.as_ptr();
-                // SAFETY: each entry gets the address of a field of the value at `base`; only
-                // addresses are taken, nothing is read.
-                &[$(unsafe {
-                    $crate::codegen::$kind::field(base, &raw const (*base).$field, $key)
-                },)+]
-            };
-            const OUT: &'static [&'static $crate::codegen::OutVt] = {
-                let value = ::core::mem::MaybeUninit::<Self>::uninit();
-                let base = value.as_ptr();
-                // SAFETY: as above.
-                &[$($crate::codegen::$kind::out(unsafe { &raw const (*base).$field }),)+]
-            };
+                // `read_fields` checked that every required slot is set.
+                #[allow(irrefutable_let_patterns)]
+                let ($($crate::__object!(@take $kind $field),)+) = slots else {
+                    return ::core::result::Result::Err($crate::__private::unset($what));
+                };
+                ::core::result::Result::Ok($name { $($field),+ })
+            }
         }
     };
     ($name:ident $what:literal { $($fields:tt)* } new {} $(set { $($set:tt)* })?) => {
@@ -108,6 +126,34 @@ macro_rules! __object {
             $crate::__object!(@set $($($set)*)?);
         }
     };
+    // The kinds of field, matched literally.
+    (@out req $value:expr) => {
+        $value
+    };
+    (@out opt $value:expr) => {
+        &$crate::__private::Skip($value)
+    };
+    (@out any $value:expr) => {
+        &$crate::__private::Skip($value)
+    };
+    (@slot req) => {
+        ::core::option::Option::None
+    };
+    (@slot opt) => {
+        $crate::__private::Opt(::core::option::Option::None)
+    };
+    (@slot any) => {
+        $crate::__private::Any(::core::option::Option::None)
+    };
+    (@take req $field:ident) => {
+        ::core::option::Option::Some($field)
+    };
+    (@take opt $field:ident) => {
+        $crate::__private::Opt($field)
+    };
+    (@take any $field:ident) => {
+        $crate::__private::Any($field)
+    };
     (@new $($(#[$attr:meta])* $opt:ident $key:literal: $opt_ty:ty),* $(,)? $(; $($req:ident)+)?) => {
         Self {
             $($($req: $req.into(),)+)?
@@ -128,7 +174,7 @@ macro_rules! __object {
 }
 
 /// The impls of a string enum, whose definition lists a variant per value and the fallback:
-/// `KNOWN` and `as_str`, [`StringEnum`](crate::codegen::StringEnum), `From<&str>`,
+/// `KNOWN` and `as_str`, [`StringEnum`](crate::__private::StringEnum), `From<&str>`,
 /// `From<String>`, `FromStr`,
 /// `Display`, `Serialize` and `Deserialize`.
 ///
@@ -152,7 +198,7 @@ macro_rules! __string_enum {
                 }
             }
         }
-        impl $crate::codegen::StringEnum for $name {
+        impl $crate::__private::StringEnum for $name {
             const NAME: &'static str = $protocol;
             const KNOWN: &'static [Self] = Self::KNOWN;
             const VALUES: &'static [&'static str] = &[$($value),*];
@@ -162,18 +208,18 @@ macro_rules! __string_enum {
         }
         impl ::core::convert::From<&str> for $name {
             fn from(value: &str) -> Self {
-                $crate::codegen::string_enum_from(value)
+                $crate::__private::string_enum_from(value)
             }
         }
         impl ::core::convert::From<::std::string::String> for $name {
             fn from(value: ::std::string::String) -> Self {
-                $crate::codegen::string_enum_from_string(value)
+                $crate::__private::string_enum_from_string(value)
             }
         }
         impl ::core::str::FromStr for $name {
             type Err = ::core::convert::Infallible;
             fn from_str(value: &str) -> ::core::result::Result<Self, Self::Err> {
-                ::core::result::Result::Ok($crate::codegen::string_enum_from(value))
+                ::core::result::Result::Ok($crate::__private::string_enum_from(value))
             }
         }
         impl ::core::fmt::Display for $name {
@@ -181,20 +227,20 @@ macro_rules! __string_enum {
                 f.write_str(self.as_str())
             }
         }
-        impl $crate::codegen::serde::Serialize for $name {
+        impl $crate::__private::serde::Serialize for $name {
             fn serialize<S>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error>
             where
-                S: $crate::codegen::serde::Serializer,
+                S: $crate::__private::serde::Serializer,
             {
                 serializer.serialize_str(self.as_str())
             }
         }
-        impl<'de> $crate::codegen::serde::Deserialize<'de> for $name {
+        impl<'de> $crate::__private::serde::Deserialize<'de> for $name {
             fn deserialize<D>(deserializer: D) -> ::core::result::Result<Self, D::Error>
             where
-                D: $crate::codegen::serde::Deserializer<'de>,
+                D: $crate::__private::serde::Deserializer<'de>,
             {
-                $crate::codegen::deserialize_string_enum(deserializer)
+                $crate::__private::deserialize_string_enum(deserializer)
             }
         }
     };
@@ -208,20 +254,20 @@ macro_rules! __string_enum {
 #[macro_export]
 macro_rules! __newtype {
     ($name:ident: $inner:ty $(, $extra:ident)*) => {
-        impl $crate::codegen::serde::Serialize for $name {
+        impl $crate::__private::serde::Serialize for $name {
             fn serialize<S>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error>
             where
-                S: $crate::codegen::serde::Serializer,
+                S: $crate::__private::serde::Serializer,
             {
-                $crate::codegen::serde::Serialize::serialize(&self.0, serializer)
+                $crate::__private::serde::Serialize::serialize(&self.0, serializer)
             }
         }
-        impl<'de> $crate::codegen::serde::Deserialize<'de> for $name {
+        impl<'de> $crate::__private::serde::Deserialize<'de> for $name {
             fn deserialize<D>(deserializer: D) -> ::core::result::Result<Self, D::Error>
             where
-                D: $crate::codegen::serde::Deserializer<'de>,
+                D: $crate::__private::serde::Deserializer<'de>,
             {
-                $crate::codegen::serde::Deserialize::deserialize(deserializer).map(Self)
+                $crate::__private::serde::Deserialize::deserialize(deserializer).map(Self)
             }
         }
         impl ::core::convert::From<$inner> for $name {
@@ -282,7 +328,7 @@ macro_rules! __events {
         pub enum Event {
             $(
                 #[doc = ::core::concat!("`", $method, "`", $crate::__held_note!($held))]
-                $variant($crate::codegen::$held::Hold<$event>),
+                $variant($crate::__private::$held::Hold<$event>),
             )+
         }
         impl Event {
@@ -310,14 +356,14 @@ macro_rules! __events {
             }
             impl ::core::convert::From<$event> for Event {
                 fn from(event: $event) -> Self {
-                    Self::$variant($crate::codegen::$held::wrap(event))
+                    Self::$variant($crate::__private::$held::wrap(event))
                 }
             }
             impl $crate::EventOf<super::Event> for $event {
                 fn from_set(event: &super::Event) -> ::core::option::Option<&Self> {
                     match event {
                         super::Event::$domain(Event::$variant(event)) => {
-                            ::core::option::Option::Some($crate::codegen::$held::get(event))
+                            ::core::option::Option::Some($crate::__private::$held::get(event))
                         }
                         _ => ::core::option::Option::None,
                     }
