@@ -444,18 +444,9 @@ fn a_removed_optional_field_breaks_the_source_wherever_it_was_and_never_the_wire
     ];
     for (path, edit) in cases {
         let diff = after(edit);
-        if path == "Shop.buy.returns.eta" {
-            // `eta` was the result's only `number`: the result becomes `Eq` and `Hash`.
-            assert_eq!(
-                found(&diff),
-                [
-                    (ChangeKind::FieldRemoved, path, SOURCE_ONLY),
-                    (ChangeKind::DeriveGained, "Shop.buy.returns", NEITHER),
-                ]
-            );
-        } else {
-            assert_sole(&diff, ChangeKind::FieldRemoved, path, SOURCE_ONLY);
-        }
+        // `eta` was the result's only `number`, but a struct derives no `Eq` or `Hash` either
+        // way: the removal is the only change.
+        assert_sole(&diff, ChangeKind::FieldRemoved, path, SOURCE_ONLY);
     }
 }
 
@@ -629,19 +620,13 @@ fn values_of_an_inline_enum_are_reported_under_the_field_that_holds_it() {
 fn a_primitive_type_change_breaks_the_source_and_the_wire_where_values_no_longer_fit() {
     // The browser takes the integers the old bindings send where it now wants a number.
     let diff = after(|s| field(command(s, "buy"), "parameters", "count")["type"] = "number".into());
-    assert_eq!(
-        found(&diff),
-        [
-            (
-                ChangeKind::TypeChanged,
-                "Shop.buy.parameters.count",
-                SOURCE_ONLY
-            ),
-            // An `f64` is neither `Eq` nor `Hash`.
-            (ChangeKind::DeriveLost, "Shop.buy.parameters", SOURCE_ONLY),
-        ]
+    // An `f64` is neither `Eq` nor `Hash`, but `BuyParams`, a struct, derives neither anyway.
+    let change = assert_sole(
+        &diff,
+        ChangeKind::TypeChanged,
+        "Shop.buy.parameters.count",
+        SOURCE_ONLY,
     );
-    let change = &diff.changes[0];
     assert!(
         change.message.contains("from `integer` to `number`"),
         "{change:?}"
@@ -846,17 +831,10 @@ fn a_field_that_must_now_be_boxed_breaks() {
         found(&diff),
         [
             (ChangeKind::OptionalFieldAdded, "Shop.Leaf.parent", NEITHER),
-            // A `Box` is not `Copy`: both ends of the cycle lose it. Neither shows in messages.
-            (ChangeKind::DeriveLost, "Shop.Leaf", SOURCE_ONLY),
+            // A `Box` is not `Copy`, but neither end of the cycle, both structs, was `Copy`: no
+            // derive changes.
             (ChangeKind::BoxingChanged, "Shop.Node.leaf", SOURCE_ONLY),
-            (ChangeKind::DeriveLost, "Shop.Node", SOURCE_ONLY),
         ]
-    );
-    let node = change_at(&diff, ChangeKind::DeriveLost, "Shop.Node");
-    assert_eq!(
-        node.message,
-        "`shop::Node` (type `Shop.Node`) no longer derives `Copy`: its field `leaf` is boxed (it \
-         closes a cycle of types)."
     );
 }
 
@@ -955,42 +933,143 @@ fn description_changes_are_ignored() {
 // ---------------------------------------------------------------------------------------------
 // Derived traits
 
+/// Asserts that every derive change of `diff` explains itself: a non-empty clause after the
+/// colon (lost) or after "before," (gained), that does not end a chain on an empty clause.
+fn assert_explained(diff: &Diff) {
+    for change in &diff.changes {
+        let separator = match change.kind {
+            ChangeKind::DeriveLost => ": ",
+            ChangeKind::DeriveGained => "; before, ",
+            _ => continue,
+        };
+        let why = change
+            .message
+            .split_once(separator)
+            .map(|(_, why)| why.trim_end_matches('.').trim())
+            .unwrap_or_default();
+        assert!(
+            !why.is_empty() && !why.ends_with(',') && !change.message.contains(", ."),
+            "{change:?}"
+        );
+    }
+}
+
 #[test]
-fn a_new_number_field_loses_eq_and_hash_on_its_type_and_on_what_holds_it() {
+fn a_new_number_field_in_a_struct_changes_no_derive_since_structs_have_no_eq_or_hash() {
     let diff = after(|s| {
         push(
             &mut ty(s, "Shop", "Item")["properties"],
             json!({ "name": "price", "type": "number", "optional": true }),
         )
     });
-    // `Shop.sold` holds an `Item` too, but its own `discount` is a `number` already.
+    // Neither `Shop.Item` nor `BuyParams`, which holds it, derived `Eq` or `Hash` before.
+    assert_sole(
+        &diff,
+        ChangeKind::OptionalFieldAdded,
+        "Shop.Item.price",
+        NEITHER,
+    );
+}
+
+/// The base schema with a newtype `Shop.Price` over `inner`, a newtype `Shop.Prices` over an
+/// array of it, and a field `Shop.Item.price` of it.
+fn with_price(inner: &str) -> Value {
+    let mut schema = base();
+    let types = &mut domain(&mut schema, "Shop")["types"];
+    push(types, json!({ "id": "Price", "type": inner }));
+    push(
+        types,
+        json!({ "id": "Prices", "type": "array", "items": { "$ref": "Price" } }),
+    );
+    push(
+        &mut ty(&mut schema, "Shop", "Item")["properties"],
+        json!({ "name": "price", "$ref": "Price", "optional": true }),
+    );
+    schema
+}
+
+#[test]
+fn a_newtype_that_becomes_a_number_loses_eq_and_hash_on_it_and_on_newtypes_over_arrays_of_it() {
+    let diff = diff_of(&with_price("string"), &with_price("number"), &[]);
+    // `Shop.Item`, the struct that holds a `Price`, had no `Eq` or `Hash` to lose. An `f64` is
+    // `Copy` where a `String` is not: `Price` gains `Copy`, not `Prices` (a `Vec`).
     assert_eq!(
         found(&diff),
         [
-            (ChangeKind::OptionalFieldAdded, "Shop.Item.price", NEITHER),
-            (ChangeKind::DeriveLost, "Shop.Item", SOURCE_ONLY),
-            (ChangeKind::DeriveLost, "Shop.buy.parameters", SOURCE_ONLY),
+            (ChangeKind::TypeChanged, "Shop.Price", BOTH),
+            (ChangeKind::DeriveLost, "Shop.Price", SOURCE_ONLY),
+            (ChangeKind::DeriveGained, "Shop.Price", NEITHER),
+            (ChangeKind::DeriveLost, "Shop.Prices", SOURCE_ONLY),
         ]
     );
-    let item = change_at(&diff, ChangeKind::DeriveLost, "Shop.Item");
-    assert_eq!(item.item, Item::Type);
     assert_eq!(
-        item.message,
-        "`shop::Item` (type `Shop.Item`) no longer derives `Eq` and `Hash`: its field `price` is \
-         `number` (`f64`)."
+        change_at(&diff, ChangeKind::DeriveGained, "Shop.Price").message,
+        "`shop::Price` (type `Shop.Price`) now derives `Copy`; before, it wrapped `string` \
+         (`String`)."
     );
-    assert!(item.source.reason.contains("`HashSet`"), "{item:?}");
+    let price = change_at(&diff, ChangeKind::DeriveLost, "Shop.Price");
+    assert_eq!(price.item, Item::Type);
     assert_eq!(
-        item.wire.reason,
+        price.message,
+        "`shop::Price` (type `Shop.Price`) no longer derives `Eq` and `Hash`: it wraps `number` \
+         (`f64`)."
+    );
+    assert!(price.source.reason.contains("`HashSet`"), "{price:?}");
+    assert_eq!(
+        price.wire.reason,
         "derived traits are Rust only: messages do not change"
     );
-    let params = change_at(&diff, ChangeKind::DeriveLost, "Shop.buy.parameters");
-    assert_eq!(params.item, Item::Command);
     assert_eq!(
-        params.message,
-        "`shop::BuyParams` (the parameters of command `Shop.buy`) no longer derives `Eq` and \
-         `Hash`: its field `item` is `Shop.Item`, whose field `price` is `number` (`f64`)."
+        change_at(&diff, ChangeKind::DeriveLost, "Shop.Prices").message,
+        "`shop::Prices` (type `Shop.Prices`) no longer derives `Eq` and `Hash`: it wraps an \
+         array of `Shop.Price`, which wraps `number` (`f64`)."
     );
+    assert_explained(&diff);
+}
+
+#[test]
+fn a_newtype_over_structs_derives_none_of_eq_hash_and_copy_and_says_structs_have_none() {
+    // `Shop.Spare` goes from a string to an array of `Shop.Item`, and `Toys.Ball` from a string
+    // to an object.
+    let to_structs = |s: &mut Value| {
+        *ty(s, "Shop", "Spare") = json!({
+            "id": "Spare", "type": "array", "items": { "$ref": "Item" }, "deprecated": true
+        });
+        *ty(s, "Toys", "Ball") = json!({
+            "id": "Ball", "type": "object", "properties": [{ "name": "size", "type": "integer" }]
+        });
+    };
+    let diff = after(to_structs);
+    assert_eq!(
+        paths_of(&diff, ChangeKind::DeriveLost),
+        ["Shop.Spare", "Toys.Ball"]
+    );
+    assert!(paths_of(&diff, ChangeKind::DeriveGained).is_empty());
+    assert_eq!(
+        change_at(&diff, ChangeKind::DeriveLost, "Shop.Spare").message,
+        "`shop::Spare` (type `Shop.Spare`) no longer derives `Eq` and `Hash`: it wraps an array \
+         of `Shop.Item`, a struct (structs derive neither `Eq`, `Hash` nor `Copy`)."
+    );
+    assert_eq!(
+        change_at(&diff, ChangeKind::DeriveLost, "Toys.Ball").message,
+        "`toys::Ball` (type `Toys.Ball`) no longer derives `Eq` and `Hash`: it is a struct \
+         (structs derive neither `Eq`, `Hash` nor `Copy`)."
+    );
+    assert_explained(&diff);
+    // The other way round, the gain is explained with the old version, the struct.
+    let mut new = base();
+    to_structs(&mut new);
+    let back = diff_of(&new, &base(), &[]);
+    assert_eq!(
+        paths_of(&back, ChangeKind::DeriveGained),
+        ["Shop.Spare", "Toys.Ball"]
+    );
+    assert_eq!(
+        change_at(&back, ChangeKind::DeriveGained, "Shop.Spare").message,
+        "`shop::Spare` (type `Shop.Spare`) now derives `Eq` and `Hash`; before, it wrapped an \
+         array of `Shop.Item`, a struct (structs derive neither `Eq`, `Hash` nor `Copy`)."
+    );
+    assert_explained(&back);
 }
 
 /// The base schema with `Shop.Leaf.size` of a new newtype `Shop.Count` over `inner`.
@@ -1006,15 +1085,14 @@ fn with_count(inner: &str) -> Value {
 }
 
 #[test]
-fn a_newtype_over_an_integer_that_becomes_a_string_loses_copy_through_every_holder() {
+fn a_newtype_over_an_integer_that_becomes_a_string_loses_copy_but_its_struct_holders_had_none() {
     let diff = diff_of(&with_count("integer"), &with_count("string"), &[]);
+    // `Shop.Leaf` and `Shop.Node`, which hold a `Count`, are structs: never `Copy`.
     assert_eq!(
         found(&diff),
         [
             (ChangeKind::TypeChanged, "Shop.Count", BOTH),
             (ChangeKind::DeriveLost, "Shop.Count", SOURCE_ONLY),
-            (ChangeKind::DeriveLost, "Shop.Leaf", SOURCE_ONLY),
-            (ChangeKind::DeriveLost, "Shop.Node", SOURCE_ONLY),
         ]
     );
     assert_eq!(
@@ -1022,11 +1100,7 @@ fn a_newtype_over_an_integer_that_becomes_a_string_loses_copy_through_every_hold
         "`shop::Count` (type `Shop.Count`) no longer derives `Copy`: it wraps `string` \
          (`String`)."
     );
-    assert_eq!(
-        change_at(&diff, ChangeKind::DeriveLost, "Shop.Node").message,
-        "`shop::Node` (type `Shop.Node`) no longer derives `Copy`: its field `leaf` is \
-         `Shop.Leaf`, whose field `size` is `Shop.Count`, which wraps `string` (`String`)."
-    );
+    assert_explained(&diff);
 }
 
 #[test]
@@ -1045,21 +1119,41 @@ fn the_reverse_change_gains_what_the_forward_one_loses_and_breaks_nothing_by_it(
         [
             (ChangeKind::TypeChanged, "Shop.Count", BOTH),
             (ChangeKind::DeriveGained, "Shop.Count", NEITHER),
-            (ChangeKind::DeriveGained, "Shop.Leaf", NEITHER),
-            (ChangeKind::DeriveGained, "Shop.Node", NEITHER),
         ]
     );
     // A gain is explained with the old version: what kept the trait away then.
     assert_eq!(
-        change_at(&backward, ChangeKind::DeriveGained, "Shop.Node").message,
-        "`shop::Node` (type `Shop.Node`) now derives `Copy`; before, its field `leaf` was \
-         `Shop.Leaf`, whose field `size` was `Shop.Count`, which wrapped `string` (`String`)."
+        change_at(&backward, ChangeKind::DeriveGained, "Shop.Count").message,
+        "`shop::Count` (type `Shop.Count`) now derives `Copy`; before, it wrapped `string` \
+         (`String`)."
     );
+    // The same for `Eq` and `Hash` through a newtype over an array.
+    let (string, number) = (with_price("string"), with_price("number"));
+    let forward = diff_of(&string, &number, &[]);
+    let backward = diff_of(&number, &string, &[]);
+    assert_eq!(
+        paths_of(&backward, ChangeKind::DeriveGained),
+        ["Shop.Price", "Shop.Prices"]
+    );
+    assert_eq!(
+        paths_of(&forward, ChangeKind::DeriveLost),
+        paths_of(&backward, ChangeKind::DeriveGained)
+    );
+    assert!(backward
+        .changes
+        .iter()
+        .all(|change| { change.kind != ChangeKind::DeriveGained || breaks(change) == NEITHER }));
+    assert_eq!(
+        change_at(&backward, ChangeKind::DeriveGained, "Shop.Prices").message,
+        "`shop::Prices` (type `Shop.Prices`) now derives `Eq` and `Hash`; before, it wrapped an \
+         array of `Shop.Price`, which wrapped `number` (`f64`)."
+    );
+    assert_explained(&backward);
 }
 
 #[test]
-fn a_required_field_in_a_result_loses_default_and_copy_though_readers_are_fine() {
-    // `close` returns nothing: `CloseReturns` is empty and derives every optional trait.
+fn a_required_field_in_a_result_loses_default_though_readers_are_fine() {
+    // `close` returns nothing: `CloseReturns` is empty and derives `Default`.
     let diff = after(|s| {
         command(s, "close")["returns"] = json!([{ "name": "closedAt", "type": "string" }])
     });
@@ -1072,64 +1166,44 @@ fn a_required_field_in_a_result_loses_default_and_copy_though_readers_are_fine()
                 NEITHER
             ),
             (ChangeKind::DeriveLost, "Shop.close.returns", SOURCE_ONLY),
-            (ChangeKind::DeriveLost, "Shop.close.returns", SOURCE_ONLY),
         ]
     );
-    let messages: Vec<&str> = diff.changes[1..]
-        .iter()
-        .map(|change| change.message.as_str())
-        .collect();
     assert_eq!(
-        messages,
-        [
-            "`shop::CloseReturns` (the result of command `Shop.close`) no longer derives `Copy`: \
-             its field `closedAt` is `string` (`String`).",
-            "`shop::CloseReturns` (the result of command `Shop.close`) no longer derives \
-             `Default`: its field `closedAt` is required.",
-        ]
+        diff.changes[1].message,
+        "`shop::CloseReturns` (the result of command `Shop.close`) no longer derives `Default`: \
+         its field `closedAt` is required."
     );
+    assert_explained(&diff);
 }
 
 #[test]
 fn an_inline_object_reports_its_traits_under_the_field_that_holds_it() {
+    // `fast` was the inline object's only required field: it gains `Default`. `BuyParams`,
+    // which holds it, still has required fields.
     let diff = after(|s| {
         let options = field(command(s, "buy"), "parameters", "options");
-        push(
-            &mut options["properties"],
-            json!({ "name": "ratio", "type": "number", "optional": true }),
-        );
+        field(options, "properties", "fast")["optional"] = true.into();
     });
     assert_eq!(
-        found(&diff),
-        [
-            (
-                ChangeKind::OptionalFieldAdded,
-                "Shop.buy.parameters.options.ratio",
-                NEITHER
-            ),
-            (
-                ChangeKind::DeriveLost,
-                "Shop.buy.parameters.options",
-                SOURCE_ONLY
-            ),
-            (ChangeKind::DeriveLost, "Shop.buy.parameters", SOURCE_ONLY),
-        ]
+        paths_of(&diff, ChangeKind::DeriveGained),
+        ["Shop.buy.parameters.options"]
     );
-    let inline = change_at(&diff, ChangeKind::DeriveLost, "Shop.buy.parameters.options");
+    assert!(paths_of(&diff, ChangeKind::DeriveLost).is_empty());
+    let inline = change_at(
+        &diff,
+        ChangeKind::DeriveGained,
+        "Shop.buy.parameters.options",
+    );
     assert_eq!(inline.item, Item::Field);
+    assert_eq!(breaks(inline), NEITHER);
     assert!(
-        inline
-            .message
-            .contains("(the inline object of `Shop.buy.parameters.options`) no longer derives"),
+        inline.message.ends_with(
+            "(the inline object of `Shop.buy.parameters.options`) now derives `Default`; \
+             before, its field `fast` was required."
+        ),
         "{inline:?}"
     );
-    let params = change_at(&diff, ChangeKind::DeriveLost, "Shop.buy.parameters");
-    assert!(
-        params
-            .message
-            .contains("its field `options` is an inline object ("),
-        "{params:?}"
-    );
+    assert_explained(&diff);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1169,7 +1243,6 @@ fn changes_come_in_a_fixed_order_domains_then_types_commands_events_by_name() {
         [
             "Clock.Time",
             "Clock.Time",
-            "Clock.now.returns",
             "Clock.reset",
             "Garden",
             "Shop.Color.amber",
@@ -1238,8 +1311,8 @@ fn json_output_follows_the_documented_schema() {
         value["summary"],
         json!({
             "breaking": 5,
-            "non_breaking": 7,
-            "changes": 12,
+            "non_breaking": 6,
+            "changes": 11,
             "wire_breaking": 1,
             "source_breaking": 5,
             "semver_bump": "major"
@@ -1274,8 +1347,8 @@ fn json_output_follows_the_documented_schema() {
     assert_eq!(coupon["wire"]["breaking"], true);
     assert_eq!(coupon["source"]["breaking"], true);
     // A change that no direction decides says so with `null`.
-    assert_eq!(value["changes"][3]["path"], "Clock.reset");
-    assert_eq!(value["changes"][3]["direction"], Value::Null);
+    assert_eq!(value["changes"][2]["path"], "Clock.reset");
+    assert_eq!(value["changes"][2]["direction"], Value::Null);
     // The keys come in the documented order: those of the format's first version (whose
     // `breaking` and `reason` are the source class's), then the two classes.
     let first_change = &rendered[rendered.find("\"changes\": [").unwrap()..];
@@ -1522,18 +1595,6 @@ fn real_versions_show_the_changes_chromium_made_with_their_class() {
             "Runtime.evaluate.parameters.generateWebDriverValue",
             NEITHER,
         ),
-        // A new field in an event breaks no reader, but the event is no longer `Copy`.
-        (
-            ChangeKind::DeriveLost,
-            "Runtime.executionContextDestroyed.parameters",
-            SOURCE_ONLY,
-        ),
-        // `Target.TargetFilter` is new, and holds a `Vec`.
-        (
-            ChangeKind::DeriveLost,
-            "Target.getTargets.parameters",
-            SOURCE_ONLY,
-        ),
         // A required field in a result: no more `Default`.
         (
             ChangeKind::DeriveLost,
@@ -1578,7 +1639,7 @@ fn real_versions_show_the_changes_chromium_made_with_their_class() {
             diff.breaking(Class::Source).count(),
             diff.breaking(Class::Wire).count()
         ),
-        (388, 74, 9)
+        (384, 70, 9)
     );
     let wire: Vec<&str> = diff
         .breaking(Class::Wire)
@@ -1610,17 +1671,45 @@ fn real_versions_show_the_changes_chromium_made_with_their_class() {
             .contains("from `Fetch.RequestId` to `Network.RequestId`"),
         "{networkid:?}"
     );
-    let filter = find_change(
-        &diff,
-        ChangeKind::DeriveLost,
-        "Target.getTargets.parameters",
+    // Structs derive no `Eq`, `Hash` or `Copy`: of the derived traits, only `Default` moved
+    // (a new field in `Runtime.executionContextDestroyed`, a new `Target.TargetFilter` in
+    // `Target.getTargets` cost nothing).
+    let derives: Vec<(ChangeKind, &str)> = diff
+        .changes
+        .iter()
+        .filter(|change| {
+            matches!(
+                change.kind,
+                ChangeKind::DeriveLost | ChangeKind::DeriveGained
+            )
+        })
+        .map(|change| (change.kind, change.path.as_str()))
+        .collect();
+    assert_eq!(
+        derives,
+        [
+            (
+                ChangeKind::DeriveGained,
+                "CacheStorage.requestCacheNames.parameters"
+            ),
+            (ChangeKind::DeriveLost, "Debugger.setScriptSource.returns"),
+            (
+                ChangeKind::DeriveGained,
+                "IndexedDB.requestDatabaseNames.parameters"
+            ),
+        ]
     );
     assert_eq!(
-        filter.message,
-        "`target::GetTargetsParams` (the parameters of command `Target.getTargets`) no longer \
-         derives `Copy`: its field `filter` is `Target.TargetFilter`, which wraps array of \
-         `Target.FilterEntry` (a `Vec`)."
+        find_change(
+            &diff,
+            ChangeKind::DeriveLost,
+            "Debugger.setScriptSource.returns"
+        )
+        .message,
+        "`debugger::SetScriptSourceReturns` (the result of command `Debugger.setScriptSource`) \
+         no longer derives `Default`: its field `status` is required."
     );
+    assert_explained(&diff);
 
     // With a filter, only BackgroundService and the two types it uses are compared.
     let background = cdp_codegen::diff::diff(
@@ -1766,8 +1855,9 @@ fn real_versions_class_wire_and_source_apart() {
             diff.breaking(Class::Source).count(),
             diff.breaking(Class::Wire).count()
         ),
-        (886, 211, 42)
+        (872, 197, 42)
     );
+    assert_explained(&diff);
     // Nothing breaks on the wire that does not break in source too.
     assert!(diff
         .breaking(Class::Wire)
@@ -1775,7 +1865,7 @@ fn real_versions_class_wire_and_source_apart() {
 }
 
 #[test]
-fn real_versions_show_a_number_that_costs_eq_and_hash_everywhere_it_is_held() {
+fn real_versions_show_a_number_in_a_struct_costs_no_derive_and_default_still_moves() {
     let (Some(old), Some(new)) = (
         cdp_test_support::devtools_protocol(NEW_VERSION),
         cdp_test_support::devtools_protocol(cdp_test_support::DEVTOOLS_PROTOCOL_VERSION),
@@ -1783,14 +1873,15 @@ fn real_versions_show_a_number_that_costs_eq_and_hash_everywhere_it_is_held() {
         return;
     };
     let diff = diff(&npm_model(&old), &npm_model(&new), &[]).unwrap();
-    // `WebAuthn.Credential.signCount` went from `integer` to `number`.
-    let credential = find_change(&diff, ChangeKind::DeriveLost, "WebAuthn.Credential");
-    assert_eq!(
-        credential.message,
-        "`web_authn::Credential` (type `WebAuthn.Credential`) no longer derives `Eq` and `Hash`: \
-         its field `signCount` is `number` (`f64`)."
+    // `WebAuthn.Credential.signCount` went from `integer` to `number`: `Credential` and what
+    // holds it are structs, which had no `Eq` or `Hash` to lose.
+    find_change(
+        &diff,
+        ChangeKind::TypeChanged,
+        "WebAuthn.Credential.signCount",
     );
     let holders = [
+        "WebAuthn.Credential",
         "WebAuthn.addCredential.parameters",
         "WebAuthn.getCredential.returns",
         "WebAuthn.getCredentials.returns",
@@ -1798,16 +1889,34 @@ fn real_versions_show_a_number_that_costs_eq_and_hash_everywhere_it_is_held() {
         "WebAuthn.credentialAsserted.parameters",
     ];
     for path in holders {
-        let change = find_change(&diff, ChangeKind::DeriveLost, path);
-        assert_eq!(breaks(change), SOURCE_ONLY, "{change:?}");
         assert!(
-            change
-                .message
-                .contains("`WebAuthn.Credential`, whose field `signCount` is `number` (`f64`)"),
-            "{change:?}"
+            !diff.changes.iter().any(|change| change.path == path
+                && matches!(
+                    change.kind,
+                    ChangeKind::DeriveLost | ChangeKind::DeriveGained
+                )),
+            "{path}"
         );
     }
-    // The same pair the other way round gains what this way loses.
+    // The one derive change: `urls` became optional, so `Default` comes.
+    assert_eq!(paths_of(&diff, ChangeKind::DeriveLost), Vec::<&str>::new());
+    assert_eq!(
+        paths_of(&diff, ChangeKind::DeriveGained),
+        ["Network.setBlockedURLs.parameters"]
+    );
+    let blocked = find_change(
+        &diff,
+        ChangeKind::DeriveGained,
+        "Network.setBlockedURLs.parameters",
+    );
+    assert_eq!(breaks(blocked), NEITHER);
+    assert_eq!(
+        blocked.message,
+        "`network::SetBlockedUrLsParams` (the parameters of command `Network.setBlockedURLs`) \
+         now derives `Default`; before, its field `urls` was required."
+    );
+    assert_explained(&diff);
+    // The same pair the other way round loses what this way gains.
     let back = cdp_codegen::diff::diff(&npm_model(&new), &npm_model(&old), &[]).unwrap();
     assert_eq!(
         paths_of(&diff, ChangeKind::DeriveLost),
@@ -1817,6 +1926,7 @@ fn real_versions_show_a_number_that_costs_eq_and_hash_everywhere_it_is_held() {
         paths_of(&diff, ChangeKind::DeriveGained),
         paths_of(&back, ChangeKind::DeriveLost)
     );
+    assert_explained(&back);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -2123,8 +2233,8 @@ fn cli_fail_on_exits_1_only_when_a_change_breaks_in_that_class() {
 
 #[test]
 fn cli_fail_on_source_exits_1_when_only_a_derive_is_lost() {
-    // A required `number` in an event breaks no reader, but the event loses `Eq`, `Hash` and
-    // `Default`. None of it shows on the wire.
+    // A required field in an event breaks no reader, but the event loses `Default` (a struct,
+    // it had no `Eq` or `Hash` to lose to the `number`). None of it shows on the wire.
     let old = base();
     let mut new = old.clone();
     event(&mut new, "opened")["parameters"] = json!([{ "name": "at", "type": "number" }]);
@@ -2135,28 +2245,22 @@ fn cli_fail_on_source_exits_1_when_only_a_derive_is_lost() {
     assert_eq!(failing.status.code(), Some(1), "{}", stderr(&failing));
     assert_eq!(
         stderr(&failing),
-        "error: 2 source-breaking change(s) (--fail-on-breaking)\n"
+        "error: 1 source-breaking change(s) (--fail-on-breaking)\n"
     );
     let text = stdout(&failing);
     assert!(
-        text.starts_with("3 changes: 2 source-breaking, 0 wire-breaking; semver bump: major.\n"),
+        text.starts_with("2 changes: 1 source-breaking, 0 wire-breaking; semver bump: major.\n"),
         "{text}"
     );
     assert!(
         text.contains(
-            "SOURCE-BREAKING (2)\n  Shop.opened.parameters  [derive_lost]\n    \
-             `shop::OpenedEvent` (event `Shop.opened`) no longer derives `Eq` and `Hash`: its \
-             field `at` is `number` (`f64`).\n    source: breaking: code that uses the trait \
-             stops compiling"
+            "SOURCE-BREAKING (1)\n  Shop.opened.parameters  [derive_lost]\n    \
+             `shop::OpenedEvent` (event `Shop.opened`) no longer derives `Default`: its field \
+             `at` is required.\n    source: breaking: code that uses the trait stops compiling"
         ),
         "{text}"
     );
-    assert!(
-        text.contains(
-            "no longer derives `Default`: its field `at` is required.\n    source: breaking: "
-        ),
-        "{text}"
-    );
+    assert!(!text.contains("derives `Eq`"), "{text}");
     assert!(
         text.contains(
             "    wire: compatible: derived traits are Rust only: messages do not change\n"
@@ -2177,9 +2281,14 @@ fn cli_fail_on_source_exits_1_when_only_a_derive_is_lost() {
     );
     let json: Value =
         serde_json::from_str(&stdout(&run(&["diff", old, new, "--format", "json"]))).unwrap();
-    assert_eq!(json["summary"]["source_breaking"], 2);
+    assert_eq!(json["summary"]["source_breaking"], 1);
     assert_eq!(json["summary"]["wire_breaking"], 0);
-    let lost = &json["changes"][1];
+    let lost = json["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|change| change["kind"] == "derive_lost")
+        .unwrap();
     assert_eq!(lost["kind"], "derive_lost");
     assert_eq!(lost["item"], "event");
     assert_eq!(lost["path"], "Shop.opened.parameters");
@@ -2257,9 +2366,10 @@ fn cli_merges_repeated_old_and_new_files() {
     assert_eq!(
         changes,
         [
+            // `Clock.Time`, a newtype, gains `Eq`, `Hash` and `Copy`; `NowReturns`, the struct
+            // that holds it, gains nothing.
             ("type_changed", "Clock.Time"),
             ("derive_gained", "Clock.Time"),
-            ("derive_gained", "Clock.now.returns"),
         ]
     );
 }

@@ -86,19 +86,28 @@
 //!
 //! # Derived traits
 //!
-//! Every generated type derives `Debug`, `Clone` and `PartialEq`, and `Eq`, `Hash`, `Copy` and
-//! `Default` where its contents allow: no float or JSON value for `Eq` and `Hash`, nothing but
-//! numbers, booleans and `Copy` types (unboxed) for `Copy`, only optional fields for `Default`.
-//! The diff runs the generator's own rule on both versions and reports, for every generated type
-//! (named types, inline objects, `XParams`, `XReturns`, `XEvent`), the traits it loses
-//! ([`ChangeKind::DeriveLost`], source-breaking: a `HashSet<T>`, an `Eq` bound or a copy stops
-//! compiling) and gains ([`ChangeKind::DeriveGained`], not breaking). Since a type's traits
-//! follow the types it holds, one field that becomes a `number` deep in the type graph shows on
-//! every type that holds it, each with the chain that explains it:
+//! Every generated type derives `Debug`, `Clone` and `PartialEq`. A struct (an object type, an
+//! inline object, `XParams`, `XReturns`, `XEvent`) also derives `Default` when its fields are
+//! all optional, and never `Eq`, `Hash` or `Copy`. A string enum derives `Eq` and `Hash`. A
+//! newtype derives `Eq` and `Hash` unless what it wraps holds a float, a JSON value or a struct,
+//! and `Copy` when what it wraps is a number, a boolean or another `Copy` newtype (unboxed).
+//! The diff runs the generator's own rule on both versions and reports, for every generated type,
+//! the traits it loses ([`ChangeKind::DeriveLost`], source-breaking: a `HashSet<T>`, an `Eq`
+//! bound, a copy or `Default::default()` stops compiling) and gains
+//! ([`ChangeKind::DeriveGained`], not breaking). A struct's `Default` follows its own fields; a
+//! newtype's `Eq`, `Hash` and `Copy` follow the types it holds, so one newtype that becomes a
+//! `number` shows on every newtype over an array of it, each with the chain that explains it:
 //!
 //! ```text
-//! `shop::BuyParams` (the parameters of command `Shop.buy`) no longer derives `Eq` and `Hash`:
-//! its field `item` is `Shop.Item`, whose field `price` is `number` (`f64`).
+//! `shop::Prices` (type `Shop.Prices`) no longer derives `Eq` and `Hash`: it wraps an array of
+//! `Shop.Price`, which wraps `number` (`f64`).
+//! ```
+//!
+//! A chain that reaches a struct ends there, whatever the struct's fields:
+//!
+//! ```text
+//! `shop::Items` (type `Shop.Items`) no longer derives `Eq` and `Hash`: it wraps an array of
+//! `Shop.Item`, a struct (structs derive neither `Eq`, `Hash` nor `Copy`).
 //! ```
 //!
 //! A lost trait is explained with the new version, a gained one with the old. Gaining a trait

@@ -2,8 +2,9 @@
 //! each with the chain of fields and types that explains it.
 //!
 //! The traits come from the rule the emitter follows (the derives pass, whose result each model
-//! holds), so a change deep in the type graph shows on every type that holds it, as the
-//! generated code does.
+//! holds), so a change deep in the type graph shows on every newtype that holds it, as the
+//! generated code does; a chain that reaches a struct ends there (structs derive no `Eq`,
+//! `Hash` or `Copy`, whatever their fields).
 //! A lost trait is explained with the new version (what now blocks it), a gained one with the
 //! old version (what blocked it then).
 
@@ -20,7 +21,7 @@ pub(super) struct DeriveChange {
     /// The traits, in derive order.
     pub traits: Vec<Trait>,
     /// Why the version without them lacks them, as a clause:
-    /// ``its field `item` is `Shop.Item`, whose field `price` is `number` (`f64`)``.
+    /// ``it wraps an array of `Shop.Price`, which wraps `number` (`f64`)``.
     pub why: String,
 }
 
@@ -70,6 +71,9 @@ pub(super) fn trait_list(traits: &[Trait]) -> String {
     }
 }
 
+/// What ends a chain at a struct, whatever the trait it lacks.
+const A_STRUCT: &str = "a struct (structs derive neither `Eq`, `Hash` nor `Copy`)";
+
 /// The explanation of a lost trait is about the new version, that of a gained one about the
 /// old.
 #[derive(Clone, Copy)]
@@ -118,6 +122,16 @@ fn clause(
     nested: bool,
     named: &mut BTreeSet<TypeId>,
 ) -> String {
+    let (its_field, it) = if nested {
+        ("whose field", "which")
+    } else {
+        ("its field", "it")
+    };
+    let is = tense.is();
+    // A struct never derives `Eq`, `Hash` or `Copy`, whatever its fields: the chain ends here.
+    if shape.never_derives(tr) {
+        return format!("{it} {is} {A_STRUCT}");
+    }
     let obstacles = index.derives.obstacles(shape, tr);
     // The first obstacle that does not lead back to a type already named: the chain then ends
     // where the trait is really blocked.
@@ -126,14 +140,10 @@ fn clause(
         .find(|obstacle| !leads_back(obstacle, named))
         .or(obstacles.first())
     else {
-        return String::new();
+        // Unreachable with the rule of the derives pass (a type that lacks a trait either never
+        // derives it or holds something that blocks it), but never an empty clause.
+        return format!("{it} {is} kept from deriving it by the rule of the derives pass");
     };
-    let (its_field, it) = if nested {
-        ("whose field", "which")
-    } else {
-        ("its field", "it")
-    };
-    let is = tense.is();
     match *obstacle {
         Obstacle::Field(field) if tr == Trait::Copy && field.boxed => format!(
             "{its_field} `{}` {is} boxed (it closes a cycle of types)",
@@ -172,10 +182,19 @@ fn ty_clause(
         Ty::Array(_) if tr == Trait::Copy => format!("{described} (a `Vec`)"),
         Ty::Array(item) => format!("an array of {}", ty_clause(index, item, tr, tense, named)),
         Ty::Named(id) => {
-            let Some(def) = index.types.get(id).filter(|_| named.insert(id.clone())) else {
+            let Some(def) = index.types.get(id) else {
                 return described;
             };
-            let rest = clause(index, Shape::of(&def.kind), tr, tense, true, named);
+            let shape = Shape::of(&def.kind);
+            // A struct ends the chain whether or not it was named before: its fields do not
+            // matter.
+            if shape.never_derives(tr) {
+                return format!("{described}, {A_STRUCT}");
+            }
+            if !named.insert(id.clone()) {
+                return described;
+            }
+            let rest = clause(index, shape, tr, tense, true, named);
             format!("{described}, {rest}")
         }
         Ty::Number => format!("{described} (`f64`)"),
