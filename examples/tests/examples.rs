@@ -302,16 +302,3 @@ fn bad_arguments_print_the_usage_and_exit_with_status_2() {
         run.assert(run.stderr.contains("usage: "), &format!("{name} {args:?}"));
     }
 }
-
-#[test]
-fn the_readme_shows_the_page_example_as_it_is() {
-    // examples/page.rs compiles with the examples (it imports published crates only); the
-    // README must show it as it is.
-    let readme = include_str!("../../README.md");
-    let example = include_str!("../examples/page.rs");
-    assert!(
-        readme.contains(&format!("```rust\n{example}```\n")),
-        "README.md's section \"Drive a page (async, on tokio)\" differs from examples/examples/page.rs"
-    );
-    assert!(!example.contains("cdp_examples"), "{example}");
-}

@@ -14,6 +14,7 @@ const PATCHED: &[(&str, &str)] = &[
     ("cdp-codegen", "codegen"),
     ("cdp-runtime", "runtime"),
     ("cdp-schemas", "protocol"),
+    ("cdp-transport", "transport"),
 ];
 
 const MAIN: &str = r#"use cdp_bindings::cdp_runtime::encode_request;
@@ -41,17 +42,26 @@ fn workspace() -> PathBuf {
 /// A crate in `target/NAME` that depends on cdp-bindings with `features`, without its
 /// default features.
 fn user_crate(name: &str, features: &[&str], main: &str) -> PathBuf {
+    let features: Vec<String> = features.iter().map(|f| format!("{f:?}")).collect();
+    let dependencies = format!(
+        "[dependencies]\ncdp-bindings = {{ version = \"0.1\", default-features = false, features = [{}] }}\n",
+        features.join(", ")
+    );
+    crate_with(name, &dependencies, main)
+}
+
+/// A crate in `target/NAME` with this `[dependencies]` section and this `main.rs`.
+fn crate_with(name: &str, dependencies: &str, main: &str) -> PathBuf {
     let root = workspace();
     let dir = root.join("target").join(name);
     std::fs::create_dir_all(dir.join("src")).unwrap();
-    let features: Vec<String> = features.iter().map(|f| format!("{f:?}")).collect();
     let mut manifest = format!(
         "[package]\nname = \"{name}\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n\
-         [dependencies]\ncdp-bindings = {{ version = \"0.1\", default-features = false, features = [{}] }}\n\n\
-         [patch.crates-io]\n",
-        features.join(", ")
+         {dependencies}\n[patch.crates-io]\n"
     );
-    for (package, folder) in PATCHED {
+    // cdp-transport only where it is used: an unused patch is a warning.
+    let used = |package: &str| package != "cdp-transport" || dependencies.contains(package);
+    for (package, folder) in PATCHED.iter().filter(|(package, _)| used(package)) {
         manifest.push_str(&format!(
             "{package} = {{ path = {:?} }}\n",
             root.join(folder).display().to_string()
@@ -181,5 +191,42 @@ fn the_node20_feature_reads_what_node_20_sends() {
     assert_eq!(
         String::from_utf8_lossy(&run.stdout),
         "node:internal/main None\n"
+    );
+}
+
+/// The README's async page example, with the dependency lines above it, builds as a crate
+/// outside the workspace (so that its features do not change the workspace's own
+/// `cdp-bindings`) without a warning.
+#[test]
+fn the_readme_page_example_builds_as_a_user_crate() {
+    let readme = std::fs::read_to_string(workspace().join("README.md")).unwrap();
+    let start = readme
+        .find("\n## Drive a page (async, on tokio)\n")
+        .expect("the README has the section");
+    let section = &readme[start + 1..];
+    let section = &section[..section[3..]
+        .find("\n## ")
+        .map_or(section.len(), |end| end + 3)];
+    let block = |language: &str| -> String {
+        let open = format!("```{language}\n");
+        let at = section
+            .find(&open)
+            .unwrap_or_else(|| panic!("no {language} block"))
+            + open.len();
+        section[at..at + section[at..].find("```\n").unwrap()].to_owned()
+    };
+    let (toml, main) = (block("toml"), block("rust"));
+    assert!(!main.contains("cdp_examples"), "{main}");
+    // Versions as the README gives them; the registry's stand-ins are patched in.
+    let dir = crate_with("readme-page", toml.trim_end(), &main);
+    let output = build(&dir, None);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        output.status.success(),
+        "the README's page example does not build:\n{stderr}"
+    );
+    assert!(
+        !stderr.lines().any(|line| line.contains("warning")),
+        "the README's page example builds with warnings:\n{stderr}"
     );
 }
