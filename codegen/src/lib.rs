@@ -318,22 +318,23 @@ impl Source {
         &self,
         diagnostics: &mut Diagnostics,
         read_error: impl FnOnce(PathBuf, std::io::Error) -> Error,
-    ) -> Result<Option<(String, String)>, Error> {
+    ) -> Result<Option<(String, std::borrow::Cow<'_, str>)>, Error> {
         match self {
             Source::File(path) => {
                 let bytes =
                     std::fs::read(path).map_err(|source| read_error(path.clone(), source))?;
                 let name = path.display().to_string();
                 match parse::utf8_text(bytes, &name) {
-                    Ok(text) => Ok(Some((name, text))),
+                    Ok(text) => Ok(Some((name, text.into()))),
                     Err(found) => {
                         diagnostics.0.extend(found.0);
                         Ok(None)
                     }
                 }
             }
-            Source::Text { name, text } => Ok(Some((name.clone(), text.clone()))),
-            Source::Shipped { name, text } => Ok(Some(((*name).to_owned(), (*text).to_owned()))),
+            // Text given or shipped is read in place, not copied.
+            Source::Text { name, text } => Ok(Some((name.clone(), text.as_str().into()))),
+            Source::Shipped { name, text } => Ok(Some(((*name).to_owned(), (*text).into()))),
         }
     }
 }

@@ -146,46 +146,9 @@ pub fn to_stable_json(protocol: &Value, origin: &Origin) -> Result<String, Fetch
     let mut schema = schema.clone();
     schema.insert("source".into(), origin.to_value());
     let mut out = String::with_capacity(2 << 20);
-    write_value(&mut out, &Value::Object(schema), 0);
+    write_laid_out(&mut out, &Value::Object(schema), 0, is_atom);
     out.push('\n');
     Ok(out)
-}
-
-fn write_value(out: &mut String, value: &Value, indent: usize) {
-    match value {
-        Value::Null | Value::Bool(_) | Value::Number(_) | Value::String(_) => {
-            // Scalars print the same in compact and pretty form.
-            out.push_str(&value.to_string());
-        }
-        Value::Array(items) if items.is_empty() => out.push_str("[]"),
-        Value::Array(items) => {
-            out.push('[');
-            for (index, item) in items.iter().enumerate() {
-                out.push_str(if index == 0 { "\n" } else { ",\n" });
-                push_indent(out, indent + 1);
-                write_value(out, item, indent + 1);
-            }
-            out.push('\n');
-            push_indent(out, indent);
-            out.push(']');
-        }
-        Value::Object(map) if map.is_empty() => out.push_str("{}"),
-        Value::Object(map) => {
-            let mut entries: Vec<(&String, &Value)> = map.iter().collect();
-            entries.sort_by(|(a, _), (b, _)| key_rank(a).cmp(&key_rank(b)));
-            out.push('{');
-            for (index, (key, item)) in entries.into_iter().enumerate() {
-                out.push_str(if index == 0 { "\n" } else { ",\n" });
-                push_indent(out, indent + 1);
-                out.push_str(&Value::String(key.clone()).to_string());
-                out.push_str(": ");
-                write_value(out, item, indent + 1);
-            }
-            out.push('\n');
-            push_indent(out, indent);
-            out.push('}');
-        }
-    }
 }
 
 /// Listed keys first, in list order; then the rest by name.
@@ -232,7 +195,7 @@ pub fn to_facts_json(name: &str, json: &str) -> Result<String, FetchError> {
     let protocol = Value::Object(parse_schema(name, json)?);
     let facts = strip_prose(name, &protocol, &mut Vec::new())?;
     let mut out = String::with_capacity(1 << 20);
-    write_facts(&mut out, &facts, 0);
+    write_laid_out(&mut out, &facts, 0, one_line);
     out.push('\n');
     Ok(out)
 }
@@ -336,43 +299,51 @@ fn write_inline(out: &mut String, value: &Value) {
     }
 }
 
-/// `value` laid out for review: on one line where [`one_line`] allows, else a key or an
-/// element a line.
-fn write_facts(out: &mut String, value: &Value, indent: usize) {
-    if one_line(value) {
+/// Whether `value` is a scalar or an empty list or object: the stable layout's one-line values.
+fn is_atom(value: &Value) -> bool {
+    match value {
+        Value::Array(items) => items.is_empty(),
+        Value::Object(map) => map.is_empty(),
+        _ => true,
+    }
+}
+
+/// `value` laid out with two-space indentation, a key or an element a line, keys in their fixed
+/// order; a value for which `inline` says so is written on one line instead
+/// ([`write_inline`]).
+fn write_laid_out(out: &mut String, value: &Value, indent: usize, inline: fn(&Value) -> bool) {
+    if inline(value) {
         write_inline(out, value);
         return;
     }
-    match value {
-        Value::Array(items) => {
-            out.push('[');
-            for (index, item) in items.iter().enumerate() {
-                out.push_str(if index == 0 { "\n" } else { ",\n" });
-                push_indent(out, indent + 1);
-                write_facts(out, item, indent + 1);
-            }
-            out.push('\n');
-            push_indent(out, indent);
-            out.push(']');
-        }
-        Value::Object(map) => {
-            let mut entries: Vec<(&String, &Value)> = map.iter().collect();
-            entries.sort_by(|(a, _), (b, _)| key_rank(a).cmp(&key_rank(b)));
-            out.push('{');
-            for (index, (key, item)) in entries.into_iter().enumerate() {
-                out.push_str(if index == 0 { "\n" } else { ",\n" });
-                push_indent(out, indent + 1);
-                out.push_str(&Value::String(key.clone()).to_string());
-                out.push_str(": ");
-                write_facts(out, item, indent + 1);
-            }
-            out.push('\n');
-            push_indent(out, indent);
-            out.push('}');
-        }
+    let mut items: Vec<(Option<&String>, &Value)> = match value {
+        Value::Array(items) => items.iter().map(|item| (None, item)).collect(),
+        Value::Object(map) => map.iter().map(|(key, item)| (Some(key), item)).collect(),
         // Scalars are always one line.
-        scalar => out.push_str(&scalar.to_string()),
+        scalar => return out.push_str(&scalar.to_string()),
+    };
+    items.sort_by(|(a, _), (b, _)| match (a, b) {
+        (Some(a), Some(b)) => key_rank(a).cmp(&key_rank(b)),
+        _ => std::cmp::Ordering::Equal,
+    });
+    let (open, close) = if value.is_array() {
+        ('[', ']')
+    } else {
+        ('{', '}')
+    };
+    out.push(open);
+    for (index, (key, item)) in items.into_iter().enumerate() {
+        out.push_str(if index == 0 { "\n" } else { ",\n" });
+        push_indent(out, indent + 1);
+        if let Some(key) = key {
+            out.push_str(&Value::String(key.clone()).to_string());
+            out.push_str(": ");
+        }
+        write_laid_out(out, item, indent + 1, inline);
     }
+    out.push('\n');
+    push_indent(out, indent);
+    out.push(close);
 }
 
 #[cfg(test)]
