@@ -46,12 +46,13 @@ fn run() -> Result<(), String> {
     if std::env::var_os("CARGO_FEATURE_NODE20").is_some() {
         config.patch_text(cdp_schemas::NODE_20_PATCH_NAME, cdp_schemas::NODE_20_PATCH);
     }
-    let model = config.model().map_err(|err| err.to_string())?;
+    // The domains by name only: the schema is checked once, when the bindings are generated.
+    let domains = config.domain_names().map_err(|err| err.to_string())?;
     let mut claimed: Vec<String> = Vec::new();
-    for domain in &model.domains {
-        let variable = cdp_codegen::features::feature_env_var(&domain.name);
+    for domain in &domains {
+        let variable = cdp_codegen::features::feature_env_var(domain);
         if std::env::var_os(&variable).is_some() {
-            config.domain(&domain.name);
+            config.domain(domain);
             claimed.push(variable);
         }
     }

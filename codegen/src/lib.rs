@@ -549,11 +549,32 @@ impl Config {
 
     /// [`Config::model`], recording in `included` the PDL files that sources include.
     fn build_model(&self, included: &mut Vec<PathBuf>) -> Result<model::Model, Error> {
+        let schemas = self.read_schemas(included)?;
+        let (model, diagnostics) = model::Model::build(&schemas, &self.selection);
+        run_passes(model, diagnostics, &self.selection).map_err(Error::Schema)
+    }
+
+    /// The names of the domains the schemas define, in schema order: what [`Config::domain`]
+    /// can select. The schemas are read and parsed, and patched, but not checked further: a
+    /// build script that picks domains by name this way reads them once more, in full, only
+    /// when it generates.
+    pub fn domain_names(&self) -> Result<Vec<String>, Error> {
+        let schemas = self.read_schemas(&mut Vec::new())?;
+        Ok(schemas
+            .iter()
+            .flat_map(|schema| &schema.domains)
+            .map(|domain| domain.domain.clone())
+            .collect())
+    }
+
+    /// Reads and parses the schemas (the embedded one when none is given) and applies the
+    /// patches, recording in `included` the PDL files that sources include.
+    fn read_schemas(&self, included: &mut Vec<PathBuf>) -> Result<Vec<parse::Schema>, Error> {
         let mut schemas = Vec::new();
         let mut diagnostics = Diagnostics::default();
-        let embedded = [Source::Text {
-            name: EMBEDDED_SCHEMA_NAME.to_owned(),
-            text: EMBEDDED_SCHEMA.to_owned(),
+        let embedded = [Source::Shipped {
+            name: EMBEDDED_SCHEMA_NAME,
+            text: EMBEDDED_SCHEMA,
         }];
         let sources = if self.sources.is_empty() {
             &embedded[..]
@@ -579,8 +600,7 @@ impl Config {
         if !diagnostics.is_empty() {
             return Err(Error::Schema(diagnostics));
         }
-        let (model, diagnostics) = model::Model::build(&schemas, &self.selection);
-        run_passes(model, diagnostics, &self.selection).map_err(Error::Schema)
+        Ok(schemas)
     }
 
     /// Reads the patch files and applies them to `schemas` in order, adding every problem to

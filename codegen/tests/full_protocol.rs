@@ -427,3 +427,24 @@ fn every_generated_item_links_to_the_protocol_reference() {
         assert!(code.contains(anchor), "no {anchor}");
     }
 }
+
+#[test]
+fn domain_names_list_what_the_schemas_define_without_building_a_model() {
+    let names = full().domain_names().unwrap();
+    assert_eq!(names.len(), full().model().unwrap().domains.len());
+    assert!(names.iter().any(|name| name == "Page"), "{names:?}");
+    let embedded = Config::new().domain_names().unwrap();
+    assert!(
+        embedded.contains(&"BackgroundService".to_owned()),
+        "{embedded:?}"
+    );
+    let err = Config::new()
+        .protocol_text("bad.json", "{")
+        .domain_names()
+        .unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("bad.json:1:1: EOF while parsing an object"),
+        "{err}"
+    );
+}
