@@ -11,16 +11,21 @@
 //! (`events!`), and the code they expand to calls the generic helpers below. Generated text is
 //! then mostly the definitions and their docs.
 //!
-//! Structs decode through one loop for all of them ([`read_fields`]): what a struct adds is the
-//! list of its keys and a slot per field, not a decoder of its own (see the `object` module).
+//! Structs decode through one loop for all of them ([`read_struct`]), on the protocol's own
+//! reader ([`Reader`]): what a struct adds is the list of its keys and a function that reads
+//! field `i` into its place, not a decoder generic over serde's deserializers (see the `object`
+//! module).
 //! Everything here, and everything the macros expand to, is safe code.
 
 pub mod macros;
 mod object;
 
 pub use object::{
-    read_fields, serialize_fields, unset, Any, Opt, Out, Skip, Slot, Struct, StructVisitor,
+    deserialize, forget_fault, read_any, read_empty, read_opt, read_req, read_struct,
+    serialize_fields, take_fault, Fields, Out, Skip, Struct,
 };
+
+pub use crate::read::{Decode, Read, ReadError, Reader};
 
 pub use crate::{
     __command as command, __events as events, __newtype as newtype, __object as object,
@@ -30,7 +35,7 @@ pub use crate::{
 use std::borrow::Cow;
 use std::fmt;
 
-use serde::de::{self, IgnoredAny, MapAccess, Visitor};
+use serde::de::{self, Visitor};
 use serde::ser::SerializeMap;
 use serde::{Deserialize, Deserializer, Serializer};
 
@@ -119,13 +124,30 @@ where
     deserializer.deserialize_str(StringEnumVisitor(std::marker::PhantomData))
 }
 
+/// Reads the string enum `T`, as [`deserialize_string_enum`] does.
+pub fn decode_string_enum<T: StringEnum>(reader: &mut Reader<'_>) -> Read<T> {
+    let text = reader.str()?;
+    Ok(known(&text).unwrap_or_else(|| {
+        crate::drift::unknown_value(T::NAME, &text);
+        T::fallback(text.into_owned())
+    }))
+}
+
+/// Checks, at compile time, that `object!`'s field indices count 0, 1, 2.. in order.
+pub const fn check_indices(indices: &[usize]) {
+    let mut at = 0;
+    while at < indices.len() {
+        assert!(
+            indices[at] == at,
+            "object!: the field indices must count 0, 1, 2.. in the order listed"
+        );
+        at += 1;
+    }
+}
+
 /// Decodes the params of an event the bindings do not know, keeping them whole.
-pub fn unknown_event<'de, D, E>(method: &str, params: D) -> Result<E, D::Error>
-where
-    D: Deserializer<'de>,
-    E: From<UnknownEvent>,
-{
-    <UnknownEvent as EventSet>::deserialize_event(method, params).map(E::from)
+pub fn unknown_event<E: From<UnknownEvent>>(method: &str, params: &mut Reader<'_>) -> Read<E> {
+    <UnknownEvent as EventSet>::decode_event(method, params).map(E::from)
 }
 
 /// The key of an object field, borrowed from the input unless it holds escapes.
@@ -167,43 +189,6 @@ impl<'de> Deserialize<'de> for FieldKey<'de> {
 
         deserializer.deserialize_identifier(KeyVisitor)
     }
-}
-
-/// Skips the value of a key the struct described by `what` (`` an object: `Network.Response` ``)
-/// does not know, noting it in a [`DriftReport`](crate::DriftReport) when one is being made.
-pub fn skip_value<'de, A: MapAccess<'de>>(
-    map: &mut A,
-    what: &'static str,
-    key: &str,
-) -> Result<(), A::Error> {
-    crate::drift::unknown_field(what, key);
-    map.next_value::<IgnoredAny>().map(|_| ())
-}
-
-/// Decodes an object that has no fields the bindings know, such as most command results.
-/// Any fields it holds are skipped, and noted as drift.
-pub fn deserialize_empty<'de, D: Deserializer<'de>>(
-    deserializer: D,
-    expecting: &'static str,
-) -> Result<(), D::Error> {
-    struct EmptyVisitor(&'static str);
-
-    impl<'de> Visitor<'de> for EmptyVisitor {
-        type Value = ();
-
-        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            f.write_str(self.0)
-        }
-
-        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-            while let Some(key) = map.next_key::<FieldKey<'de>>()? {
-                skip_value(&mut map, self.0, key.as_str())?;
-            }
-            Ok(())
-        }
-    }
-
-    deserializer.deserialize_map(EmptyVisitor(expecting))
 }
 
 /// Encodes an object with no fields: `{}`.

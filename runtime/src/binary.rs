@@ -84,6 +84,19 @@ impl<'de> Deserialize<'de> for Binary {
     }
 }
 
+impl crate::read::Decode for Binary {
+    fn decode(reader: &mut crate::read::Reader<'_>) -> crate::read::Read<Self> {
+        let text = reader.str()?;
+        decode(&text)
+            .map(Binary)
+            .map_err(|reason| reader.data_error(format!("invalid base64: {reason}")))
+    }
+
+    fn placeholder() -> Self {
+        Binary(Vec::new())
+    }
+}
+
 const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
 fn encode(bytes: &[u8]) -> String {

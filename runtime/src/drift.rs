@@ -121,8 +121,8 @@ fn locate<E: EventSet>(text: &str) -> Vec<Option<String>> {
     let params = event.params.get();
     let notes = {
         let _looking = Noting::looking_in(params);
-        let mut de = serde_json::Deserializer::from_str(params);
-        let _ = E::deserialize_event(&event.method, &mut de);
+        let mut reader = crate::read::Reader::new(params);
+        let _ = E::decode_event(&event.method, &mut reader);
         take_notes()
     };
     notes

@@ -99,6 +99,23 @@ impl DecodeError {
         DecodeError::new(kind, method, path, reason, text)
     }
 
+    /// Builds the error from the protocol reader's, finding the field path from where reading
+    /// stopped in `text`. `prefix` is the path of `text` inside the message (`params`,
+    /// `result`).
+    pub(crate) fn from_fault(
+        fault: crate::read::Fault,
+        text: &str,
+        method: Option<String>,
+        prefix: &str,
+    ) -> Self {
+        let mut path = String::from(prefix);
+        join(&mut path, &path_at(text, fault.at));
+        if let Some(field) = missing_field(&fault.reason) {
+            join(&mut path, field);
+        }
+        DecodeError::new(fault.kind, method, path, fault.reason, text)
+    }
+
     /// The error for one message that arrived as bytes that are not UTF-8 text: of kind
     /// [`Syntax`](DecodeErrorKind::Syntax) (JSON text is UTF-8), keeping the message with each
     /// invalid sequence replaced by U+FFFD, and naming its method when that is readable.

@@ -19,30 +19,40 @@
 //!
 //! # Generated types and serde
 //!
-//! Every generated type implements `Serialize` and `Deserialize`, for any serializer and
-//! deserializer: none reads or writes through a `serde_json::Value` first, and none needs a
-//! feature.
+//! Protocol messages decode with this crate's own JSON reader, not through serde: a struct
+//! decodes with a small non-generic function of its own that hands each field to one loop all
+//! structs share, so a program that decodes every event of the protocol compiles that loop
+//! once, and not a copy of it per struct and per deserializer. The reader reads `&str` text,
+//! borrows strings without escapes while a key is matched, checks the whole JSON grammar, and
+//! accepts what serde_json accepts; [`decode_message`], the root `Event`'s [`EventSet`] impl
+//! and [`Response::decode`] go through it.
 //!
-//! - A struct decodes from a map (any deserializer that can hand one: serde_json's readers of a
-//!   `&str`, a `&[u8]` or an `io::Read`, `serde_json::from_value`, other self-describing
-//!   formats), in one pass, its fields in any order. A key the struct does not know is skipped
-//!   (and noted in a [`DriftReport`] when one is being made); a key sent twice keeps its last
-//!   value; an optional field that is `null` is `None`, except an optional `any` field, which
-//!   keeps it as `Some(Value::Null)`. A missing required field is an error that names it.
-//! - A struct encodes as a map of its fields in schema order, leaving out optional fields that
-//!   are `None`, and says up front how many entries it writes (a format that needs the length
-//!   of a map before its entries gets it).
+//! Every generated type also implements `Serialize` and `Deserialize`, for any serializer and
+//! deserializer, with no feature to turn on:
+//!
+//! - A struct decodes in one pass, its fields in any order. A key the struct does not know is
+//!   skipped (and noted in a [`DriftReport`] when one is being made); a key sent twice keeps
+//!   its last value; an optional field that is `null` is `None`, except an optional `any`
+//!   field, which keeps it as `Some(Value::Null)`. A missing required field is an error that
+//!   names it, and the path of the field at fault.
+//! - How a struct's `Deserialize` gets there depends on the deserializer. serde_json's own
+//!   (`from_str`, `from_slice`, `from_reader`, `from_value`) hand over the value's JSON text,
+//!   through the same request as serde_json's [`RawValue`]: borrowed from a `&str` or `&[u8]`,
+//!   copied from an `io::Read`, printed from a `Value`. The text then decodes with the reader,
+//!   so `serde_json::from_str` of a struct costs one pass to find the value's end and one to
+//!   decode it. **Any other deserializer reads a `serde_json::Value` first**, which is printed
+//!   and decoded: correct, and slower.
+//! - A struct encodes through serde, with any serializer and no `Value` between: a map of its
+//!   fields in schema order, leaving out optional fields that are `None`, that says up front
+//!   how many entries it writes (a format that needs the length of a map before its entries
+//!   gets it).
 //! - A string enum is a string: a value the bindings do not know is kept in the fallback
-//!   variant, and written back unchanged. A newtype is what it wraps.
+//!   variant, and written back unchanged. A newtype is what it wraps. Both decode straight
+//!   from any deserializer.
 //! - The protocol's `any` fields and objects without properties are `serde_json::Value`s and
-//!   maps, built by whatever deserializer reads them. [`UnknownEvent`] keeps an event's params
-//!   as raw JSON text ([`RawValue`]), which only serde_json's own deserializers can hand over:
-//!   the root `Event`'s [`EventSet`] impl and [`decode_message`] read it from a message's text.
+//!   maps. [`UnknownEvent`] keeps an event's params as raw JSON text ([`RawValue`]).
 //!
-//! The fastest path is the one the protocol uses: [`decode_message`] and [`Response::decode`]
-//! read straight from the message's text with serde_json's `&str` reader (strings without
-//! escapes are borrowed while a key is matched, never copied), and [`encode_request`] writes
-//! with serde_json's writer into the request's buffer.
+//! [`encode_request`] writes with serde_json's writer into the request's buffer.
 //!
 //! # Features
 //!
@@ -98,6 +108,7 @@ mod json_path;
 mod message;
 mod newtype;
 mod probe;
+mod read;
 mod traits;
 
 pub use binary::Binary;

@@ -2,14 +2,14 @@
 
 use std::borrow::Cow;
 use std::fmt;
-use std::marker::PhantomData;
 
-use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, Visitor};
+use serde::de::{self, IgnoredAny, MapAccess, Visitor};
 use serde::ser::SerializeStruct as _;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::value::RawValue;
 
 use crate::error::{DecodeError, DecodeErrorKind};
+use crate::read::{Read, Reader};
 use crate::traits::{Command, EventSet};
 
 /// The largest message [`decode_message`] accepts, in bytes (256 MiB).
@@ -83,9 +83,17 @@ impl Response {
     /// [`DecodeErrorKind::Protocol`], which keeps the [`ProtocolError`].
     pub fn decode<C: Command>(&self) -> Result<C::Response, DecodeError> {
         match &self.result {
-            Ok(raw) => serde_json::from_str(raw.get()).map_err(|err| {
-                DecodeError::from_json(err, raw.get(), Some(C::METHOD.to_owned()), "result")
-            }),
+            Ok(raw) => {
+                crate::__private::forget_fault();
+                serde_json::from_str(raw.get()).map_err(|err| {
+                    let method = Some(C::METHOD.to_owned());
+                    // A generated type's own error says where in the result it arose.
+                    match crate::__private::take_fault(raw.get()) {
+                        Some(fault) => DecodeError::from_fault(fault, raw.get(), method, "result"),
+                        None => DecodeError::from_json(err, raw.get(), method, "result"),
+                    }
+                })
+            }
             Err(error) => Err(DecodeError::protocol(C::METHOD, error.clone())),
         }
     }
@@ -152,6 +160,42 @@ impl<'de> Deserialize<'de> for ProtocolError {
     }
 }
 
+impl ProtocolError {
+    /// Reads the error object of a response.
+    fn read(reader: &mut Reader<'_>) -> Read<ProtocolError> {
+        reader.begin_object("struct ProtocolError")?;
+        let (mut code, mut message, mut data) = (None, None, None);
+        let mut first = true;
+        while let Some(key) = reader.next_key(&mut first)? {
+            match &*key {
+                "code" => {
+                    let value = reader.i64()?;
+                    set_once(reader, &mut code, "code", value)?;
+                }
+                "message" => {
+                    let value = reader.str()?.into_owned();
+                    set_once(reader, &mut message, "message", value)?;
+                }
+                "data" => {
+                    let value = if reader.null()? {
+                        None
+                    } else {
+                        Some(<serde_json::Value as crate::read::Decode>::decode(reader)?)
+                    };
+                    set_once(reader, &mut data, "data", value)?;
+                }
+                _ => reader.skip()?,
+            }
+        }
+        Ok(ProtocolError {
+            code: code.ok_or_else(|| reader.data_error("missing field `code`".to_owned()))?,
+            message: message
+                .ok_or_else(|| reader.data_error("missing field `message`".to_owned()))?,
+            data: data.flatten(),
+        })
+    }
+}
+
 impl fmt::Display for ProtocolError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "protocol error {}: {}", self.code, self.message)?;
@@ -183,14 +227,12 @@ impl PartialEq for UnknownEvent {
 impl Eq for UnknownEvent {}
 
 impl EventSet for UnknownEvent {
-    fn deserialize_event<'de, D>(method: &str, params: D) -> Result<Self, D::Error>
-    where
-        D: Deserializer<'de>,
-    {
+    fn decode_event(method: &str, params: &mut Reader<'_>) -> Read<Self> {
         crate::drift::unknown_method(method);
+        let raw = params.raw()?;
         Ok(UnknownEvent {
             method: method.to_owned(),
-            params: Deserialize::deserialize(params)?,
+            params: raw_value(params, raw)?,
         })
     }
 
@@ -329,18 +371,14 @@ pub fn decode_message<E: EventSet>(text: &str) -> Result<Message<E>, DecodeError
     // inside the envelope through serde's return values, it was copied about ten times per
     // message, which took longer than decoding a small event's params.
     let mut event = None;
-    let mut de = serde_json::Deserializer::from_str(text);
-    let envelope = EnvelopeSeed::<E> {
-        method: &mut method,
-        event: &mut event,
-    }
-    .deserialize(&mut de)
-    .and_then(|envelope| de.end().map(|()| envelope));
+    let mut reader = Reader::new(text);
+    let envelope = read_envelope(&mut reader, &mut method, &mut event)
+        .and_then(|envelope| reader.end().map(|()| envelope));
     let envelope = match envelope {
         Ok(envelope) => envelope,
         Err(err) => {
-            return Err(DecodeError::from_json(
-                err,
+            return Err(DecodeError::from_fault(
+                err.into_fault(),
                 text,
                 method.map(Cow::into_owned),
                 "",
@@ -365,8 +403,8 @@ pub fn decode_message<E: EventSet>(text: &str) -> Result<Message<E>, DecodeError
 struct Envelope<'de> {
     id: Option<u64>,
     session_id: Option<String>,
-    raw_params: Option<&'de RawValue>,
-    result: Option<&'de RawValue>,
+    raw_params: Option<&'de str>,
+    result: Option<&'de str>,
     error: Option<ProtocolError>,
 }
 
@@ -395,7 +433,10 @@ impl<'de> Envelope<'de> {
             ),
             (Some(id), None) => {
                 let result = match (self.result, self.error) {
-                    (Some(result), None) => Ok(result.to_owned()),
+                    (Some(result), None) => match RawValue::from_string(result.to_owned()) {
+                        Ok(result) => Ok(result),
+                        Err(err) => return envelope_error(None, err.to_string()),
+                    },
                     (None, Some(error)) => Err(error),
                     (Some(_), Some(_)) => {
                         return envelope_error(
@@ -419,7 +460,7 @@ impl<'de> Envelope<'de> {
             // Params that came before the method, or none (an event whose params followed its
             // method never gets here: `decode_message` took it).
             (None, Some(method)) => {
-                let params = self.raw_params.map_or("{}", RawValue::get);
+                let params = self.raw_params.unwrap_or("{}");
                 decode_params(&method, params, text).map(|event| Message::Event {
                     session_id: self.session_id,
                     event,
@@ -442,142 +483,79 @@ impl<'de> Envelope<'de> {
 
 /// Decodes params that arrived before their method, or were absent.
 fn decode_params<E: EventSet>(method: &str, params: &str, text: &str) -> Result<E, DecodeError> {
-    let mut de = serde_json::Deserializer::from_str(params);
-    E::deserialize_event(method, &mut de)
-        .map_err(|err| DecodeError::from_json(err, params, Some(method.to_owned()), "params"))
+    let mut reader = Reader::new(params);
+    E::decode_event(method, &mut reader)
+        .and_then(|event| reader.end().map(|()| event))
+        .map_err(|err| {
+            DecodeError::from_fault(err.into_fault(), params, Some(method.to_owned()), "params")
+        })
         .map_err(|err| err.with_raw(text))
 }
 
 /// Reads the envelope. The method goes to a slot the caller owns, so that it outlives an error;
 /// the event goes to another, so that it is not copied along with the envelope.
-struct EnvelopeSeed<'s, 'de, E> {
-    method: &'s mut Option<Cow<'de, str>>,
-    event: &'s mut Option<E>,
-}
-
-impl<'de, E: EventSet> DeserializeSeed<'de> for EnvelopeSeed<'_, 'de, E> {
-    type Value = Envelope<'de>;
-
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
-        deserializer.deserialize_map(EnvelopeVisitor {
-            method: self.method,
-            event: self.event,
-        })
-    }
-}
-
-struct EnvelopeVisitor<'s, 'de, E> {
-    method: &'s mut Option<Cow<'de, str>>,
-    event: &'s mut Option<E>,
-}
-
-impl<'de, E: EventSet> Visitor<'de> for EnvelopeVisitor<'_, 'de, E> {
-    type Value = Envelope<'de>;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a protocol message (a JSON object)")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        let mut envelope = Envelope {
-            id: None,
-            session_id: None,
-            raw_params: None,
-            result: None,
-            error: None,
-        };
-        while let Some(key) = map.next_key::<Key>()? {
-            match key {
-                Key::Id => set_once(&mut envelope.id, "id", map.next_value()?)?,
-                Key::Method => {
-                    let method = map.next_value::<StrCow<'de>>()?.0;
-                    set_once(self.method, "method", method)?;
+fn read_envelope<'de, E: EventSet>(
+    reader: &mut Reader<'de>,
+    method: &mut Option<Cow<'de, str>>,
+    event: &mut Option<E>,
+) -> Read<Envelope<'de>> {
+    reader.begin_object("a protocol message (a JSON object)")?;
+    let mut envelope = Envelope {
+        id: None,
+        session_id: None,
+        raw_params: None,
+        result: None,
+        error: None,
+    };
+    let mut first = true;
+    while let Some(key) = reader.next_key(&mut first)? {
+        match &*key {
+            "id" => {
+                let id = reader.u64()?;
+                set_once(reader, &mut envelope.id, "id", id)?;
+            }
+            "method" => {
+                let value = reader.str()?;
+                set_once(reader, method, "method", value)?;
+            }
+            "sessionId" => {
+                let session_id = reader.str()?.into_owned();
+                set_once(reader, &mut envelope.session_id, "sessionId", session_id)?;
+            }
+            "result" => {
+                let result = reader.raw()?;
+                set_once(reader, &mut envelope.result, "result", result)?;
+            }
+            "error" => {
+                let error = ProtocolError::read(reader)?;
+                set_once(reader, &mut envelope.error, "error", error)?;
+            }
+            "params" => {
+                if event.is_some() || envelope.raw_params.is_some() {
+                    return Err(reader.data_error("duplicate field `params`".to_owned()));
                 }
-                Key::SessionId => {
-                    set_once(&mut envelope.session_id, "sessionId", map.next_value()?)?
-                }
-                Key::Result => set_once(&mut envelope.result, "result", map.next_value()?)?,
-                Key::Error => set_once(&mut envelope.error, "error", map.next_value()?)?,
-                Key::Params => {
-                    if self.event.is_some() || envelope.raw_params.is_some() {
-                        return Err(de::Error::duplicate_field("params"));
-                    }
-                    match self.method.as_deref() {
-                        Some(method) => {
-                            *self.event = Some(map.next_value_seed(EventSeed {
-                                method,
-                                marker: PhantomData::<E>,
-                            })?)
-                        }
-                        None => envelope.raw_params = Some(map.next_value()?),
-                    }
-                }
-                Key::Other => {
-                    map.next_value::<IgnoredAny>()?;
+                match method.as_deref() {
+                    Some(method) => *event = Some(E::decode_event(method, reader)?),
+                    None => envelope.raw_params = Some(reader.raw()?),
                 }
             }
+            _ => reader.skip()?,
         }
-        Ok(envelope)
     }
+    Ok(envelope)
 }
 
-fn set_once<T, Err: de::Error>(
-    slot: &mut Option<T>,
-    key: &'static str,
-    value: T,
-) -> Result<(), Err> {
+fn set_once<T>(reader: &Reader<'_>, slot: &mut Option<T>, key: &'static str, value: T) -> Read<()> {
     if slot.is_some() {
-        return Err(Err::duplicate_field(key));
+        return Err(reader.data_error(format!("duplicate field `{key}`")));
     }
     *slot = Some(value);
     Ok(())
 }
 
-struct EventSeed<'a, E> {
-    method: &'a str,
-    marker: PhantomData<E>,
-}
-
-impl<'de, E: EventSet> DeserializeSeed<'de> for EventSeed<'_, E> {
-    type Value = E;
-
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<E, D::Error> {
-        E::deserialize_event(self.method, deserializer)
-    }
-}
-
-enum Key {
-    Id,
-    Method,
-    SessionId,
-    Params,
-    Result,
-    Error,
-    Other,
-}
-
-impl<'de> Deserialize<'de> for Key {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct KeyVisitor;
-        impl Visitor<'_> for KeyVisitor {
-            type Value = Key;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a message key")
-            }
-            fn visit_str<Err: de::Error>(self, key: &str) -> Result<Key, Err> {
-                Ok(match key {
-                    "id" => Key::Id,
-                    "method" => Key::Method,
-                    "sessionId" => Key::SessionId,
-                    "params" => Key::Params,
-                    "result" => Key::Result,
-                    "error" => Key::Error,
-                    _ => Key::Other,
-                })
-            }
-        }
-        deserializer.deserialize_identifier(KeyVisitor)
-    }
+/// `raw` (a value the reader checked) as a `RawValue`.
+fn raw_value(reader: &Reader<'_>, raw: &str) -> Read<Box<RawValue>> {
+    RawValue::from_string(raw.to_owned()).map_err(|err| reader.data_error(err.to_string()))
 }
 
 /// A string borrowed from the message when it has no escapes, owned otherwise.
@@ -641,6 +619,49 @@ mod envelope_tests {
         assert_eq!(err.method(), Some("X.y"));
         assert!(err.reason().contains("both `id` and `method`"), "{err}");
         assert_eq!(err.raw(), text);
+    }
+
+    #[derive(Debug)]
+    struct Item {
+        name: String,
+    }
+    crate::__private::object!(Item "an object: `Test.Item`" { req 0 name "name" });
+
+    #[derive(Debug)]
+    struct Answer {
+        items: Vec<Item>,
+    }
+    crate::__private::object!(Answer "the result of `Test.ask`" { req 0 items "items" });
+
+    struct Ask {}
+    crate::__private::object!(Ask "the params of `Test.ask`" {});
+    crate::__private::command!(Ask -> Answer "Test.ask");
+
+    fn answer(result: &str) -> Result<Answer, DecodeError> {
+        let text = format!(r#"{{"id":1,"result":{result}}}"#);
+        match decode_message::<UnknownEvent>(&text) {
+            Ok(Message::Response(response)) => response.decode::<Ask>(),
+            other => panic!("expected a response: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_result_that_does_not_decode_names_the_field_path() {
+        let ok = answer(r#"{"items":[{"name":"a"}]}"#).unwrap();
+        assert_eq!(ok.items[0].name, "a");
+        let err = answer(r#"{"items":[{"name":"a"},{"name":5}]}"#).unwrap_err();
+        assert_eq!(err.kind(), DecodeErrorKind::Data);
+        assert_eq!(err.method(), Some("Test.ask"));
+        assert_eq!(err.path(), "result.items[1].name");
+        assert_eq!(err.reason(), "invalid type: integer `5`, expected a string");
+        let err = answer(r#" {"items":[{},{"name":"b"}]}"#).unwrap_err();
+        assert_eq!(err.path(), "result.items[0].name");
+        assert_eq!(err.reason(), "missing field `name`");
+        let err = answer(r#"{"items":[{"name":"a"}],"items":{}}"#).unwrap_err();
+        assert_eq!(err.path(), "result.items");
+        // A result that is not even the right JSON shape: serde_json's own error.
+        let err = answer("[]").unwrap_err();
+        assert_eq!(err.path(), "result");
     }
 
     #[test]

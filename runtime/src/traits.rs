@@ -1,7 +1,7 @@
 //! The traits that generated commands and events implement.
 
 use serde::de::DeserializeOwned;
-use serde::{Deserializer, Serialize};
+use serde::Serialize;
 
 use crate::error::DecodeError;
 use crate::message::Message;
@@ -29,14 +29,17 @@ pub trait Event: DeserializeOwned {
 /// The generated root `Event` enum implements it, with a variant for every event of the
 /// protocol plus one for methods it does not know, so that no message is lost.
 pub trait EventSet: Sized {
-    /// Decodes the `params` of an event whose method is `method`.
+    /// Decodes the `params` of an event whose method is `method`, from the protocol reader
+    /// positioned on the params value itself, so that it decodes straight into the typed event
+    /// without an intermediate `serde_json::Value`. An implementation must accept any method:
+    /// one it does not know is kept, not rejected.
     ///
-    /// `params` is positioned on the params value itself, so an implementation decodes straight
-    /// into the typed event without an intermediate `serde_json::Value`. An implementation must
-    /// accept any method: one it does not know is kept, not rejected.
-    fn deserialize_event<'de, D>(method: &str, params: D) -> Result<Self, D::Error>
-    where
-        D: Deserializer<'de>;
+    /// Generated code implements it; the reader is not public API (see [`crate::__private`]).
+    #[doc(hidden)]
+    fn decode_event(
+        method: &str,
+        params: &mut crate::__private::Reader<'_>,
+    ) -> crate::__private::Read<Self>;
 
     /// The protocol method of this event.
     fn method(&self) -> &str;

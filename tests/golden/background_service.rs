@@ -55,8 +55,8 @@ pub mod background_service {
         pub value: String,
     }
     __cdp::object!(EventMetadata "an object: `BackgroundService.EventMetadata`" {
-        req key "key",
-        req value "value",
+        req 0 key "key",
+        req 1 value "value",
     } new {
         key: String,
         value: String,
@@ -84,14 +84,14 @@ pub mod background_service {
         pub storage_key: String,
     }
     __cdp::object!(BackgroundServiceEvent "an object: `BackgroundService.BackgroundServiceEvent`" {
-        req timestamp "timestamp",
-        req origin "origin",
-        req service_worker_registration_id "serviceWorkerRegistrationId",
-        req service "service",
-        req event_name "eventName",
-        req instance_id "instanceId",
-        req event_metadata "eventMetadata",
-        req storage_key "storageKey",
+        req 0 timestamp "timestamp",
+        req 1 origin "origin",
+        req 2 service_worker_registration_id "serviceWorkerRegistrationId",
+        req 3 service "service",
+        req 4 event_name "eventName",
+        req 5 instance_id "instanceId",
+        req 6 event_metadata "eventMetadata",
+        req 7 storage_key "storageKey",
     } new {
         timestamp: super::network::TimeSinceEpoch,
         origin: String,
@@ -111,7 +111,7 @@ pub mod background_service {
         pub service: ServiceName,
     }
     __cdp::object!(StartObservingParams "the params of `BackgroundService.startObserving`" {
-        req service "service",
+        req 0 service "service",
     } new {
         service: ServiceName,
     });
@@ -129,7 +129,7 @@ pub mod background_service {
         pub service: ServiceName,
     }
     __cdp::object!(StopObservingParams "the params of `BackgroundService.stopObserving`" {
-        req service "service",
+        req 0 service "service",
     } new {
         service: ServiceName,
     });
@@ -149,8 +149,8 @@ pub mod background_service {
         pub service: ServiceName,
     }
     __cdp::object!(SetRecordingParams "the params of `BackgroundService.setRecording`" {
-        req should_record "shouldRecord",
-        req service "service",
+        req 0 should_record "shouldRecord",
+        req 1 service "service",
     } new {
         should_record: bool,
         service: ServiceName,
@@ -169,7 +169,7 @@ pub mod background_service {
         pub service: ServiceName,
     }
     __cdp::object!(ClearEventsParams "the params of `BackgroundService.clearEvents`" {
-        req service "service",
+        req 0 service "service",
     } new {
         service: ServiceName,
     });
@@ -189,8 +189,8 @@ pub mod background_service {
         pub service: ServiceName,
     }
     __cdp::object!(RecordingStateChangedEvent "the params of `BackgroundService.recordingStateChanged`" {
-        req is_recording "isRecording",
-        req service "service",
+        req 0 is_recording "isRecording",
+        req 1 service "service",
     });
     /// Sent for every stored event once observing starts, and afterwards for each
     /// new event while the service is observed and recorded.
@@ -202,7 +202,7 @@ pub mod background_service {
         pub background_service_event: BackgroundServiceEvent,
     }
     __cdp::object!(BackgroundServiceEventReceivedEvent "the params of `BackgroundService.backgroundServiceEventReceived`" {
-        req background_service_event "backgroundServiceEvent",
+        req 0 background_service_event "backgroundServiceEvent",
     });
     __cdp::events!(BackgroundService "BackgroundService." {
         RecordingStateChanged(inline RecordingStateChangedEvent) "BackgroundService.recordingStateChanged",
@@ -265,19 +265,16 @@ impl Event {
 }
 #[allow(deprecated)]
 impl ::cdp_runtime::EventSet for Event {
-    fn deserialize_event<'de, D>(
+    fn decode_event(
         method: &str,
-        params: D,
-    ) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::cdp_runtime::__private::serde::Deserializer<'de>,
-    {
+        params: &mut ::cdp_runtime::__private::Reader<'_>,
+    ) -> ::cdp_runtime::__private::Read<Self> {
         let (domain, name) = method.split_once('.').unwrap_or((method, ""));
         match domain {
             "BackgroundService" => {
                 match name {
                     "recordingStateChanged" => {
-                        <background_service::RecordingStateChangedEvent as ::cdp_runtime::__private::serde::Deserialize>::deserialize(
+                        <background_service::RecordingStateChangedEvent as ::cdp_runtime::__private::Decode>::decode(
                                 params,
                             )
                             .map(|event| Self::BackgroundService(
@@ -285,7 +282,7 @@ impl ::cdp_runtime::EventSet for Event {
                             ))
                     }
                     "backgroundServiceEventReceived" => {
-                        <background_service::BackgroundServiceEventReceivedEvent as ::cdp_runtime::__private::serde::Deserialize>::deserialize(
+                        <background_service::BackgroundServiceEventReceivedEvent as ::cdp_runtime::__private::Decode>::decode(
                                 params,
                             )
                             .map(|event| Self::BackgroundService(

@@ -339,8 +339,8 @@ fn decode_message_on_the_bindings_is_the_same_decoder() {
 
 #[test]
 fn types_decode_through_any_deserializer() {
-    // Structs decode straight from any deserializer (none reads a `serde_json::Value` first),
-    // and get the same struct.
+    // Structs decode from any deserializer and get the same struct: serde_json's hand over the
+    // value's text, others' values are read as a `serde_json::Value` first.
     let text = r#"{"timestamp":1.5,"origin":"https://a.test","serviceWorkerRegistrationId":"7","service":"pushMessaging","eventName":"push","instanceId":"i","eventMetadata":[{"key":"k","value":"v"}],"storageKey":"s"}"#;
     let from_str: bs::BackgroundServiceEvent = serde_json::from_str(text).unwrap();
     let value: serde_json::Value = serde_json::from_str(text).unwrap();
@@ -350,4 +350,14 @@ fn types_decode_through_any_deserializer() {
     assert_eq!(from_slice, from_str);
     assert_eq!(from_str.event_metadata[0].value, "v");
     assert_eq!(serde_json::to_string(&from_str).unwrap(), text);
+
+    // A deserializer that is not serde_json's: serde's own, of a map of strings.
+    use serde::de::{value::MapDeserializer, Deserialize};
+    let entries = [("value", "v"), ("key", "k"), ("unknown", "u")];
+    let map = MapDeserializer::<_, serde::de::value::Error>::new(entries.into_iter());
+    let metadata = bs::EventMetadata::deserialize(map).unwrap();
+    assert_eq!((metadata.key.as_str(), metadata.value.as_str()), ("k", "v"));
+    let map = MapDeserializer::<_, serde::de::value::Error>::new([("key", "k")].into_iter());
+    let err = bs::EventMetadata::deserialize(map).unwrap_err();
+    assert_eq!(err.to_string(), "missing field `value`");
 }

@@ -41,11 +41,11 @@ pub mod browser {
         pub js_version: String,
     }
     __cdp::object!(GetVersionReturns "the result of `Browser.getVersion`" {
-        req protocol_version "protocolVersion",
-        req product "product",
-        req revision "revision",
-        req user_agent "userAgent",
-        req js_version "jsVersion",
+        req 0 protocol_version "protocolVersion",
+        req 1 product "product",
+        req 2 revision "revision",
+        req 3 user_agent "userAgent",
+        req 4 js_version "jsVersion",
     });
     __cdp::command!(GetVersionParams -> GetVersionReturns "Browser.getVersion");
 }
@@ -68,10 +68,10 @@ pub mod dom {
         pub height: f64,
     }
     __cdp::object!(Rect "an object: `DOM.Rect`" {
-        req x "x",
-        req y "y",
-        req width "width",
-        req height "height",
+        req 0 x "x",
+        req 1 y "y",
+        req 2 width "width",
+        req 3 height "height",
     } new {
         x: f64,
         y: f64,
@@ -94,7 +94,7 @@ pub mod inspector {
         pub reason: String,
     }
     __cdp::object!(DetachedEvent "the params of `Inspector.detached`" {
-        req reason "reason",
+        req 0 reason "reason",
     });
     /// Protocol event: [`Inspector.targetCrashed`](https://chromedevtools.github.io/devtools-protocol/tot/Inspector/#event-targetCrashed).
     #[derive(Debug, Clone, PartialEq, Default)]
@@ -142,11 +142,11 @@ pub mod network {
         pub enable_durable_messages: Option<bool>,
     }
     __cdp::object!(EnableParams "the params of `Network.enable`" {
-        opt max_total_buffer_size "maxTotalBufferSize",
-        opt max_resource_buffer_size "maxResourceBufferSize",
-        opt max_post_data_size "maxPostDataSize",
-        opt report_direct_socket_traffic "reportDirectSocketTraffic",
-        opt enable_durable_messages "enableDurableMessages",
+        opt 0 max_total_buffer_size "maxTotalBufferSize",
+        opt 1 max_resource_buffer_size "maxResourceBufferSize",
+        opt 2 max_post_data_size "maxPostDataSize",
+        opt 3 report_direct_socket_traffic "reportDirectSocketTraffic",
+        opt 4 enable_durable_messages "enableDurableMessages",
     } new {} set {
         max_total_buffer_size "maxTotalBufferSize": i64,
         max_resource_buffer_size "maxResourceBufferSize": i64,
@@ -237,10 +237,10 @@ pub mod page {
         pub client_height: i64,
     }
     __cdp::object!(LayoutViewport "an object: `Page.LayoutViewport`" {
-        req page_x "pageX",
-        req page_y "pageY",
-        req client_width "clientWidth",
-        req client_height "clientHeight",
+        req 0 page_x "pageX",
+        req 1 page_y "pageY",
+        req 2 client_width "clientWidth",
+        req 3 client_height "clientHeight",
     } new {
         page_x: i64,
         page_y: i64,
@@ -268,14 +268,14 @@ pub mod page {
         pub zoom: Option<f64>,
     }
     __cdp::object!(VisualViewport "an object: `Page.VisualViewport`" {
-        req offset_x "offsetX",
-        req offset_y "offsetY",
-        req page_x "pageX",
-        req page_y "pageY",
-        req client_width "clientWidth",
-        req client_height "clientHeight",
-        req scale "scale",
-        opt zoom "zoom",
+        req 0 offset_x "offsetX",
+        req 1 offset_y "offsetY",
+        req 2 page_x "pageX",
+        req 3 page_y "pageY",
+        req 4 client_width "clientWidth",
+        req 5 client_height "clientHeight",
+        req 6 scale "scale",
+        opt 7 zoom "zoom",
     } new {
         offset_x: f64,
         offset_y: f64,
@@ -302,11 +302,11 @@ pub mod page {
         pub scale: f64,
     }
     __cdp::object!(Viewport "an object: `Page.Viewport`" {
-        req x "x",
-        req y "y",
-        req width "width",
-        req height "height",
-        req scale "scale",
+        req 0 x "x",
+        req 1 y "y",
+        req 2 width "width",
+        req 3 height "height",
+        req 4 scale "scale",
     } new {
         x: f64,
         y: f64,
@@ -390,12 +390,12 @@ pub mod page {
         pub optimize_for_speed: Option<bool>,
     }
     __cdp::object!(CaptureScreenshotParams "the params of `Page.captureScreenshot`" {
-        opt format "format",
-        opt quality "quality",
-        opt clip "clip",
-        opt from_surface "fromSurface",
-        opt capture_beyond_viewport "captureBeyondViewport",
-        opt optimize_for_speed "optimizeForSpeed",
+        opt 0 format "format",
+        opt 1 quality "quality",
+        opt 2 clip "clip",
+        opt 3 from_surface "fromSurface",
+        opt 4 capture_beyond_viewport "captureBeyondViewport",
+        opt 5 optimize_for_speed "optimizeForSpeed",
     } new {} set {
         format "format": CaptureScreenshotFormat,
         quality "quality": i64,
@@ -411,7 +411,7 @@ pub mod page {
         pub data: String,
     }
     __cdp::object!(CaptureScreenshotReturns "the result of `Page.captureScreenshot`" {
-        req data "data",
+        req 0 data "data",
     });
     __cdp::command!(CaptureScreenshotParams -> CaptureScreenshotReturns "Page.captureScreenshot");
     /// Protocol method: [`Page.enable`](https://chromedevtools.github.io/devtools-protocol/tot/Page/#method-enable).
@@ -423,7 +423,7 @@ pub mod page {
         pub enable_file_chooser_opened_event: Option<bool>,
     }
     __cdp::object!(EnableParams "the params of `Page.enable`" {
-        opt enable_file_chooser_opened_event "enableFileChooserOpenedEvent",
+        opt 0 enable_file_chooser_opened_event "enableFileChooserOpenedEvent",
     } new {} set {
         enable_file_chooser_opened_event "enableFileChooserOpenedEvent": bool,
     });
@@ -462,12 +462,12 @@ pub mod page {
         pub css_content_size: super::dom::Rect,
     }
     __cdp::object!(GetLayoutMetricsReturns "the result of `Page.getLayoutMetrics`" {
-        req layout_viewport "layoutViewport",
-        req visual_viewport "visualViewport",
-        req content_size "contentSize",
-        req css_layout_viewport "cssLayoutViewport",
-        req css_visual_viewport "cssVisualViewport",
-        req css_content_size "cssContentSize",
+        req 0 layout_viewport "layoutViewport",
+        req 1 visual_viewport "visualViewport",
+        req 2 content_size "contentSize",
+        req 3 css_layout_viewport "cssLayoutViewport",
+        req 4 css_visual_viewport "cssVisualViewport",
+        req 5 css_content_size "cssContentSize",
     });
     __cdp::command!(GetLayoutMetricsParams -> GetLayoutMetricsReturns "Page.getLayoutMetrics");
     /// Protocol method: [`Page.navigate`](https://chromedevtools.github.io/devtools-protocol/tot/Page/#method-navigate).
@@ -487,11 +487,11 @@ pub mod page {
         pub referrer_policy: Option<ReferrerPolicy>,
     }
     __cdp::object!(NavigateParams "the params of `Page.navigate`" {
-        req url "url",
-        opt referrer "referrer",
-        opt transition_type "transitionType",
-        opt frame_id "frameId",
-        opt referrer_policy "referrerPolicy",
+        req 0 url "url",
+        opt 1 referrer "referrer",
+        opt 2 transition_type "transitionType",
+        opt 3 frame_id "frameId",
+        opt 4 referrer_policy "referrerPolicy",
     } new {
         url: String,
     } set {
@@ -515,10 +515,10 @@ pub mod page {
         pub is_download: Option<bool>,
     }
     __cdp::object!(NavigateReturns "the result of `Page.navigate`" {
-        req frame_id "frameId",
-        opt loader_id "loaderId",
-        opt error_text "errorText",
-        opt is_download "isDownload",
+        req 0 frame_id "frameId",
+        opt 1 loader_id "loaderId",
+        opt 2 error_text "errorText",
+        opt 3 is_download "isDownload",
     });
     __cdp::command!(NavigateParams -> NavigateReturns "Page.navigate");
     /// Protocol method: [`Page.setLifecycleEventsEnabled`](https://chromedevtools.github.io/devtools-protocol/tot/Page/#method-setLifecycleEventsEnabled).
@@ -528,7 +528,7 @@ pub mod page {
         pub enabled: bool,
     }
     __cdp::object!(SetLifecycleEventsEnabledParams "the params of `Page.setLifecycleEventsEnabled`" {
-        req enabled "enabled",
+        req 0 enabled "enabled",
     } new {
         enabled: bool,
     });
@@ -555,7 +555,7 @@ pub mod page {
         pub frame_id: FrameId,
     }
     __cdp::object!(FrameStartedLoadingEvent "the params of `Page.frameStartedLoading`" {
-        req frame_id "frameId",
+        req 0 frame_id "frameId",
     });
     /// **Experimental:** may change or disappear in any Chromium release.
     ///
@@ -566,7 +566,7 @@ pub mod page {
         pub frame_id: FrameId,
     }
     __cdp::object!(FrameStoppedLoadingEvent "the params of `Page.frameStoppedLoading`" {
-        req frame_id "frameId",
+        req 0 frame_id "frameId",
     });
     /// Protocol event: [`Page.lifecycleEvent`](https://chromedevtools.github.io/devtools-protocol/tot/Page/#event-lifecycleEvent).
     #[derive(Debug, Clone, PartialEq)]
@@ -581,10 +581,10 @@ pub mod page {
         pub timestamp: super::network::MonotonicTime,
     }
     __cdp::object!(LifecycleEventEvent "the params of `Page.lifecycleEvent`" {
-        req frame_id "frameId",
-        req loader_id "loaderId",
-        req name "name",
-        req timestamp "timestamp",
+        req 0 frame_id "frameId",
+        req 1 loader_id "loaderId",
+        req 2 name "name",
+        req 3 timestamp "timestamp",
     });
     /// Protocol event: [`Page.loadEventFired`](https://chromedevtools.github.io/devtools-protocol/tot/Page/#event-loadEventFired).
     #[derive(Debug, Clone, PartialEq)]
@@ -593,7 +593,7 @@ pub mod page {
         pub timestamp: super::network::MonotonicTime,
     }
     __cdp::object!(LoadEventFiredEvent "the params of `Page.loadEventFired`" {
-        req timestamp "timestamp",
+        req 0 timestamp "timestamp",
     });
     __cdp::events!(Page "Page." {
         FrameStartedLoading(inline FrameStartedLoadingEvent) "Page.frameStartedLoading",
@@ -625,9 +625,9 @@ pub mod runtime {
         >,
     }
     __cdp::object!(SerializationOptions "an object: `Runtime.SerializationOptions`" {
-        req serialization "serialization",
-        opt max_depth "maxDepth",
-        opt additional_parameters "additionalParameters",
+        req 0 serialization "serialization",
+        opt 1 max_depth "maxDepth",
+        opt 2 additional_parameters "additionalParameters",
     } new {
         serialization: SerializationOptionsSerialization,
     } set {
@@ -665,10 +665,10 @@ pub mod runtime {
         pub weak_local_object_reference: Option<i64>,
     }
     __cdp::object!(DeepSerializedValue "an object: `Runtime.DeepSerializedValue`" {
-        req r#type "type",
-        any value "value",
-        opt object_id "objectId",
-        opt weak_local_object_reference "weakLocalObjectReference",
+        req 0 r#type "type",
+        any 1 value "value",
+        opt 2 object_id "objectId",
+        opt 3 weak_local_object_reference "weakLocalObjectReference",
     } new {
         r#type: DeepSerializedValueType,
     } set {
@@ -796,16 +796,16 @@ pub mod runtime {
         pub custom_preview: Option<CustomPreview>,
     }
     __cdp::object!(RemoteObject "an object: `Runtime.RemoteObject`" {
-        req r#type "type",
-        opt subtype "subtype",
-        opt class_name "className",
-        any value "value",
-        opt unserializable_value "unserializableValue",
-        opt description "description",
-        opt deep_serialized_value "deepSerializedValue",
-        opt object_id "objectId",
-        opt preview "preview",
-        opt custom_preview "customPreview",
+        req 0 r#type "type",
+        opt 1 subtype "subtype",
+        opt 2 class_name "className",
+        any 3 value "value",
+        opt 4 unserializable_value "unserializableValue",
+        opt 5 description "description",
+        opt 6 deep_serialized_value "deepSerializedValue",
+        opt 7 object_id "objectId",
+        opt 8 preview "preview",
+        opt 9 custom_preview "customPreview",
     } new {
         r#type: RemoteObjectType,
     } set {
@@ -935,8 +935,8 @@ pub mod runtime {
         pub body_getter_id: Option<RemoteObjectId>,
     }
     __cdp::object!(CustomPreview "an object: `Runtime.CustomPreview`" {
-        req header "header",
-        opt body_getter_id "bodyGetterId",
+        req 0 header "header",
+        opt 1 body_getter_id "bodyGetterId",
     } new {
         header: String,
     } set {
@@ -961,12 +961,12 @@ pub mod runtime {
         pub entries: Option<Vec<EntryPreview>>,
     }
     __cdp::object!(ObjectPreview "an object: `Runtime.ObjectPreview`" {
-        req r#type "type",
-        opt subtype "subtype",
-        opt description "description",
-        req overflow "overflow",
-        req properties "properties",
-        opt entries "entries",
+        req 0 r#type "type",
+        opt 1 subtype "subtype",
+        opt 2 description "description",
+        req 3 overflow "overflow",
+        req 4 properties "properties",
+        opt 5 entries "entries",
     } new {
         r#type: ObjectPreviewType,
         overflow: bool,
@@ -1098,11 +1098,11 @@ pub mod runtime {
         pub subtype: Option<PropertyPreviewSubtype>,
     }
     __cdp::object!(PropertyPreview "an object: `Runtime.PropertyPreview`" {
-        req name "name",
-        req r#type "type",
-        opt value "value",
-        opt value_preview "valuePreview",
-        opt subtype "subtype",
+        req 0 name "name",
+        req 1 r#type "type",
+        opt 2 value "value",
+        opt 3 value_preview "valuePreview",
+        opt 4 subtype "subtype",
     } new {
         name: String,
         r#type: PropertyPreviewType,
@@ -1230,8 +1230,8 @@ pub mod runtime {
         pub value: ObjectPreview,
     }
     __cdp::object!(EntryPreview "an object: `Runtime.EntryPreview`" {
-        opt key "key",
-        req value "value",
+        opt 0 key "key",
+        req 1 value "value",
     } new {
         value: ObjectPreview,
     } set {
@@ -1270,16 +1270,16 @@ pub mod runtime {
         >,
     }
     __cdp::object!(ExceptionDetails "an object: `Runtime.ExceptionDetails`" {
-        req exception_id "exceptionId",
-        req text "text",
-        req line_number "lineNumber",
-        req column_number "columnNumber",
-        opt script_id "scriptId",
-        opt url "url",
-        opt stack_trace "stackTrace",
-        opt exception "exception",
-        opt execution_context_id "executionContextId",
-        opt exception_meta_data "exceptionMetaData",
+        req 0 exception_id "exceptionId",
+        req 1 text "text",
+        req 2 line_number "lineNumber",
+        req 3 column_number "columnNumber",
+        opt 4 script_id "scriptId",
+        opt 5 url "url",
+        opt 6 stack_trace "stackTrace",
+        opt 7 exception "exception",
+        opt 8 execution_context_id "executionContextId",
+        opt 9 exception_meta_data "exceptionMetaData",
     } new {
         exception_id: i64,
         text: String,
@@ -1312,11 +1312,11 @@ pub mod runtime {
         pub column_number: i64,
     }
     __cdp::object!(CallFrame "an object: `Runtime.CallFrame`" {
-        req function_name "functionName",
-        req script_id "scriptId",
-        req url "url",
-        req line_number "lineNumber",
-        req column_number "columnNumber",
+        req 0 function_name "functionName",
+        req 1 script_id "scriptId",
+        req 2 url "url",
+        req 3 line_number "lineNumber",
+        req 4 column_number "columnNumber",
     } new {
         function_name: String,
         script_id: ScriptId,
@@ -1339,10 +1339,10 @@ pub mod runtime {
         pub parent_id: Option<StackTraceId>,
     }
     __cdp::object!(StackTrace "an object: `Runtime.StackTrace`" {
-        opt description "description",
-        req call_frames "callFrames",
-        opt parent "parent",
-        opt parent_id "parentId",
+        opt 0 description "description",
+        req 1 call_frames "callFrames",
+        opt 2 parent "parent",
+        opt 3 parent_id "parentId",
     } new {
         call_frames: Vec<CallFrame>,
     } set {
@@ -1367,8 +1367,8 @@ pub mod runtime {
         pub debugger_id: Option<UniqueDebuggerId>,
     }
     __cdp::object!(StackTraceId "an object: `Runtime.StackTraceId`" {
-        req id "id",
-        opt debugger_id "debuggerId",
+        req 0 id "id",
+        opt 1 debugger_id "debuggerId",
     } new {
         id: String,
     } set {
@@ -1436,22 +1436,22 @@ pub mod runtime {
         pub serialization_options: Option<SerializationOptions>,
     }
     __cdp::object!(EvaluateParams "the params of `Runtime.evaluate`" {
-        req expression "expression",
-        opt object_group "objectGroup",
-        opt include_command_line_api "includeCommandLineAPI",
-        opt silent "silent",
-        opt context_id "contextId",
-        opt return_by_value "returnByValue",
-        opt generate_preview "generatePreview",
-        opt user_gesture "userGesture",
-        opt await_promise "awaitPromise",
-        opt throw_on_side_effect "throwOnSideEffect",
-        opt timeout "timeout",
-        opt disable_breaks "disableBreaks",
-        opt repl_mode "replMode",
-        opt allow_unsafe_eval_blocked_by_csp "allowUnsafeEvalBlockedByCSP",
-        opt unique_context_id "uniqueContextId",
-        opt serialization_options "serializationOptions",
+        req 0 expression "expression",
+        opt 1 object_group "objectGroup",
+        opt 2 include_command_line_api "includeCommandLineAPI",
+        opt 3 silent "silent",
+        opt 4 context_id "contextId",
+        opt 5 return_by_value "returnByValue",
+        opt 6 generate_preview "generatePreview",
+        opt 7 user_gesture "userGesture",
+        opt 8 await_promise "awaitPromise",
+        opt 9 throw_on_side_effect "throwOnSideEffect",
+        opt 10 timeout "timeout",
+        opt 11 disable_breaks "disableBreaks",
+        opt 12 repl_mode "replMode",
+        opt 13 allow_unsafe_eval_blocked_by_csp "allowUnsafeEvalBlockedByCSP",
+        opt 14 unique_context_id "uniqueContextId",
+        opt 15 serialization_options "serializationOptions",
     } new {
         expression: String,
     } set {
@@ -1480,8 +1480,8 @@ pub mod runtime {
         pub exception_details: Option<ExceptionDetails>,
     }
     __cdp::object!(EvaluateReturns "the result of `Runtime.evaluate`" {
-        req result "result",
-        opt exception_details "exceptionDetails",
+        req 0 result "result",
+        opt 1 exception_details "exceptionDetails",
     });
     __cdp::command!(EvaluateParams -> EvaluateReturns "Runtime.evaluate");
     /// Protocol method: [`Runtime.runIfWaitingForDebugger`](https://chromedevtools.github.io/devtools-protocol/tot/Runtime/#method-runIfWaitingForDebugger).
@@ -1553,19 +1553,19 @@ pub mod target {
         >,
     }
     __cdp::object!(TargetInfo "an object: `Target.TargetInfo`" {
-        req target_id "targetId",
-        req r#type "type",
-        req title "title",
-        req url "url",
-        req attached "attached",
-        opt parent_id "parentId",
-        opt opener_id "openerId",
-        req can_access_opener "canAccessOpener",
-        opt opener_frame_id "openerFrameId",
-        opt parent_frame_id "parentFrameId",
-        opt browser_context_id "browserContextId",
-        opt subtype "subtype",
-        opt embedder_data "embedderData",
+        req 0 target_id "targetId",
+        req 1 r#type "type",
+        req 2 title "title",
+        req 3 url "url",
+        req 4 attached "attached",
+        opt 5 parent_id "parentId",
+        opt 6 opener_id "openerId",
+        req 7 can_access_opener "canAccessOpener",
+        opt 8 opener_frame_id "openerFrameId",
+        opt 9 parent_frame_id "parentFrameId",
+        opt 10 browser_context_id "browserContextId",
+        opt 11 subtype "subtype",
+        opt 12 embedder_data "embedderData",
     } new {
         target_id: TargetId,
         r#type: String,
@@ -1593,8 +1593,8 @@ pub mod target {
         pub r#type: Option<String>,
     }
     __cdp::object!(FilterEntry "an object: `Target.FilterEntry`" {
-        opt exclude "exclude",
-        opt r#type "type",
+        opt 0 exclude "exclude",
+        opt 1 r#type "type",
     } new {} set {
         exclude "exclude": bool,
         r#type "type": String,
@@ -1637,8 +1637,8 @@ pub mod target {
         pub flatten: Option<bool>,
     }
     __cdp::object!(AttachToTargetParams "the params of `Target.attachToTarget`" {
-        req target_id "targetId",
-        opt flatten "flatten",
+        req 0 target_id "targetId",
+        opt 1 flatten "flatten",
     } new {
         target_id: TargetId,
     } set {
@@ -1651,7 +1651,7 @@ pub mod target {
         pub session_id: SessionId,
     }
     __cdp::object!(AttachToTargetReturns "the result of `Target.attachToTarget`" {
-        req session_id "sessionId",
+        req 0 session_id "sessionId",
     });
     __cdp::command!(AttachToTargetParams -> AttachToTargetReturns "Target.attachToTarget");
     /// Protocol method: [`Target.closeTarget`](https://chromedevtools.github.io/devtools-protocol/tot/Target/#method-closeTarget).
@@ -1661,7 +1661,7 @@ pub mod target {
         pub target_id: TargetId,
     }
     __cdp::object!(CloseTargetParams "the params of `Target.closeTarget`" {
-        req target_id "targetId",
+        req 0 target_id "targetId",
     } new {
         target_id: TargetId,
     });
@@ -1675,7 +1675,7 @@ pub mod target {
         pub success: bool,
     }
     __cdp::object!(CloseTargetReturns "the result of `Target.closeTarget`" {
-        req success "success",
+        req 0 success "success",
     });
     __cdp::command!(CloseTargetParams -> CloseTargetReturns "Target.closeTarget");
     /// Protocol method: [`Target.createTarget`](https://chromedevtools.github.io/devtools-protocol/tot/Target/#method-createTarget).
@@ -1723,19 +1723,19 @@ pub mod target {
         pub focus: Option<bool>,
     }
     __cdp::object!(CreateTargetParams "the params of `Target.createTarget`" {
-        req url "url",
-        opt left "left",
-        opt top "top",
-        opt width "width",
-        opt height "height",
-        opt window_state "windowState",
-        opt browser_context_id "browserContextId",
-        opt enable_begin_frame_control "enableBeginFrameControl",
-        opt new_window "newWindow",
-        opt background "background",
-        opt for_tab "forTab",
-        opt hidden "hidden",
-        opt focus "focus",
+        req 0 url "url",
+        opt 1 left "left",
+        opt 2 top "top",
+        opt 3 width "width",
+        opt 4 height "height",
+        opt 5 window_state "windowState",
+        opt 6 browser_context_id "browserContextId",
+        opt 7 enable_begin_frame_control "enableBeginFrameControl",
+        opt 8 new_window "newWindow",
+        opt 9 background "background",
+        opt 10 for_tab "forTab",
+        opt 11 hidden "hidden",
+        opt 12 focus "focus",
     } new {
         url: String,
     } set {
@@ -1759,7 +1759,7 @@ pub mod target {
         pub target_id: TargetId,
     }
     __cdp::object!(CreateTargetReturns "the result of `Target.createTarget`" {
-        req target_id "targetId",
+        req 0 target_id "targetId",
     });
     __cdp::command!(CreateTargetParams -> CreateTargetReturns "Target.createTarget");
     /// Protocol method: [`Target.detachFromTarget`](https://chromedevtools.github.io/devtools-protocol/tot/Target/#method-detachFromTarget).
@@ -1774,8 +1774,8 @@ pub mod target {
         pub target_id: Option<TargetId>,
     }
     __cdp::object!(DetachFromTargetParams "the params of `Target.detachFromTarget`" {
-        opt session_id "sessionId",
-        opt target_id "targetId",
+        opt 0 session_id "sessionId",
+        opt 1 target_id "targetId",
     } new {} set {
         session_id "sessionId": SessionId,
         #[deprecated]
@@ -1795,7 +1795,7 @@ pub mod target {
         pub filter: Option<TargetFilter>,
     }
     __cdp::object!(GetTargetsParams "the params of `Target.getTargets`" {
-        opt filter "filter",
+        opt 0 filter "filter",
     } new {} set {
         filter "filter": TargetFilter,
     });
@@ -1806,7 +1806,7 @@ pub mod target {
         pub target_infos: Vec<TargetInfo>,
     }
     __cdp::object!(GetTargetsReturns "the result of `Target.getTargets`" {
-        req target_infos "targetInfos",
+        req 0 target_infos "targetInfos",
     });
     __cdp::command!(GetTargetsParams -> GetTargetsReturns "Target.getTargets");
     /// Protocol method: [`Target.setAutoAttach`](https://chromedevtools.github.io/devtools-protocol/tot/Target/#method-setAutoAttach).
@@ -1826,10 +1826,10 @@ pub mod target {
         pub filter: Option<TargetFilter>,
     }
     __cdp::object!(SetAutoAttachParams "the params of `Target.setAutoAttach`" {
-        req auto_attach "autoAttach",
-        req wait_for_debugger_on_start "waitForDebuggerOnStart",
-        opt flatten "flatten",
-        opt filter "filter",
+        req 0 auto_attach "autoAttach",
+        req 1 wait_for_debugger_on_start "waitForDebuggerOnStart",
+        opt 2 flatten "flatten",
+        opt 3 filter "filter",
     } new {
         auto_attach: bool,
         wait_for_debugger_on_start: bool,
@@ -1853,8 +1853,8 @@ pub mod target {
         pub filter: Option<TargetFilter>,
     }
     __cdp::object!(SetDiscoverTargetsParams "the params of `Target.setDiscoverTargets`" {
-        req discover "discover",
-        opt filter "filter",
+        req 0 discover "discover",
+        opt 1 filter "filter",
     } new {
         discover: bool,
     } set {
@@ -1878,9 +1878,9 @@ pub mod target {
         pub waiting_for_debugger: bool,
     }
     __cdp::object!(AttachedToTargetEvent "the params of `Target.attachedToTarget`" {
-        req session_id "sessionId",
-        req target_info "targetInfo",
-        req waiting_for_debugger "waitingForDebugger",
+        req 0 session_id "sessionId",
+        req 1 target_info "targetInfo",
+        req 2 waiting_for_debugger "waitingForDebugger",
     });
     /// **Experimental:** may change or disappear in any Chromium release.
     ///
@@ -1896,8 +1896,8 @@ pub mod target {
         pub target_id: Option<TargetId>,
     }
     __cdp::object!(DetachedFromTargetEvent "the params of `Target.detachedFromTarget`" {
-        req session_id "sessionId",
-        opt target_id "targetId",
+        req 0 session_id "sessionId",
+        opt 1 target_id "targetId",
     });
     /// Protocol event: [`Target.targetCreated`](https://chromedevtools.github.io/devtools-protocol/tot/Target/#event-targetCreated).
     #[derive(Debug, Clone, PartialEq)]
@@ -1906,7 +1906,7 @@ pub mod target {
         pub target_info: TargetInfo,
     }
     __cdp::object!(TargetCreatedEvent "the params of `Target.targetCreated`" {
-        req target_info "targetInfo",
+        req 0 target_info "targetInfo",
     });
     /// Protocol event: [`Target.targetDestroyed`](https://chromedevtools.github.io/devtools-protocol/tot/Target/#event-targetDestroyed).
     #[derive(Debug, Clone, PartialEq)]
@@ -1915,7 +1915,7 @@ pub mod target {
         pub target_id: TargetId,
     }
     __cdp::object!(TargetDestroyedEvent "the params of `Target.targetDestroyed`" {
-        req target_id "targetId",
+        req 0 target_id "targetId",
     });
     /// Protocol event: [`Target.targetCrashed`](https://chromedevtools.github.io/devtools-protocol/tot/Target/#event-targetCrashed).
     #[derive(Debug, Clone, PartialEq)]
@@ -1928,9 +1928,9 @@ pub mod target {
         pub error_code: i64,
     }
     __cdp::object!(TargetCrashedEvent "the params of `Target.targetCrashed`" {
-        req target_id "targetId",
-        req status "status",
-        req error_code "errorCode",
+        req 0 target_id "targetId",
+        req 1 status "status",
+        req 2 error_code "errorCode",
     });
     /// Protocol event: [`Target.targetInfoChanged`](https://chromedevtools.github.io/devtools-protocol/tot/Target/#event-targetInfoChanged).
     #[derive(Debug, Clone, PartialEq)]
@@ -1939,7 +1939,7 @@ pub mod target {
         pub target_info: TargetInfo,
     }
     __cdp::object!(TargetInfoChangedEvent "the params of `Target.targetInfoChanged`" {
-        req target_info "targetInfo",
+        req 0 target_info "targetInfo",
     });
     __cdp::events!(Target "Target." {
         AttachedToTarget(boxed AttachedToTargetEvent) "Target.attachedToTarget",
@@ -1984,19 +1984,16 @@ impl Event {
 }
 #[allow(deprecated)]
 impl ::cdp_runtime::EventSet for Event {
-    fn deserialize_event<'de, D>(
+    fn decode_event(
         method: &str,
-        params: D,
-    ) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::cdp_runtime::__private::serde::Deserializer<'de>,
-    {
+        params: &mut ::cdp_runtime::__private::Reader<'_>,
+    ) -> ::cdp_runtime::__private::Read<Self> {
         let (domain, name) = method.split_once('.').unwrap_or((method, ""));
         match domain {
             "Inspector" => {
                 match name {
                     "detached" => {
-                        <inspector::DetachedEvent as ::cdp_runtime::__private::serde::Deserialize>::deserialize(
+                        <inspector::DetachedEvent as ::cdp_runtime::__private::Decode>::decode(
                                 params,
                             )
                             .map(|event| Self::Inspector(
@@ -2004,7 +2001,7 @@ impl ::cdp_runtime::EventSet for Event {
                             ))
                     }
                     "targetCrashed" => {
-                        <inspector::TargetCrashedEvent as ::cdp_runtime::__private::serde::Deserialize>::deserialize(
+                        <inspector::TargetCrashedEvent as ::cdp_runtime::__private::Decode>::decode(
                                 params,
                             )
                             .map(|event| Self::Inspector(
@@ -2017,7 +2014,7 @@ impl ::cdp_runtime::EventSet for Event {
             "Page" => {
                 match name {
                     "frameStartedLoading" => {
-                        <page::FrameStartedLoadingEvent as ::cdp_runtime::__private::serde::Deserialize>::deserialize(
+                        <page::FrameStartedLoadingEvent as ::cdp_runtime::__private::Decode>::decode(
                                 params,
                             )
                             .map(|event| Self::Page(
@@ -2025,7 +2022,7 @@ impl ::cdp_runtime::EventSet for Event {
                             ))
                     }
                     "frameStoppedLoading" => {
-                        <page::FrameStoppedLoadingEvent as ::cdp_runtime::__private::serde::Deserialize>::deserialize(
+                        <page::FrameStoppedLoadingEvent as ::cdp_runtime::__private::Decode>::decode(
                                 params,
                             )
                             .map(|event| Self::Page(
@@ -2033,13 +2030,13 @@ impl ::cdp_runtime::EventSet for Event {
                             ))
                     }
                     "lifecycleEvent" => {
-                        <page::LifecycleEventEvent as ::cdp_runtime::__private::serde::Deserialize>::deserialize(
+                        <page::LifecycleEventEvent as ::cdp_runtime::__private::Decode>::decode(
                                 params,
                             )
                             .map(|event| Self::Page(page::Event::LifecycleEvent(event)))
                     }
                     "loadEventFired" => {
-                        <page::LoadEventFiredEvent as ::cdp_runtime::__private::serde::Deserialize>::deserialize(
+                        <page::LoadEventFiredEvent as ::cdp_runtime::__private::Decode>::decode(
                                 params,
                             )
                             .map(|event| Self::Page(page::Event::LoadEventFired(event)))
@@ -2050,7 +2047,7 @@ impl ::cdp_runtime::EventSet for Event {
             "Target" => {
                 match name {
                     "attachedToTarget" => {
-                        <target::AttachedToTargetEvent as ::cdp_runtime::__private::serde::Deserialize>::deserialize(
+                        <target::AttachedToTargetEvent as ::cdp_runtime::__private::Decode>::decode(
                                 params,
                             )
                             .map(|event| Self::Target(
@@ -2060,7 +2057,7 @@ impl ::cdp_runtime::EventSet for Event {
                             ))
                     }
                     "detachedFromTarget" => {
-                        <target::DetachedFromTargetEvent as ::cdp_runtime::__private::serde::Deserialize>::deserialize(
+                        <target::DetachedFromTargetEvent as ::cdp_runtime::__private::Decode>::decode(
                                 params,
                             )
                             .map(|event| Self::Target(
@@ -2068,7 +2065,7 @@ impl ::cdp_runtime::EventSet for Event {
                             ))
                     }
                     "targetCreated" => {
-                        <target::TargetCreatedEvent as ::cdp_runtime::__private::serde::Deserialize>::deserialize(
+                        <target::TargetCreatedEvent as ::cdp_runtime::__private::Decode>::decode(
                                 params,
                             )
                             .map(|event| Self::Target(
@@ -2076,7 +2073,7 @@ impl ::cdp_runtime::EventSet for Event {
                             ))
                     }
                     "targetDestroyed" => {
-                        <target::TargetDestroyedEvent as ::cdp_runtime::__private::serde::Deserialize>::deserialize(
+                        <target::TargetDestroyedEvent as ::cdp_runtime::__private::Decode>::decode(
                                 params,
                             )
                             .map(|event| Self::Target(
@@ -2084,7 +2081,7 @@ impl ::cdp_runtime::EventSet for Event {
                             ))
                     }
                     "targetCrashed" => {
-                        <target::TargetCrashedEvent as ::cdp_runtime::__private::serde::Deserialize>::deserialize(
+                        <target::TargetCrashedEvent as ::cdp_runtime::__private::Decode>::decode(
                                 params,
                             )
                             .map(|event| Self::Target(
@@ -2092,7 +2089,7 @@ impl ::cdp_runtime::EventSet for Event {
                             ))
                     }
                     "targetInfoChanged" => {
-                        <target::TargetInfoChangedEvent as ::cdp_runtime::__private::serde::Deserialize>::deserialize(
+                        <target::TargetInfoChangedEvent as ::cdp_runtime::__private::Decode>::decode(
                                 params,
                             )
                             .map(|event| Self::Target(

@@ -82,13 +82,10 @@ pub fn root_event(code: &mut Code, ctx: &Ctx<'_>) {
     code.close("}");
     code.line("#[allow(deprecated)]");
     code.open("impl ::cdp_runtime::EventSet for Event {");
-    code.line(
-        "fn deserialize_event<'de, D>(method: &str, params: D) -> ::std::result::Result<Self, \
-         D::Error>",
+    code.open(
+        "fn decode_event(method: &str, params: &mut ::cdp_runtime::__private::Reader<'_>) -> \
+         ::cdp_runtime::__private::Read<Self> {",
     );
-    code.line("where");
-    code.line("    D: ::cdp_runtime::__private::serde::Deserializer<'de>,");
-    code.open("{");
     const UNKNOWN: &str = "::cdp_runtime::__private::unknown_event(method, params)";
     if domains.is_empty() {
         code.line(UNKNOWN);
@@ -104,8 +101,8 @@ pub fn root_event(code: &mut Code, ctx: &Ctx<'_>) {
                     "event"
                 };
                 code.line(&format!(
-                    "{} => <{module}::{} as ::cdp_runtime::__private::serde::Deserialize>::\
-                     deserialize(params).map(|event| Self::{variant}({module}::Event::{}({held}))),",
+                    "{} => <{module}::{} as ::cdp_runtime::__private::Decode>::\
+                     decode(params).map(|event| Self::{variant}({module}::Event::{}({held}))),",
                     lit(&event.name),
                     naming::event(&event.name),
                     naming::event_variant(&event.name),

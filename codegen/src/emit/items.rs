@@ -38,7 +38,7 @@ impl Ctx<'_> {
             &format!("__cdp::object!({name} {}", lit(what)),
             if builder == Builder::Yes { "" } else { ");" },
             |code| {
-                for field in fields {
+                for (index, field) in fields.iter().enumerate() {
                     // An optional `any` keeps an explicit `null` as `Some(Value::Null)`, so it
                     // encodes back as `null` rather than disappearing; other optional fields
                     // read `null` as absent.
@@ -48,7 +48,7 @@ impl Ctx<'_> {
                         (true, _) => "opt",
                     };
                     code.line(&format!(
-                        "{kind} {} {},",
+                        "{kind} {index} {} {},",
                         field_ident(field),
                         lit(&field.name)
                     ));

@@ -4,25 +4,26 @@
 //! Inside them every path is absolute (`$crate::..`, `::core::..`): a protocol type named
 //! `Option` or `Result` in the calling module changes nothing.
 
-/// `Serialize` and `Deserialize` of a struct, its [`Struct`](crate::__private::Struct) impl,
-/// and for values users build, `new` and setters.
+/// `Serialize`, `Deserialize` and [`Decode`](crate::__private::Decode) of a struct, its
+/// [`Struct`](crate::__private::Struct) impl, and for values users build, `new` and setters.
 ///
-/// The struct decodes through [`read_fields`](crate::__private::read_fields), one loop for all
-/// structs, and encodes through [`serialize_fields`](crate::__private::serialize_fields): what it
-/// adds is the list of its keys, a slot per field and a struct literal. Its fields must be those
-/// listed, each once, or the struct literal does not compile; and it must be a struct, as the
-/// encoder reads its fields (a union's would need `unsafe`, which nothing here has). The kind of
-/// each field is matched literally: `req`, `opt` or `any`.
+/// The struct decodes through [`read_struct`](crate::__private::read_struct), one loop for all
+/// structs, and encodes through [`serialize_fields`](crate::__private::serialize_fields): what
+/// it adds is the list of its keys, a value of placeholders and a `match` that reads field `i`
+/// into its place. Its fields must be those listed, each once, or the placeholder value (a struct
+/// literal) does not compile; and it must be a struct, as reading into a union's field would
+/// need `unsafe`, which nothing here has. The kind of each field is matched literally: `req`,
+/// `opt` or `any`; the indices count from 0 in the order listed (checked at compile time).
 ///
 /// ```text
 /// object!(Name "what it is, for errors" {
-///     req field "protocolName",     // required
-///     opt other "otherName",        // optional: left out when None, null reads as None
-///     any value "value",            // optional `any`: an explicit null is kept
+///     req 0 field "protocolName",     // required
+///     opt 1 other "otherName",        // optional: left out when None, null reads as None
+///     any 2 value "value",            // optional `any`: an explicit null is kept
 /// } new {
-///     field: Type,                  // the required fields, in schema order
-/// } set {                           // left out when there are no optional fields
-///     other "otherName": Type,      // a setter per optional field
+///     field: Type,                    // the required fields, in schema order
+/// } set {                             // left out when there are no optional fields
+///     other "otherName": Type,        // a setter per optional field
 /// });
 /// ```
 #[doc(hidden)]
@@ -42,11 +43,21 @@ macro_rules! __object {
             where
                 D: $crate::__private::serde::Deserializer<'de>,
             {
-                $crate::__private::deserialize_empty(deserializer, $what).map(|()| $name {})
+                $crate::__private::deserialize(deserializer)
+            }
+        }
+        impl $crate::__private::Decode for $name {
+            fn decode(
+                reader: &mut $crate::__private::Reader<'_>,
+            ) -> $crate::__private::Read<Self> {
+                $crate::__private::read_empty(reader, $what).map(|()| $name {})
+            }
+            fn placeholder() -> Self {
+                $name {}
             }
         }
     };
-    ($name:ident $what:literal { $($kind:ident $field:ident $key:literal),+ $(,)? }) => {
+    ($name:ident $what:literal { $($kind:ident $index:literal $field:ident $key:literal),+ $(,)? }) => {
         impl $crate::__private::serde::Serialize for $name {
             fn serialize<S>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error>
             where
@@ -64,41 +75,44 @@ macro_rules! __object {
             where
                 D: $crate::__private::serde::Deserializer<'de>,
             {
-                $crate::__private::serde::Deserializer::deserialize_map(
-                    deserializer,
-                    $crate::__private::StructVisitor::<Self>::NEW,
-                )
+                $crate::__private::deserialize(deserializer)
             }
         }
         impl $crate::__private::Struct for $name {
             const WHAT: &'static str = $what;
             const KEYS: &'static [&'static str] = &[$($key),+];
-            fn visit<'de, A>(mut map: A) -> ::core::result::Result<Self, A::Error>
-            where
-                A: $crate::__private::serde::de::MapAccess<'de>,
-            {
-                // One tuple holds the slots, so that whatever ends the decoding early drops them
-                // all with one call.
-                let mut slots = ($($crate::__object!(@slot $kind),)+);
-                // An `if let` rather than `?`: with two thousand structs in the full protocol,
-                // the `Try` machinery of a `?` per struct costs the compiler more.
-                if let ::core::result::Result::Err(err) = {
-                    let ($(ref mut $field,)+) = slots;
-                    $crate::__private::read_fields(
-                        &mut map,
-                        $what,
-                        <Self as $crate::__private::Struct>::KEYS,
-                        &mut [$($field),+],
-                    )
-                } {
-                    return ::core::result::Result::Err(err);
+            const REQUIRED: &'static [bool] = &[$($crate::__object!(@required $kind)),+];
+        }
+        impl $crate::__private::Fields for $name {
+            fn read_field(
+                &mut self,
+                field: usize,
+                reader: &mut $crate::__private::Reader<'_>,
+            ) -> $crate::__private::Read<()> {
+                // The indices are 0, 1, 2.. in the order listed: checked at compile time.
+                const _: () = $crate::__private::check_indices(&[$($index),+]);
+                match field {
+                    $($index => $crate::__object!(@read $kind &mut self.$field, reader),)+
+                    _ => ::core::result::Result::Ok(()),
                 }
-                // `read_fields` checked that every required slot is set.
-                #[allow(irrefutable_let_patterns)]
-                let ($($crate::__object!(@take $kind $field),)+) = slots else {
-                    return ::core::result::Result::Err($crate::__private::unset($what));
-                };
-                ::core::result::Result::Ok($name { $($field),+ })
+            }
+        }
+        impl $crate::__private::Decode for $name {
+            fn decode(
+                reader: &mut $crate::__private::Reader<'_>,
+            ) -> $crate::__private::Read<Self> {
+                let mut value = <Self as $crate::__private::Decode>::placeholder();
+                $crate::__private::read_struct(
+                    reader,
+                    $what,
+                    <Self as $crate::__private::Struct>::KEYS,
+                    <Self as $crate::__private::Struct>::REQUIRED,
+                    &mut value,
+                )?;
+                ::core::result::Result::Ok(value)
+            }
+            fn placeholder() -> Self {
+                $name { $($field: $crate::__object!(@placeholder $kind)),+ }
             }
         }
     };
@@ -136,23 +150,32 @@ macro_rules! __object {
     (@out any $value:expr) => {
         &$crate::__private::Skip($value)
     };
-    (@slot req) => {
+    (@required req) => {
+        true
+    };
+    (@required opt) => {
+        false
+    };
+    (@required any) => {
+        false
+    };
+    (@read req $place:expr, $reader:ident) => {
+        $crate::__private::read_req($place, $reader)
+    };
+    (@read opt $place:expr, $reader:ident) => {
+        $crate::__private::read_opt($place, $reader)
+    };
+    (@read any $place:expr, $reader:ident) => {
+        $crate::__private::read_any($place, $reader)
+    };
+    (@placeholder req) => {
+        $crate::__private::Decode::placeholder()
+    };
+    (@placeholder opt) => {
         ::core::option::Option::None
     };
-    (@slot opt) => {
-        $crate::__private::Opt(::core::option::Option::None)
-    };
-    (@slot any) => {
-        $crate::__private::Any(::core::option::Option::None)
-    };
-    (@take req $field:ident) => {
-        ::core::option::Option::Some($field)
-    };
-    (@take opt $field:ident) => {
-        $crate::__private::Opt($field)
-    };
-    (@take any $field:ident) => {
-        $crate::__private::Any($field)
+    (@placeholder any) => {
+        ::core::option::Option::None
     };
     (@new $($(#[$attr:meta])* $opt:ident $key:literal: $opt_ty:ty),* $(,)? $(; $($req:ident)+)?) => {
         Self {
@@ -243,6 +266,16 @@ macro_rules! __string_enum {
                 $crate::__private::deserialize_string_enum(deserializer)
             }
         }
+        impl $crate::__private::Decode for $name {
+            fn decode(
+                reader: &mut $crate::__private::Reader<'_>,
+            ) -> $crate::__private::Read<Self> {
+                $crate::__private::decode_string_enum(reader)
+            }
+            fn placeholder() -> Self {
+                Self::$fallback(::std::string::String::new())
+            }
+        }
     };
 }
 
@@ -268,6 +301,16 @@ macro_rules! __newtype {
                 D: $crate::__private::serde::Deserializer<'de>,
             {
                 $crate::__private::serde::Deserialize::deserialize(deserializer).map(Self)
+            }
+        }
+        impl $crate::__private::Decode for $name {
+            fn decode(
+                reader: &mut $crate::__private::Reader<'_>,
+            ) -> $crate::__private::Read<Self> {
+                $crate::__private::Decode::decode(reader).map(Self)
+            }
+            fn placeholder() -> Self {
+                Self($crate::__private::Decode::placeholder())
             }
         }
         impl ::core::convert::From<$inner> for $name {

@@ -1,121 +1,80 @@
 //! Structs: one loop reads the keys of every struct, and each struct adds the list of its fields
-//! and a slot per field.
+//! and one function that reads a field into its place.
 //!
 //! `object!` gives each struct a static list of its fields' protocol names ([`Struct::KEYS`])
-//! and a [`Struct::visit`] that holds a slot per field, in one tuple: an `Option` for a required
-//! field, an [`Opt`] for an optional one, an [`Any`] for an optional `any`. It hands the slots,
-//! as `&mut dyn Slot`, to [`read_fields`], which is one loop for all structs: it reads each key,
-//! finds its field, lets the field's slot read the value, skips (and notes as drift) a key the
-//! struct does not know, and checks that every required field came. `visit` then builds the
-//! struct from its slots with a struct literal, which names each field once: a list that misses
-//! a field, or names one twice, does not compile. Encoding is the same the other way:
-//! [`serialize_fields`] writes what [`Out`] makes of each field, in schema order.
+//! and which of them are required, and implements [`Fields::read_field`], which reads the value
+//! of field `i` straight into the struct: a `match` with an arm per field. A struct decodes by
+//! making a value of placeholders ([`Decode::placeholder`]: an empty string, zero, `None`),
+//! which [`read_struct`] (one loop for all structs) fills in: it reads each key, finds its
+//! field, lets `read_field` read the value, skips (and notes as drift) a key the struct does not
+//! know, and checks that every required field came. The placeholder value is a struct literal,
+//! which names each field once: a list that misses a field, or names one twice, does not
+//! compile; and `read_field` borrows each field, which a union's would need `unsafe` for.
 //!
-//! The cost of this safety is code per struct: `visit` and serde's `deserialize_map` are
-//! instantiated for each struct that a program decodes (with the tables of unsafe field offsets
-//! this replaced, a struct added only data): `BENCHMARKS.md`, at the repository's root, says
-//! what that costs in build time and binary size.
+//! Nothing here is generic over a deserializer: a struct's decoding is two small non-generic
+//! functions, compiled once in the crate that holds the bindings. Encoding goes through serde
+//! ([`serialize_fields`] writes what [`Out`] makes of each field, in schema order), and so does
+//! decoding with any other deserializer than the protocol's reader: [`deserialize`] takes the
+//! value's JSON text from serde_json's deserializers (reading a `serde_json::Value` first from
+//! other ones) and decodes it with the reader.
 //!
-//! Everything here, and everything `object!` expands to, is safe code. It is generic over
-//! serde's `MapAccess` and `SerializeMap`, so a struct decodes and encodes the same way on every
-//! deserializer and serializer, straight from and into the format: on serde_json's reader (what
-//! `decode_message`, `Response::decode` and `serde_json::from_str` use) values are read from
-//! the text as they come, and nothing goes through a `serde_json::Value`.
+//! Everything here, and everything `object!` expands to, is safe code.
 
+use std::borrow::Cow;
 use std::fmt;
-use std::marker::PhantomData;
 
 use serde::de::{self, MapAccess, Visitor};
 use serde::ser::SerializeMap;
-use serde::{Deserialize, Serialize, Serializer};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use super::FieldKey;
+use crate::read::{Decode, Fault, Read, ReadError, Reader};
 
 /// A struct that `object!` decodes and encodes. Only `object!` implements it.
-pub trait Struct: Sized {
+pub trait Struct: Fields + Decode {
     /// What the struct is, for errors and drift notes (`` an object: `Network.Cookie` ``).
     const WHAT: &'static str;
     /// The protocol names of its fields, in schema order.
     const KEYS: &'static [&'static str];
-
-    /// Decodes the struct from the entries of `map`, through [`read_fields`].
-    fn visit<'de, A: MapAccess<'de>>(map: A) -> Result<Self, A::Error>;
+    /// Whether each of [`Struct::KEYS`] is required.
+    const REQUIRED: &'static [bool];
 }
 
-/// Where the value of one field goes while its struct is decoded: an `Option` for a required
-/// field (`req` in `object!`), an [`Opt`] or an [`Any`] for an optional one.
-pub trait Slot<'de, A: MapAccess<'de>> {
-    /// Reads the field's value from `map` into the slot, dropping what it held: when a key
-    /// comes twice, the last value stands.
-    fn read(&mut self, map: &mut A) -> Result<(), A::Error>;
-
-    /// Whether the field is required and was not read.
-    fn missing(&self) -> bool;
+/// Reads the value of one field of a struct into its place.
+pub trait Fields {
+    /// Reads the value of field `field` (an index into [`Struct::KEYS`]) into the struct,
+    /// dropping what it held: when a key comes twice, the last value stands.
+    fn read_field(&mut self, field: usize, reader: &mut Reader<'_>) -> Read<()>;
 }
 
-/// The slot of an optional field (`opt` in `object!`): `null` leaves it unset.
-pub struct Opt<F>(pub Option<F>);
+/// Reads a required field's value.
+#[inline]
+pub fn read_req<F: Decode>(place: &mut F, reader: &mut Reader<'_>) -> Read<()> {
+    *place = F::decode(reader)?;
+    Ok(())
+}
 
-/// The slot of an optional `any` field (`any` in `object!`): an explicit `null` is kept as
+/// Reads an optional field's value (`opt` in `object!`): `null` leaves it unset.
+#[inline]
+pub fn read_opt<F: Decode>(place: &mut Option<F>, reader: &mut Reader<'_>) -> Read<()> {
+    *place = if reader.null()? {
+        None
+    } else {
+        Some(F::decode(reader)?)
+    };
+    Ok(())
+}
+
+/// Reads an optional `any` field's value (`any` in `object!`): an explicit `null` is kept as
 /// `Some(Value::Null)`, so that it encodes back as `null` rather than disappearing.
-pub struct Any(pub Option<serde_json::Value>);
-
-impl<'de, A: MapAccess<'de>, F: Deserialize<'de>> Slot<'de, A> for Option<F> {
-    fn read(&mut self, map: &mut A) -> Result<(), A::Error> {
-        *self = Some(map.next_value()?);
-        Ok(())
-    }
-
-    fn missing(&self) -> bool {
-        self.is_none()
-    }
-}
-
-impl<'de, A: MapAccess<'de>, F: Deserialize<'de>> Slot<'de, A> for Opt<F> {
-    fn read(&mut self, map: &mut A) -> Result<(), A::Error> {
-        self.0 = map.next_value()?;
-        Ok(())
-    }
-
-    fn missing(&self) -> bool {
-        false
-    }
-}
-
-impl<'de, A: MapAccess<'de>> Slot<'de, A> for Any {
-    fn read(&mut self, map: &mut A) -> Result<(), A::Error> {
-        self.0 = Some(map.next_value()?);
-        Ok(())
-    }
-
-    fn missing(&self) -> bool {
-        false
-    }
-}
-
-/// The visitor of a [`Struct`], which `object!`'s `Deserialize` impl hands to
-/// `deserialize_map`.
-pub struct StructVisitor<T>(PhantomData<T>);
-
-impl<T> StructVisitor<T> {
-    /// The visitor.
-    pub const NEW: Self = StructVisitor(PhantomData);
-}
-
-impl<'de, T: Struct> Visitor<'de> for StructVisitor<T> {
-    type Value = T;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(T::WHAT)
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
-        T::visit(map)
-    }
+#[inline]
+pub fn read_any(place: &mut Option<serde_json::Value>, reader: &mut Reader<'_>) -> Read<()> {
+    *place = Some(serde_json::Value::decode(reader)?);
+    Ok(())
 }
 
 /// The index of the field named `key`, looked for from `next` on first: Chromium sends the
 /// fields of an object in schema order, so the field after the last one found is most often it.
+#[inline]
 fn find(keys: &[&str], key: &str, next: usize) -> Option<usize> {
     let (before, after) = keys.split_at(next.min(keys.len()));
     match after.iter().position(|known| *known == key) {
@@ -124,49 +83,215 @@ fn find(keys: &[&str], key: &str, next: usize) -> Option<usize> {
     }
 }
 
-/// Reads the entries of `map` into `slots`, the slot of each of `keys` (the fields of the
-/// struct `what`, in the same order), skipping the keys it does not know, and checks that every
-/// required field came.
+/// Which fields of a struct have been read: a bit each, on the heap only past 128 fields.
+enum Seen {
+    Few(u128),
+    Many(Vec<bool>),
+}
+
+impl Seen {
+    fn new(len: usize) -> Seen {
+        if len <= 128 {
+            Seen::Few(0)
+        } else {
+            Seen::Many(vec![false; len])
+        }
+    }
+
+    fn set(&mut self, at: usize) {
+        match self {
+            Seen::Few(bits) => *bits |= 1 << at,
+            Seen::Many(seen) => seen[at] = true,
+        }
+    }
+
+    fn get(&self, at: usize) -> bool {
+        match self {
+            Seen::Few(bits) => bits & (1 << at) != 0,
+            Seen::Many(seen) => seen[at],
+        }
+    }
+}
+
+/// Reads an object into `target`, the struct `what` whose fields are `keys` (`required` says
+/// which must come): each known key's value through [`Fields::read_field`], skipping (and
+/// noting as drift) the keys it does not know, and checks that every required field came.
 ///
 /// Never inlined: it is one loop for all structs, and a copy in each struct's decoder would
 /// make every struct pay for it again in code size.
 #[inline(never)]
-pub fn read_fields<'de, A: MapAccess<'de>>(
-    map: &mut A,
+pub fn read_struct(
+    reader: &mut Reader<'_>,
     what: &'static str,
     keys: &'static [&'static str],
-    slots: &mut [&mut dyn Slot<'de, A>],
-) -> Result<(), A::Error> {
+    required: &'static [bool],
+    target: &mut dyn Fields,
+) -> Read<()> {
+    reader.begin_object(what)?;
     let locating = crate::drift::locating();
+    let mut seen = Seen::new(keys.len());
     let mut next = 0;
-    while let Some(key) = map.next_key::<FieldKey<'de>>()? {
+    let mut first = true;
+    while let Some(key) = reader.next_key(&mut first)? {
         if locating {
-            crate::drift::key_read(key.as_str());
+            crate::drift::key_read(&key);
         }
-        let found = find(keys, key.as_str(), next);
-        match found.and_then(|at| Some((at, slots.get_mut(at)?))) {
-            Some((at, slot)) => {
-                slot.read(map)?;
+        match find(keys, &key, next) {
+            Some(at) => {
+                target.read_field(at, reader)?;
+                seen.set(at);
                 next = at + 1;
             }
-            None => super::skip_value(map, what, key.as_str())?,
+            None => {
+                crate::drift::unknown_field(what, &key);
+                reader.skip()?;
+            }
         }
     }
     match keys
         .iter()
-        .zip(slots.iter())
-        .find(|(_, slot)| slot.missing())
+        .zip(required)
+        .enumerate()
+        .find(|(at, (_, required))| **required && !seen.get(*at))
     {
-        Some((key, _)) => Err(de::Error::missing_field(key)),
+        Some((_, (key, _))) => Err(reader.data_error(format!("missing field `{key}`"))),
         None => Ok(()),
     }
 }
 
-/// The error `object!` returns for a required field whose slot is empty after [`read_fields`]
-/// succeeded, which cannot happen: it is there so that the struct is built without a panic.
+/// Decodes a struct with no fields the bindings know, such as most command results: any
+/// fields it holds are skipped, and noted as drift.
+pub fn read_empty(reader: &mut Reader<'_>, what: &'static str) -> Read<()> {
+    struct NoFields;
+    impl Fields for NoFields {
+        fn read_field(&mut self, _: usize, _: &mut Reader<'_>) -> Read<()> {
+            Ok(())
+        }
+    }
+    read_struct(reader, what, &[], &[], &mut NoFields)
+}
+
+/// The `Deserialize` of a generated struct, for every deserializer: the value's JSON text,
+/// decoded with the reader.
+///
+/// serde_json's deserializers hand over the text itself (borrowed from a `&str` or `&[u8]`
+/// input, copied from an `io::Read`, printed from a `Value`), through the same request that
+/// serde_json's `RawValue` makes; any other deserializer's value is read as a
+/// `serde_json::Value` first and printed. Then the text decodes as in a protocol message.
+///
+/// On an error, the reader's own (its kind, and where in the value it arose) is kept for
+/// [`Response::decode`](crate::Response::decode), which takes it with [`take_fault`] to name
+/// the field path; serde's error carries its reason.
+pub fn deserialize<'de, D: Deserializer<'de>, T: Decode>(deserializer: D) -> Result<T, D::Error> {
+    let text = deserializer.deserialize_newtype_struct(RAW_VALUE_TOKEN, TextVisitor)?;
+    decode_text(&text).map_err(de::Error::custom)
+}
+
+thread_local! {
+    /// The last error of [`deserialize`] on this thread: the address and length of the text it
+    /// read, and the reader's error.
+    static FAULT: std::cell::RefCell<Option<(usize, usize, Fault)>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// Forgets the last error of [`deserialize`] on this thread, before a decoding whose error
+/// [`take_fault`] will look for.
+pub fn forget_fault() {
+    FAULT.with(|last| last.borrow_mut().take());
+}
+
+/// The reader's error from the last failed [`deserialize`] on this thread, when it read a
+/// value that lies in `text` (its offset then counts from `text`'s start).
+pub fn take_fault(text: &str) -> Option<Fault> {
+    let (start, len, mut fault) = FAULT.with(|last| last.borrow_mut().take())?;
+    let offset = start.checked_sub(text.as_ptr() as usize)?;
+    if offset + len > text.len() {
+        return None;
+    }
+    fault.at += offset;
+    Some(fault)
+}
+
+/// The name under which serde_json hands a value's text to whoever asks, as its `RawValue`
+/// does (serde_json's `raw_value` feature, which this crate turns on).
+const RAW_VALUE_TOKEN: &str = "$serde_json::private::RawValue";
+
+/// Decodes a whole text as `T`, for [`deserialize`]: the error is the reason and where in the
+/// value it arose.
+fn decode_text<T: Decode>(text: &str) -> Result<T, String> {
+    let mut reader = Reader::new(text);
+    T::decode(&mut reader)
+        .and_then(|value| reader.end().map(|()| value))
+        .map_err(|err| describe(text, err))
+}
+
 #[cold]
-pub fn unset<E: de::Error>(what: &'static str) -> E {
-    E::custom(format_args!("{what}: a required field was not decoded"))
+fn describe(text: &str, err: ReadError) -> String {
+    let path = crate::json_path::path_at(text, err.offset());
+    let fault = err.into_fault();
+    let mut reason = fault.reason.clone();
+    FAULT.with(|last| *last.borrow_mut() = Some((text.as_ptr() as usize, text.len(), fault)));
+    if !path.is_empty() {
+        reason = format!("{reason} (at `{path}`)");
+    }
+    reason
+}
+
+/// The JSON text of one value, from whatever deserializer [`deserialize`] was given.
+struct TextVisitor;
+
+impl<'de> Visitor<'de> for TextVisitor {
+    type Value = Cow<'de, str>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    // serde_json answers the raw-value request with a map of one entry, the token and the text.
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let Some(key) = map.next_key::<super::FieldKey<'de>>()? else {
+            return Ok(Cow::Borrowed("{}"));
+        };
+        if key.as_str() == RAW_VALUE_TOKEN {
+            return map.next_value::<TextOf<'de>>().map(|text| text.0);
+        }
+        // Another deserializer's map: read it whole as a `Value`.
+        let mut object = serde_json::Map::new();
+        object.insert(key.as_str().to_owned(), map.next_value()?);
+        while let Some((key, value)) = map.next_entry::<String, serde_json::Value>()? {
+            object.insert(key, value);
+        }
+        Ok(Cow::Owned(serde_json::Value::Object(object).to_string()))
+    }
+
+    fn visit_newtype_struct<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        serde_json::Value::deserialize(d).map(|value| Cow::Owned(value.to_string()))
+    }
+}
+
+/// The text serde_json gives for a raw value: borrowed when it can.
+struct TextOf<'de>(Cow<'de, str>);
+
+impl<'de> Deserialize<'de> for TextOf<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct StrVisitor;
+        impl<'de> Visitor<'de> for StrVisitor {
+            type Value = TextOf<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("the text of a JSON value")
+            }
+            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+                Ok(TextOf(Cow::Borrowed(v)))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(TextOf(Cow::Owned(v.to_owned())))
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
+                Ok(TextOf(Cow::Owned(v)))
+            }
+        }
+        deserializer.deserialize_str(StrVisitor)
+    }
 }
 
 /// How one field is encoded: `object!` gives [`serialize_fields`] each required field as it is
@@ -227,6 +352,8 @@ mod tests {
     use std::cell::Cell;
 
     use serde::{Deserialize, Serialize};
+
+    use crate::__private::Decode;
     use serde_json::{json, Value};
 
     thread_local! {
@@ -245,7 +372,19 @@ mod tests {
 
     impl Drop for Counted {
         fn drop(&mut self) {
-            DROPS.with(|drops| drops.set(drops.get() + 1));
+            // The empty placeholder a struct starts from is not a decoded value.
+            if !self.0.is_empty() {
+                DROPS.with(|drops| drops.set(drops.get() + 1));
+            }
+        }
+    }
+
+    impl crate::__private::Decode for Counted {
+        fn decode(reader: &mut crate::__private::Reader<'_>) -> crate::__private::Read<Self> {
+            String::decode(reader).map(Counted)
+        }
+        fn placeholder() -> Self {
+            Counted(String::new())
         }
     }
 
@@ -258,10 +397,10 @@ mod tests {
     }
 
     crate::__private::object!(Sample "an object: `Test.Sample`" {
-        req name "name",
-        opt size "size",
-        req tags "tags",
-        any extra "extra",
+        req 0 name "name",
+        opt 1 size "size",
+        req 2 tags "tags",
+        any 3 extra "extra",
     });
 
     #[derive(Debug, PartialEq)]
@@ -271,8 +410,8 @@ mod tests {
     }
 
     crate::__private::object!(Outer "an object: `Test.Outer`" {
-        req inner "inner",
-        req list "list",
+        req 0 inner "inner",
+        req 1 list "list",
     });
 
     fn sample(name: &str, size: Option<i64>, tags: &[&str], extra: Option<Value>) -> Sample {
@@ -284,8 +423,9 @@ mod tests {
         }
     }
 
-    fn decode<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, String> {
-        serde_json::from_str(text).map_err(|err| err.to_string())
+    /// Decodes with the protocol's reader; an error is its reason and the path where it arose.
+    fn decode<T: Decode>(text: &str) -> Result<T, String> {
+        super::decode_text(text)
     }
 
     #[test]
@@ -322,7 +462,7 @@ mod tests {
     fn a_missing_required_field_is_an_error_and_drops_what_was_decoded_once() {
         let before = drops();
         let err = decode::<Sample>(r#"{"name":"a","size":1}"#).unwrap_err();
-        assert_eq!(err, "missing field `tags` at line 1 column 21");
+        assert_eq!(err, "missing field `tags`");
         assert_eq!(
             drops() - before,
             1,
@@ -330,7 +470,7 @@ mod tests {
         );
         let err = decode::<Sample>(r#"{"size":1}"#).unwrap_err();
         assert_eq!(
-            err, "missing field `name` at line 1 column 10",
+            err, "missing field `name`",
             "the first missing field in schema order"
         );
     }
@@ -341,18 +481,18 @@ mod tests {
         let err = decode::<Sample>(r#"{"name":"a","tags":[1]}"#).unwrap_err();
         assert_eq!(
             err,
-            "invalid type: integer `1`, expected a string at line 1 column 21"
+            "invalid type: integer `1`, expected a string (at `tags[0]`)"
         );
         assert_eq!(drops() - before, 1);
         let err = decode::<Sample>(r#"{"tags":[],"name":5}"#).unwrap_err();
         assert_eq!(
             err,
-            "invalid type: integer `5`, expected a string at line 1 column 19"
+            "invalid type: integer `5`, expected a string (at `name`)"
         );
         assert_eq!(drops() - before, 1, "a value that failed was never made");
         let err = decode::<Sample>("[]").unwrap_err();
         assert!(
-            err.starts_with("invalid type: sequence, expected an object: `Test.Sample` at line 1"),
+            err.starts_with("invalid type: sequence, expected an object: `Test.Sample`"),
             "{err}"
         );
     }
@@ -388,7 +528,7 @@ mod tests {
             r#"{"inner":{"name":"a","tags":[]},"list":[{"name":"b","tags":[]},{"name":"c"}]}"#,
         )
         .unwrap_err();
-        assert_eq!(err, "missing field `tags` at line 1 column 75");
+        assert_eq!(err, "missing field `tags` (at `list[1]`)");
         assert_eq!(
             drops() - before,
             3,
@@ -630,6 +770,17 @@ mod tests {
         }
     }
 
+    impl crate::__private::Decode for Boom {
+        fn decode(reader: &mut crate::__private::Reader<'_>) -> crate::__private::Read<Self> {
+            let text = String::decode(reader)?;
+            assert_ne!(text, "boom", "boom");
+            Ok(Boom)
+        }
+        fn placeholder() -> Self {
+            Boom
+        }
+    }
+
     impl Serialize for Boom {
         fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
             serializer.serialize_str("ok")
@@ -642,8 +793,8 @@ mod tests {
     }
 
     crate::__private::object!(Fragile "an object: `Test.Fragile`" {
-        req name "name",
-        req boom "boom",
+        req 0 name "name",
+        req 1 boom "boom",
     });
 
     #[test]
@@ -673,37 +824,37 @@ mod tests {
     #[rustfmt::skip]
     #[derive(Debug, Default, PartialEq)]
     struct Wide {
-        f00: Option<u8>, f01: Option<u8>, f02: Option<u8>, f03: Option<u8>, f04: Option<u8>,
-        f05: Option<u8>, f06: Option<u8>, f07: Option<u8>, f08: Option<u8>, f09: Option<u8>,
-        f10: Option<u8>, f11: Option<u8>, f12: Option<u8>, f13: Option<u8>, f14: Option<u8>,
-        f15: Option<u8>, f16: Option<u8>, f17: Option<u8>, f18: Option<u8>, f19: Option<u8>,
-        f20: Option<u8>, f21: Option<u8>, f22: Option<u8>, f23: Option<u8>, f24: Option<u8>,
-        f25: Option<u8>, f26: Option<u8>, f27: Option<u8>, f28: Option<u8>, f29: Option<u8>,
-        f30: Option<u8>, f31: Option<u8>, f32: Option<u8>, f33: Option<u8>, f34: Option<u8>,
-        f35: Option<u8>, f36: Option<u8>, f37: Option<u8>, f38: Option<u8>, f39: Option<u8>,
-        f40: Option<u8>, f41: Option<u8>, f42: Option<u8>, f43: Option<u8>, f44: Option<u8>,
-        f45: Option<u8>, f46: Option<u8>, f47: Option<u8>, f48: Option<u8>, f49: Option<u8>,
-        f50: Option<u8>, f51: Option<u8>, f52: Option<u8>, f53: Option<u8>, f54: Option<u8>,
-        f55: Option<u8>, f56: Option<u8>, f57: Option<u8>, f58: Option<u8>, f59: Option<u8>,
-        f60: Option<u8>, f61: Option<u8>, f62: Option<u8>, f63: Option<u8>, f64: Option<u8>,
-        f65: u8, f66: u8,
+        f00: Option<i64>, f01: Option<i64>, f02: Option<i64>, f03: Option<i64>, f04: Option<i64>,
+        f05: Option<i64>, f06: Option<i64>, f07: Option<i64>, f08: Option<i64>, f09: Option<i64>,
+        f10: Option<i64>, f11: Option<i64>, f12: Option<i64>, f13: Option<i64>, f14: Option<i64>,
+        f15: Option<i64>, f16: Option<i64>, f17: Option<i64>, f18: Option<i64>, f19: Option<i64>,
+        f20: Option<i64>, f21: Option<i64>, f22: Option<i64>, f23: Option<i64>, f24: Option<i64>,
+        f25: Option<i64>, f26: Option<i64>, f27: Option<i64>, f28: Option<i64>, f29: Option<i64>,
+        f30: Option<i64>, f31: Option<i64>, f32: Option<i64>, f33: Option<i64>, f34: Option<i64>,
+        f35: Option<i64>, f36: Option<i64>, f37: Option<i64>, f38: Option<i64>, f39: Option<i64>,
+        f40: Option<i64>, f41: Option<i64>, f42: Option<i64>, f43: Option<i64>, f44: Option<i64>,
+        f45: Option<i64>, f46: Option<i64>, f47: Option<i64>, f48: Option<i64>, f49: Option<i64>,
+        f50: Option<i64>, f51: Option<i64>, f52: Option<i64>, f53: Option<i64>, f54: Option<i64>,
+        f55: Option<i64>, f56: Option<i64>, f57: Option<i64>, f58: Option<i64>, f59: Option<i64>,
+        f60: Option<i64>, f61: Option<i64>, f62: Option<i64>, f63: Option<i64>, f64: Option<i64>,
+        f65: i64, f66: i64,
     }
 
     crate::__private::object!(Wide "an object: `Test.Wide`" {
-        opt f00 "f00", opt f01 "f01", opt f02 "f02", opt f03 "f03", opt f04 "f04",
-        opt f05 "f05", opt f06 "f06", opt f07 "f07", opt f08 "f08", opt f09 "f09",
-        opt f10 "f10", opt f11 "f11", opt f12 "f12", opt f13 "f13", opt f14 "f14",
-        opt f15 "f15", opt f16 "f16", opt f17 "f17", opt f18 "f18", opt f19 "f19",
-        opt f20 "f20", opt f21 "f21", opt f22 "f22", opt f23 "f23", opt f24 "f24",
-        opt f25 "f25", opt f26 "f26", opt f27 "f27", opt f28 "f28", opt f29 "f29",
-        opt f30 "f30", opt f31 "f31", opt f32 "f32", opt f33 "f33", opt f34 "f34",
-        opt f35 "f35", opt f36 "f36", opt f37 "f37", opt f38 "f38", opt f39 "f39",
-        opt f40 "f40", opt f41 "f41", opt f42 "f42", opt f43 "f43", opt f44 "f44",
-        opt f45 "f45", opt f46 "f46", opt f47 "f47", opt f48 "f48", opt f49 "f49",
-        opt f50 "f50", opt f51 "f51", opt f52 "f52", opt f53 "f53", opt f54 "f54",
-        opt f55 "f55", opt f56 "f56", opt f57 "f57", opt f58 "f58", opt f59 "f59",
-        opt f60 "f60", opt f61 "f61", opt f62 "f62", opt f63 "f63", opt f64 "f64",
-        req f65 "f65", req f66 "f66",
+        opt 0 f00 "f00", opt 1 f01 "f01", opt 2 f02 "f02", opt 3 f03 "f03", opt 4 f04 "f04",
+        opt 5 f05 "f05", opt 6 f06 "f06", opt 7 f07 "f07", opt 8 f08 "f08", opt 9 f09 "f09",
+        opt 10 f10 "f10", opt 11 f11 "f11", opt 12 f12 "f12", opt 13 f13 "f13", opt 14 f14 "f14",
+        opt 15 f15 "f15", opt 16 f16 "f16", opt 17 f17 "f17", opt 18 f18 "f18", opt 19 f19 "f19",
+        opt 20 f20 "f20", opt 21 f21 "f21", opt 22 f22 "f22", opt 23 f23 "f23", opt 24 f24 "f24",
+        opt 25 f25 "f25", opt 26 f26 "f26", opt 27 f27 "f27", opt 28 f28 "f28", opt 29 f29 "f29",
+        opt 30 f30 "f30", opt 31 f31 "f31", opt 32 f32 "f32", opt 33 f33 "f33", opt 34 f34 "f34",
+        opt 35 f35 "f35", opt 36 f36 "f36", opt 37 f37 "f37", opt 38 f38 "f38", opt 39 f39 "f39",
+        opt 40 f40 "f40", opt 41 f41 "f41", opt 42 f42 "f42", opt 43 f43 "f43", opt 44 f44 "f44",
+        opt 45 f45 "f45", opt 46 f46 "f46", opt 47 f47 "f47", opt 48 f48 "f48", opt 49 f49 "f49",
+        opt 50 f50 "f50", opt 51 f51 "f51", opt 52 f52 "f52", opt 53 f53 "f53", opt 54 f54 "f54",
+        opt 55 f55 "f55", opt 56 f56 "f56", opt 57 f57 "f57", opt 58 f58 "f58", opt 59 f59 "f59",
+        opt 60 f60 "f60", opt 61 f61 "f61", opt 62 f62 "f62", opt 63 f63 "f63", opt 64 f64 "f64",
+        req 65 f65 "f65", req 66 f66 "f66",
     });
 
     #[test]
@@ -714,7 +865,7 @@ mod tests {
             (Some(4), Some(1), 3, 2)
         );
         let err = decode::<Wide>(r#"{"f65":3}"#).unwrap_err();
-        assert_eq!(err, "missing field `f66` at line 1 column 9");
+        assert_eq!(err, "missing field `f66`");
         assert_eq!(
             serde_json::to_string(&wide).unwrap(),
             r#"{"f00":4,"f64":1,"f65":3,"f66":2}"#

@@ -8,7 +8,7 @@ union U {
     byte: u8,
 }
 
-cdp_runtime::__private::object!(U "a union" { req flag "flag" });
+cdp_runtime::__private::object!(U "a union" { req 0 flag "flag" });
 
 fn main() {
     let u = U { byte: 3 };
