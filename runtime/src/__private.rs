@@ -22,7 +22,7 @@ mod object;
 
 pub use object::{
     deserialize, forget_fault, read_any, read_empty, read_opt, read_req, read_struct,
-    serialize_fields, take_fault, Out, ReadField, Skip,
+    serialize_fields, take_fault, Fields, Out, Skip, Struct,
 };
 
 pub use crate::read::{Decode, Read, ReadError, Reader};

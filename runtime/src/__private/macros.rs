@@ -65,7 +65,7 @@ macro_rules! __object {
             {
                 $crate::__private::serialize_fields(
                     serializer,
-                    &[$($key),+],
+                    <Self as $crate::__private::Struct>::KEYS,
                     &[$($crate::__object!(@out $kind &self.$field)),+],
                 )
             }
@@ -78,31 +78,38 @@ macro_rules! __object {
                 $crate::__private::deserialize(deserializer)
             }
         }
+        impl $crate::__private::Struct for $name {
+            const WHAT: &'static str = $what;
+            const KEYS: &'static [&'static str] = &[$($key),+];
+            const REQUIRED: &'static [bool] = &[$($crate::__object!(@required $kind)),+];
+        }
+        impl $crate::__private::Fields for $name {
+            fn read_field(
+                &mut self,
+                field: usize,
+                reader: &mut $crate::__private::Reader<'_>,
+            ) -> $crate::__private::Read<()> {
+                // The indices are 0, 1, 2.. in the order listed: checked at compile time.
+                const _: () = $crate::__private::check_indices(&[$($index),+]);
+                match field {
+                    $($index => $crate::__object!(@read $kind &mut self.$field, reader),)+
+                    _ => ::core::result::Result::Ok(()),
+                }
+            }
+        }
         impl $crate::__private::Decode for $name {
             fn decode(
                 reader: &mut $crate::__private::Reader<'_>,
             ) -> $crate::__private::Read<Self> {
-                // The indices are 0, 1, 2.. in the order listed: checked at compile time.
-                const _: () = $crate::__private::check_indices(&[$($index),+]);
                 let mut value = <Self as $crate::__private::Decode>::placeholder();
-                let target = &mut value;
-                // One closure reads field `i` into its place; `read_struct` is the loop. A
-                // `match` rather than `?`: with two thousand structs in the full protocol, the
-                // `Try` machinery of a `?` per struct costs the compiler more.
-                let read = $crate::__private::read_struct(
+                $crate::__private::read_struct(
                     reader,
                     $what,
-                    &[$($key),+],
-                    &[$($crate::__object!(@required $kind)),+],
-                    &mut move |field, reader| match field {
-                        $($index => $crate::__object!(@read $kind &mut target.$field, reader),)+
-                        _ => ::core::result::Result::Ok(()),
-                    },
-                );
-                match read {
-                    ::core::result::Result::Ok(()) => ::core::result::Result::Ok(value),
-                    ::core::result::Result::Err(err) => ::core::result::Result::Err(err),
-                }
+                    <Self as $crate::__private::Struct>::KEYS,
+                    <Self as $crate::__private::Struct>::REQUIRED,
+                    &mut value,
+                )?;
+                ::core::result::Result::Ok(value)
             }
             fn placeholder() -> Self {
                 $name { $($field: $crate::__object!(@placeholder $kind)),+ }

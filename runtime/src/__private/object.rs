@@ -1,15 +1,15 @@
 //! Structs: one loop reads the keys of every struct, and each struct adds the list of its fields
-//! and one closure that reads a field into its place.
+//! and one function that reads a field into its place.
 //!
-//! `object!` gives each struct's [`Decode`] impl a static list of its fields' protocol names,
-//! which of them are required, and a closure ([`ReadField`]) that reads the value of field `i`
-//! straight into the struct: a `match` with an arm per field. A struct decodes by making a
-//! value of placeholders ([`Decode::placeholder`]: an empty string, zero, `None`), which
-//! [`read_struct`] (one loop for all structs) fills in: it reads each key, finds its field, lets
-//! the closure read the value, skips (and notes as drift) a key the struct does not know, and
-//! checks that every required field came. The placeholder value is a struct literal, which names
-//! each field once: a list that misses a field, or names one twice, does not compile; and the
-//! closure borrows each field, which a union's would need `unsafe` for.
+//! `object!` gives each struct a static list of its fields' protocol names ([`Struct::KEYS`])
+//! and which of them are required, and implements [`Fields::read_field`], which reads the value
+//! of field `i` straight into the struct: a `match` with an arm per field. A struct decodes by
+//! making a value of placeholders ([`Decode::placeholder`]: an empty string, zero, `None`),
+//! which [`read_struct`] (one loop for all structs) fills in: it reads each key, finds its
+//! field, lets `read_field` read the value, skips (and notes as drift) a key the struct does not
+//! know, and checks that every required field came. The placeholder value is a struct literal,
+//! which names each field once: a list that misses a field, or names one twice, does not
+//! compile; and `read_field` borrows each field, which a union's would need `unsafe` for.
 //!
 //! Nothing here is generic over a deserializer: a struct's decoding is two small non-generic
 //! functions, compiled once in the crate that holds the bindings. Encoding goes through serde
@@ -29,10 +29,22 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::read::{Decode, Fault, Read, ReadError, Reader};
 
-/// Reads the value of field `i` of a struct (an index into its keys) into its place,
-/// dropping what it held: when a key comes twice, the last value stands. `object!` writes one
-/// for each struct, as a closure.
-pub type ReadField<'r, 'de> = dyn FnMut(usize, &mut Reader<'de>) -> Read<()> + 'r;
+/// A struct that `object!` decodes and encodes. Only `object!` implements it.
+pub trait Struct: Fields + Decode {
+    /// What the struct is, for errors and drift notes (`` an object: `Network.Cookie` ``).
+    const WHAT: &'static str;
+    /// The protocol names of its fields, in schema order.
+    const KEYS: &'static [&'static str];
+    /// Whether each of [`Struct::KEYS`] is required.
+    const REQUIRED: &'static [bool];
+}
+
+/// Reads the value of one field of a struct into its place.
+pub trait Fields {
+    /// Reads the value of field `field` (an index into [`Struct::KEYS`]) into the struct,
+    /// dropping what it held: when a key comes twice, the last value stands.
+    fn read_field(&mut self, field: usize, reader: &mut Reader<'_>) -> Read<()>;
+}
 
 /// Reads a required field's value.
 #[inline]
@@ -102,18 +114,18 @@ impl Seen {
 }
 
 /// Reads an object into `target`, the struct `what` whose fields are `keys` (`required` says
-/// which must come): each known key's value through `read_field`, skipping (and
+/// which must come): each known key's value through [`Fields::read_field`], skipping (and
 /// noting as drift) the keys it does not know, and checks that every required field came.
 ///
 /// Never inlined: it is one loop for all structs, and a copy in each struct's decoder would
 /// make every struct pay for it again in code size.
 #[inline(never)]
-pub fn read_struct<'de>(
-    reader: &mut Reader<'de>,
+pub fn read_struct(
+    reader: &mut Reader<'_>,
     what: &'static str,
     keys: &'static [&'static str],
     required: &'static [bool],
-    read_field: &mut ReadField<'_, 'de>,
+    target: &mut dyn Fields,
 ) -> Read<()> {
     reader.begin_object(what)?;
     let locating = crate::drift::locating();
@@ -126,7 +138,7 @@ pub fn read_struct<'de>(
         }
         match find(keys, &key, next) {
             Some(at) => {
-                read_field(at, reader)?;
+                target.read_field(at, reader)?;
                 seen.set(at);
                 next = at + 1;
             }
@@ -150,7 +162,13 @@ pub fn read_struct<'de>(
 /// Decodes a struct with no fields the bindings know, such as most command results: any
 /// fields it holds are skipped, and noted as drift.
 pub fn read_empty(reader: &mut Reader<'_>, what: &'static str) -> Read<()> {
-    read_struct(reader, what, &[], &[], &mut |_, _| Ok(()))
+    struct NoFields;
+    impl Fields for NoFields {
+        fn read_field(&mut self, _: usize, _: &mut Reader<'_>) -> Read<()> {
+            Ok(())
+        }
+    }
+    read_struct(reader, what, &[], &[], &mut NoFields)
 }
 
 /// The `Deserialize` of a generated struct, for every deserializer: the value's JSON text,
@@ -793,6 +811,13 @@ mod tests {
         let fine = decode::<Fragile>(r#"{"name":"b","boom":"fine"}"#)
             .map(|fragile| fragile.name.0.clone());
         assert_eq!(fine, Ok("b".to_owned()));
+    }
+
+    #[test]
+    fn the_struct_lists_its_keys_in_schema_order() {
+        use super::Struct;
+        assert_eq!(Sample::KEYS, ["name", "size", "tags", "extra"]);
+        assert_eq!(Sample::WHAT, "an object: `Test.Sample`");
     }
 
     /// A struct of more than 64 fields (the limit of the field tables that came before).
