@@ -24,7 +24,8 @@
 #
 # Both print one line per message (`event METHOD`, `response ID`, `error ..`), keep the decoded
 # value alive with `std::hint::black_box`, and end with a count of typed events, unknown
-# events, responses and failures. The lock files are copies of the root workspace's (ours) and
+# events, responses and failures. With DECODE_ROUNDS=N in the environment they instead decode
+# every line N times and print the time per message: transport/bench/decode-speed.sh. The lock files are copies of the root workspace's (ours) and
 # of this bench's (chromiumoxide), so serde and serde_json are the same versions on both sides.
 #
 # Prints, for each program: the size in bytes of the release binary as cargo leaves it (symbol
@@ -112,6 +113,21 @@ use cdp_bindings::cdp_runtime::{EventSet, Message};
 use cdp_bindings::Event;
 
 fn main() {
+    // `DECODE_ROUNDS=N`: decode every line N times and print the time per message (decode-speed.sh).
+    if let Some(rounds) = std::env::var_os("DECODE_ROUNDS") {
+        let rounds: u32 = rounds.to_str().and_then(|n| n.parse().ok()).expect("DECODE_ROUNDS: a number");
+        let lines: Vec<String> =
+            std::io::stdin().lock().lines().map(Result::unwrap).filter(|l| !l.trim().is_empty()).collect();
+        let started = std::time::Instant::now();
+        for _ in 0..rounds {
+            for line in &lines {
+                let _ = black_box(Event::decode_message(black_box(line)));
+            }
+        }
+        let ns = started.elapsed().as_nanos() as f64 / (f64::from(rounds) * lines.len() as f64);
+        println!("DECODE messages={} ns_per_message={ns:.1}", lines.len());
+        return;
+    }
     let mut out = std::io::stdout().lock();
     let (mut typed, mut unknown, mut responses, mut errors) = (0u64, 0u64, 0u64, 0u64);
     for line in std::io::stdin().lock().lines() {
@@ -170,6 +186,21 @@ use chromiumoxide_cdp::cdp::events::{CdpEvent, CdpEventMessage};
 use chromiumoxide_types::Message;
 
 fn main() {
+    // `DECODE_ROUNDS=N`: decode every line N times and print the time per message (decode-speed.sh).
+    if let Some(rounds) = std::env::var_os("DECODE_ROUNDS") {
+        let rounds: u32 = rounds.to_str().and_then(|n| n.parse().ok()).expect("DECODE_ROUNDS: a number");
+        let lines: Vec<String> =
+            std::io::stdin().lock().lines().map(Result::unwrap).filter(|l| !l.trim().is_empty()).collect();
+        let started = std::time::Instant::now();
+        for _ in 0..rounds {
+            for line in &lines {
+                let _ = black_box(serde_json::from_str::<Message<CdpEventMessage>>(black_box(line)));
+            }
+        }
+        let ns = started.elapsed().as_nanos() as f64 / (f64::from(rounds) * lines.len() as f64);
+        println!("DECODE messages={} ns_per_message={ns:.1}", lines.len());
+        return;
+    }
     let mut out = std::io::stdout().lock();
     let (mut typed, mut unknown, mut responses, mut errors) = (0u64, 0u64, 0u64, 0u64);
     for line in std::io::stdin().lock().lines() {

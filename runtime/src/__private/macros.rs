@@ -102,14 +102,18 @@ macro_rules! __object {
                 reader: &mut $crate::__private::Reader<'_>,
             ) -> $crate::__private::Read<Self> {
                 let mut value = <Self as $crate::__private::Decode>::placeholder();
-                $crate::__private::read_struct(
+                // A `match` rather than `?`: with two thousand structs in the full protocol,
+                // the `Try` machinery of a `?` per struct costs the compiler more.
+                match $crate::__private::read_struct(
                     reader,
                     $what,
                     <Self as $crate::__private::Struct>::KEYS,
                     <Self as $crate::__private::Struct>::REQUIRED,
                     &mut value,
-                )?;
-                ::core::result::Result::Ok(value)
+                ) {
+                    ::core::result::Result::Ok(()) => ::core::result::Result::Ok(value),
+                    ::core::result::Result::Err(err) => ::core::result::Result::Err(err),
+                }
             }
             fn placeholder() -> Self {
                 $name { $($field: $crate::__object!(@placeholder $kind)),+ }
