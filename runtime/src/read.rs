@@ -377,18 +377,7 @@ impl<'de> Reader<'de> {
         let mut integer = true;
         if bytes.get(at) == Some(&b'.') {
             integer = false;
-            at += 1;
-            let digits = at;
-            while let Some(b'0'..=b'9') = bytes.get(at) {
-                at += 1;
-            }
-            if at == digits {
-                self.at = at;
-                return Err(match bytes.get(at) {
-                    Some(_) => self.syntax("invalid number"),
-                    None => self.eof("a value"),
-                });
-            }
+            at = self.digits(at + 1)?;
         }
         if let Some(b'e' | b'E') = bytes.get(at) {
             integer = false;
@@ -396,17 +385,7 @@ impl<'de> Reader<'de> {
             if let Some(b'+' | b'-') = bytes.get(at) {
                 at += 1;
             }
-            let digits = at;
-            while let Some(b'0'..=b'9') = bytes.get(at) {
-                at += 1;
-            }
-            if at == digits {
-                self.at = at;
-                return Err(match bytes.get(at) {
-                    Some(_) => self.syntax("invalid number"),
-                    None => self.eof("a value"),
-                });
-            }
+            at = self.digits(at)?;
         }
         self.at = at;
         let token = &self.text[start..at];
@@ -433,49 +412,64 @@ impl<'de> Reader<'de> {
         }
     }
 
+    /// The end of the one or more digits from `at`, which a fraction and an exponent need.
+    fn digits(&mut self, start: usize) -> Read<usize> {
+        let bytes = self.text.as_bytes();
+        let mut at = start;
+        while let Some(b'0'..=b'9') = bytes.get(at) {
+            at += 1;
+        }
+        if at == start {
+            self.at = at;
+            return Err(match bytes.get(at) {
+                Some(_) => self.syntax("invalid number"),
+                None => self.eof("a value"),
+            });
+        }
+        Ok(at)
+    }
+
+    /// Reads a number, for a value of type `expected`: anything else is an invalid type.
+    fn number_for(&mut self, expected: &str) -> Read<Number> {
+        match self.peek() {
+            Some(b'-' | b'0'..=b'9') => self.number(),
+            _ => Err(self.invalid_type(expected)),
+        }
+    }
+
+    /// The error for a number that does not fit the integer type `expected`.
+    #[cold]
+    fn out_of_type(&self, number: Number, expected: &str) -> ReadError {
+        self.data_error(match number {
+            Number::Int(value) => format!("invalid value: integer `{value}`, expected {expected}"),
+            Number::Uint(value) => format!("invalid value: integer `{value}`, expected {expected}"),
+            Number::Float(value) => format!(
+                "invalid type: floating point `{}`, expected {expected}",
+                FloatText(value)
+            ),
+        })
+    }
+
     /// Reads an integer that fits an `i64`.
     pub fn i64(&mut self) -> Read<i64> {
-        match self.peek() {
-            Some(b'-' | b'0'..=b'9') => {}
-            _ => return Err(self.invalid_type("i64")),
-        }
-        match self.number()? {
+        match self.number_for("i64")? {
             Number::Int(value) => Ok(value),
-            Number::Uint(value) => i64::try_from(value).map_err(|_| {
-                self.data_error(format!("invalid value: integer `{value}`, expected i64"))
-            }),
-            Number::Float(value) => Err(self.data_error(format!(
-                "invalid type: floating point `{}`, expected i64",
-                FloatText(value)
-            ))),
+            Number::Uint(value) if value <= i64::MAX as u64 => Ok(value as i64),
+            other => Err(self.out_of_type(other, "i64")),
         }
     }
 
     /// Reads an integer that fits a `u64`.
     pub fn u64(&mut self) -> Read<u64> {
-        match self.peek() {
-            Some(b'-' | b'0'..=b'9') => {}
-            _ => return Err(self.invalid_type("u64")),
-        }
-        match self.number()? {
+        match self.number_for("u64")? {
             Number::Uint(value) => Ok(value),
-            Number::Int(value) => {
-                Err(self.data_error(format!("invalid value: integer `{value}`, expected u64")))
-            }
-            Number::Float(value) => Err(self.data_error(format!(
-                "invalid type: floating point `{}`, expected u64",
-                FloatText(value)
-            ))),
+            other => Err(self.out_of_type(other, "u64")),
         }
     }
 
     /// Reads a number as an `f64`.
     pub fn f64(&mut self) -> Read<f64> {
-        match self.peek() {
-            Some(b'-' | b'0'..=b'9') => {}
-            _ => return Err(self.invalid_type("f64")),
-        }
-        Ok(match self.number()? {
+        Ok(match self.number_for("f64")? {
             Number::Int(value) => value as f64,
             Number::Uint(value) => value as f64,
             Number::Float(value) => value,
@@ -498,16 +492,23 @@ impl<'de> Reader<'de> {
         Ok(())
     }
 
-    /// Reads the `{` of an object; `expected` says what it is, for the error when it is not one.
+    /// Reads `open`, the first byte of an object or an array, and enters it; `expected` says what
+    /// the value should be, for the error when it is something else.
     #[inline]
-    pub fn begin_object(&mut self, expected: &str) -> Read<()> {
+    fn begin(&mut self, open: u8, expected: &str) -> Read<()> {
         match self.peek() {
-            Some(b'{') => {
+            Some(byte) if byte == open => {
                 self.at += 1;
                 self.enter()
             }
             _ => Err(self.invalid_type(expected)),
         }
+    }
+
+    /// Reads the `{` of an object; `expected` says what it is, for the error when it is not one.
+    #[inline]
+    pub fn begin_object(&mut self, expected: &str) -> Read<()> {
+        self.begin(b'{', expected)
     }
 
     /// The next key of the object being read and its `:`, or `None` past the object's `}`.
@@ -516,9 +517,6 @@ impl<'de> Reader<'de> {
     pub fn next_key(&mut self, first: &mut bool) -> Read<Option<Cow<'de, str>>> {
         match self.peek() {
             Some(b'}') => {
-                if !*first {
-                    // `{"a":1}` reaches here after `,` only when a key was expected.
-                }
                 self.at += 1;
                 self.depth -= 1;
                 return Ok(None);
@@ -539,26 +537,14 @@ impl<'de> Reader<'de> {
         }
         *first = false;
         let key = self.string_body()?;
-        match self.peek() {
-            Some(b':') => {
-                self.at += 1;
-                Ok(Some(key))
-            }
-            Some(_) => Err(self.syntax("expected `:`")),
-            None => Err(self.eof("an object")),
-        }
+        self.colon()?;
+        Ok(Some(key))
     }
 
     /// Reads the `[` of an array; `expected` says what it is, for the error when it is not one.
     #[inline]
     pub fn begin_array(&mut self, expected: &str) -> Read<()> {
-        match self.peek() {
-            Some(b'[') => {
-                self.at += 1;
-                self.enter()
-            }
-            _ => Err(self.invalid_type(expected)),
-        }
+        self.begin(b'[', expected)
     }
 
     /// Whether another element of the array being read follows (its `,` read), or `false` past
@@ -857,8 +843,7 @@ impl Reader<'_> {
         use serde_json::Value;
         Ok(match self.peek() {
             Some(b'{') => {
-                self.at += 1;
-                self.enter()?;
+                self.begin(b'{', "a map")?;
                 let mut map = serde_json::Map::new();
                 let mut first = true;
                 while let Some(key) = self.next_key(&mut first)? {
@@ -868,8 +853,7 @@ impl Reader<'_> {
                 Value::Object(map)
             }
             Some(b'[') => {
-                self.at += 1;
-                self.enter()?;
+                self.begin(b'[', "a sequence")?;
                 let mut items = Vec::new();
                 let mut first = true;
                 while self.next_element(&mut first)? {
