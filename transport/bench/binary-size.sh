@@ -91,6 +91,27 @@ write() {
     if [ ! -f "$1" ] || [ "$(cat "$1")" != "$text" ]; then printf '%s\n' "$text" >"$1"; fi
 }
 
+# timing EXPR: the part of main() that, with DECODE_ROUNDS=N in the environment, decodes every
+# line N times with EXPR and prints the time per message (decode-speed.sh), then returns.
+timing() {
+    cat <<EOF
+    if let Some(rounds) = std::env::var_os("DECODE_ROUNDS") {
+        let rounds: u32 = rounds.to_str().and_then(|n| n.parse().ok()).expect("DECODE_ROUNDS: a number");
+        let lines: Vec<String> =
+            std::io::stdin().lock().lines().map(Result::unwrap).filter(|l| !l.trim().is_empty()).collect();
+        let started = std::time::Instant::now();
+        for _ in 0..rounds {
+            for line in &lines {
+                let _ = black_box($1);
+            }
+        }
+        let ns = started.elapsed().as_nanos() as f64 / (f64::from(rounds) * lines.len() as f64);
+        println!("DECODE messages={} ns_per_message={ns:.1}", lines.len());
+        return;
+    }
+EOF
+}
+
 write "$ours/Cargo.toml" <<EOF
 [package]
 name = "binary-size-ours"
@@ -105,7 +126,8 @@ publish = false
 cdp-bindings = { path = "$root/generated", default-features = false, features = [$every_domain] }
 $profile_toml
 EOF
-write "$ours/src/main.rs" <<'EOF'
+{
+    cat <<'EOF'
 use std::hint::black_box;
 use std::io::{BufRead, Write};
 
@@ -113,21 +135,9 @@ use cdp_bindings::cdp_runtime::{EventSet, Message};
 use cdp_bindings::Event;
 
 fn main() {
-    // `DECODE_ROUNDS=N`: decode every line N times and print the time per message (decode-speed.sh).
-    if let Some(rounds) = std::env::var_os("DECODE_ROUNDS") {
-        let rounds: u32 = rounds.to_str().and_then(|n| n.parse().ok()).expect("DECODE_ROUNDS: a number");
-        let lines: Vec<String> =
-            std::io::stdin().lock().lines().map(Result::unwrap).filter(|l| !l.trim().is_empty()).collect();
-        let started = std::time::Instant::now();
-        for _ in 0..rounds {
-            for line in &lines {
-                let _ = black_box(Event::decode_message(black_box(line)));
-            }
-        }
-        let ns = started.elapsed().as_nanos() as f64 / (f64::from(rounds) * lines.len() as f64);
-        println!("DECODE messages={} ns_per_message={ns:.1}", lines.len());
-        return;
-    }
+EOF
+timing 'Event::decode_message(black_box(line))'
+cat <<'EOF'
     let mut out = std::io::stdout().lock();
     let (mut typed, mut unknown, mut responses, mut errors) = (0u64, 0u64, 0u64, 0u64);
     for line in std::io::stdin().lock().lines() {
@@ -160,6 +170,7 @@ fn main() {
         .unwrap();
 }
 EOF
+} | write "$ours/src/main.rs"
 
 write "$theirs/Cargo.toml" <<EOF
 [package]
@@ -178,7 +189,8 @@ chromiumoxide_types = "=0.9.1"
 serde_json = "1"
 $profile_toml
 EOF
-write "$theirs/src/main.rs" <<'EOF'
+{
+    cat <<'EOF'
 use std::hint::black_box;
 use std::io::{BufRead, Write};
 
@@ -186,21 +198,9 @@ use chromiumoxide_cdp::cdp::events::{CdpEvent, CdpEventMessage};
 use chromiumoxide_types::Message;
 
 fn main() {
-    // `DECODE_ROUNDS=N`: decode every line N times and print the time per message (decode-speed.sh).
-    if let Some(rounds) = std::env::var_os("DECODE_ROUNDS") {
-        let rounds: u32 = rounds.to_str().and_then(|n| n.parse().ok()).expect("DECODE_ROUNDS: a number");
-        let lines: Vec<String> =
-            std::io::stdin().lock().lines().map(Result::unwrap).filter(|l| !l.trim().is_empty()).collect();
-        let started = std::time::Instant::now();
-        for _ in 0..rounds {
-            for line in &lines {
-                let _ = black_box(serde_json::from_str::<Message<CdpEventMessage>>(black_box(line)));
-            }
-        }
-        let ns = started.elapsed().as_nanos() as f64 / (f64::from(rounds) * lines.len() as f64);
-        println!("DECODE messages={} ns_per_message={ns:.1}", lines.len());
-        return;
-    }
+EOF
+timing 'serde_json::from_str::<Message<CdpEventMessage>>(black_box(line))'
+cat <<'EOF'
     let mut out = std::io::stdout().lock();
     let (mut typed, mut unknown, mut responses, mut errors) = (0u64, 0u64, 0u64, 0u64);
     for line in std::io::stdin().lock().lines() {
@@ -234,6 +234,7 @@ fn main() {
         .unwrap();
 }
 EOF
+} | write "$theirs/src/main.rs"
 
 # Pinned versions: the root workspace's lock for ours, this bench's for chromiumoxide (cargo
 # drops what a crate does not use and adds its own package, changing no version).
